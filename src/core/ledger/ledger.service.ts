@@ -1,0 +1,87 @@
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../db/database.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Ctx } from '../context.ts';
+import type { LedgerEntry, LedgerName } from './ledger.table.ts';
+
+export interface PostInput {
+  ledger: LedgerName;
+  memberId: string;
+  /** Signed, in the ledger's unit: points, or fen for principal and bonus. */
+  amount: number;
+  kind: string;
+  refType?: string;
+  refId?: string;
+  reversesId?: string;
+  memo?: string;
+}
+
+/**
+ * The one way value moves: the balance row and the entry change together in one statement,
+ * inside the caller's transaction. The balance row is locked by the upsert until commit, so
+ * concurrent posts to one member queue instead of losing updates, and `CHECK (balance >= 0)`
+ * refuses an overdraft.
+ */
+export async function postEntry(trx: Trx, ctx: Ctx, input: PostInput): Promise<LedgerEntry> {
+  if (!Number.isSafeInteger(input.amount) || input.amount === 0) {
+    throw new Error(`ledger amount must be a non-zero safe integer, got ${input.amount}`);
+  }
+  const id = newId();
+  const result = await sql<LedgerEntry>`
+    with balance as (
+      insert into ledger_balance (merchant_id, member_id, ledger, balance, updated_at)
+      values (${ctx.merchantId}, ${input.memberId}, ${input.ledger}, ${input.amount}, ${ctx.now})
+      on conflict (merchant_id, member_id, ledger)
+        do update set balance = ledger_balance.balance + excluded.balance, updated_at = excluded.updated_at
+      returning balance
+    )
+    insert into ledger_entry (merchant_id, id, member_id, ledger, kind, amount, balance_after,
+      ref_type, ref_id, reverses_id, memo, actor_kind, actor_id, created_at)
+    select ${ctx.merchantId}, ${id}, ${input.memberId}, ${input.ledger}, ${input.kind}, ${input.amount},
+      balance.balance, ${input.refType ?? null}, ${input.refId ?? null}, ${input.reversesId ?? null},
+      ${input.memo ?? null}, ${ctx.actor.kind}, ${ctx.actor.id}, ${ctx.now}
+    from balance
+    returning *`
+    .execute(trx)
+    .catch((e: unknown) => {
+      if ((e as { constraint?: string }).constraint === 'ledger_balance_balance_check') {
+        throw new DomainError('ledger.insufficient_balance', { params: { ledger: input.ledger } });
+      }
+      throw e;
+    });
+  return result.rows[0]!;
+}
+
+export type Balances = Record<LedgerName, number>;
+
+export async function getBalances(db: Db | Trx, ctx: Ctx, memberId: string): Promise<Balances> {
+  const rows = await db
+    .selectFrom('ledger_balance')
+    .select(['ledger', 'balance'])
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', memberId)
+    .execute();
+  const balances: Balances = { points: 0, principal: 0, bonus: 0 };
+  for (const row of rows) balances[row.ledger] = row.balance;
+  return balances;
+}
+
+/** A member's statement, newest first; includes members merged into this one. */
+export async function listEntries(
+  db: Db,
+  ctx: Ctx,
+  memberIds: string[],
+  filter: { ledger?: LedgerName; limit: number },
+): Promise<LedgerEntry[]> {
+  let query = db
+    .selectFrom('ledger_entry')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', 'in', memberIds)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit);
+  if (filter.ledger) query = query.where('ledger', '=', filter.ledger);
+  return query.execute();
+}

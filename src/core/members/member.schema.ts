@@ -1,0 +1,176 @@
+import { type Static, Type } from 'typebox';
+import { Body, DateString, Nullable, Page, Timestamp, Uuid } from '../../lib/schema.ts';
+
+export const Gender = Type.Union([
+  Type.Literal('male'),
+  Type.Literal('female'),
+  Type.Literal('unknown'),
+]);
+export const IdentityKind = Type.Union([
+  Type.Literal('wechat_openid'),
+  Type.Literal('wechat_unionid'),
+  Type.Literal('shop_customer'),
+  Type.Literal('legacy_card'),
+]);
+const CustomValues = Type.Record(
+  Type.String(),
+  Type.Union([Type.String(), Type.Number(), Type.Null()]),
+);
+
+export const RegisterMemberBody = Body({
+  phone: Type.String({ minLength: 1, maxLength: 32 }),
+  name: Type.Optional(Type.String({ maxLength: 64 })),
+  gender: Type.Optional(Gender),
+  birthday: Type.Optional(Nullable(DateString)),
+  source_channel: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  home_store_id: Type.Optional(Nullable(Uuid)),
+  referrer_id: Type.Optional(Nullable(Uuid)),
+  custom: Type.Optional(CustomValues),
+  marketing_consent: Type.Optional(Type.Boolean()),
+  identities: Type.Optional(
+    Type.Array(Body({ kind: IdentityKind, value: Type.String({ minLength: 1, maxLength: 128 }) }), {
+      maxItems: 8,
+    }),
+  ),
+});
+export type RegisterMemberBody = Static<typeof RegisterMemberBody>;
+
+export const UpdateMemberBody = Body({
+  phone: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  name: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+  gender: Type.Optional(Gender),
+  birthday: Type.Optional(Nullable(DateString)),
+  source_channel: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  home_store_id: Type.Optional(Nullable(Uuid)),
+  custom: Type.Optional(CustomValues),
+  marketing_consent: Type.Optional(Type.Boolean()),
+});
+export type UpdateMemberBody = Static<typeof UpdateMemberBody>;
+
+export const Member = Type.Object({
+  id: Uuid,
+  card_no: Type.String(),
+  phone: Nullable(
+    Type.String({ description: 'E.164, or masked (138****8000) for roles without members.pii' }),
+  ),
+  name: Nullable(Type.String()),
+  gender: Gender,
+  birthday: Nullable(Type.String()),
+  source_channel: Type.String(),
+  home_store_id: Nullable(Uuid),
+  referrer_id: Nullable(Uuid),
+  custom: Type.Record(Type.String(), Type.Unknown()),
+  marketing_consent: Type.Boolean(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('merged'), Type.Literal('erased')]),
+  merged_into_id: Nullable(Uuid),
+  registered_at: Timestamp,
+  updated_at: Timestamp,
+});
+export type Member = Static<typeof Member>;
+
+export const Identity = Type.Object({
+  id: Uuid,
+  kind: IdentityKind,
+  value: Type.String(),
+  created_at: Timestamp,
+});
+
+export const Balances = Type.Object({
+  points: Type.Integer(),
+  principal: Type.Integer({ description: 'fen' }),
+  bonus: Type.Integer({ description: 'fen' }),
+});
+
+export const MergeRecord = Type.Object({
+  id: Uuid,
+  survivor_id: Uuid,
+  merged_id: Uuid,
+  moved: Type.Unknown(),
+  actor_id: Nullable(Uuid),
+  created_at: Timestamp,
+});
+
+export const MemberDetail = Type.Object({
+  member: Member,
+  identities: Type.Array(Identity),
+  balances: Balances,
+  merges: Type.Array(MergeRecord),
+});
+export type MemberDetail = Static<typeof MemberDetail>;
+
+export const MemberPage = Page(Member);
+
+export const ListMembersQuery = Type.Object(
+  {
+    q: Type.Optional(
+      Type.String({ maxLength: 64, description: 'phone digits, card number, or name prefix' }),
+    ),
+    store_id: Type.Optional(Uuid),
+    gender: Type.Optional(Gender),
+    source_channel: Type.Optional(Type.String()),
+    status: Type.Optional(
+      Type.Union([Type.Literal('active'), Type.Literal('merged'), Type.Literal('erased')]),
+    ),
+    marketing_consent: Type.Optional(Type.Boolean()),
+    birthday_month: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })),
+    registered_from: Type.Optional(DateString),
+    registered_to: Type.Optional(DateString),
+    cursor: Type.Optional(Type.String()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type ListMembersQuery = Static<typeof ListMembersQuery>;
+
+export const LookupQuery = Type.Object(
+  {
+    phone: Type.Optional(Type.String({ maxLength: 32 })),
+    card_no: Type.Optional(Type.String({ maxLength: 32 })),
+    code: Type.Optional(
+      Type.String({ maxLength: 128, description: 'dynamic member code from the member QR' }),
+    ),
+    identity_kind: Type.Optional(IdentityKind),
+    identity_value: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+export type LookupQuery = Static<typeof LookupQuery>;
+
+export const MergeBody = Body({
+  survivor_id: Uuid,
+  merged_id: Uuid,
+});
+
+export const IdentityBody = Body({
+  kind: IdentityKind,
+  value: Type.String({ minLength: 1, maxLength: 128 }),
+});
+
+export const MemberCode = Type.Object({
+  code: Type.String(),
+  expires_at: Timestamp,
+  qr_svg: Type.String({ description: 'the code as an SVG QR image' }),
+});
+
+export const CustomFieldBody = Body({
+  key: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),
+  label: Type.String({ minLength: 1, maxLength: 64 }),
+  type: Type.Union([
+    Type.Literal('text'),
+    Type.Literal('number'),
+    Type.Literal('date'),
+    Type.Literal('option'),
+  ]),
+  options: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 }),
+  ),
+});
+export type CustomFieldBody = Static<typeof CustomFieldBody>;
+
+export const CustomField = Type.Object({
+  id: Uuid,
+  key: Type.String(),
+  label: Type.String(),
+  type: Type.String(),
+  options: Type.Array(Type.String()),
+});

@@ -1,0 +1,100 @@
+import type { Db, Trx } from '../../db/database.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { newId, randomToken, sha256 } from '../../lib/ids.ts';
+import { hashSecret, verifySecret } from '../../lib/secrets.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Ctx } from '../context.ts';
+import type { Permission } from './permissions.ts';
+import type { ApiKey } from './tenancy.table.ts';
+
+export type PublicApiKey = Omit<ApiKey, 'secret_hash'>;
+
+const publicColumns = [
+  'merchant_id',
+  'id',
+  'name',
+  'prefix',
+  'scopes',
+  'created_by',
+  'created_at',
+  'last_used_at',
+  'revoked_at',
+] as const;
+
+/** Creates a key `rk_<prefix>_<secret>`; the whole key is returned once and stored only hashed. */
+export async function createApiKey(
+  trx: Trx,
+  ctx: Ctx,
+  input: { name: string; scopes: Permission[] },
+): Promise<{ key: string; api_key: PublicApiKey }> {
+  const prefix = randomToken(6).replace(/[-_]/g, 'x');
+  const key = `rk_${prefix}_${randomToken(24)}`;
+  const apiKey = await trx
+    .insertInto('api_key')
+    .values({
+      merchant_id: ctx.merchantId,
+      id: newId(),
+      name: input.name,
+      prefix,
+      secret_hash: await hashSecret(key),
+      scopes: [...new Set(input.scopes)],
+      created_by: ctx.actor.id ?? '00000000-0000-0000-0000-000000000000',
+      created_at: ctx.now,
+      last_used_at: null,
+      revoked_at: null,
+    })
+    .returning(publicColumns)
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, ctx, {
+    action: 'api_key.create',
+    entityType: 'api_key',
+    entityId: apiKey.id,
+    after: { name: apiKey.name, scopes: apiKey.scopes },
+  });
+  return { key, api_key: apiKey };
+}
+
+export async function listApiKeys(db: Db, ctx: Ctx): Promise<PublicApiKey[]> {
+  return db
+    .selectFrom('api_key')
+    .select(publicColumns)
+    .where('merchant_id', '=', ctx.merchantId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+export async function revokeApiKey(trx: Trx, ctx: Ctx, id: string): Promise<PublicApiKey> {
+  const revoked = await trx
+    .updateTable('api_key')
+    .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(ctx.now)) }))
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', id)
+    .returning(publicColumns)
+    .executeTakeFirst();
+  if (!revoked) throw new DomainError('api_key.not_found');
+  await recordAudit(trx, ctx, { action: 'api_key.revoke', entityType: 'api_key', entityId: id });
+  return revoked;
+}
+
+// argon2 costs tens of milliseconds; a key already verified is remembered by its SHA-256 so each
+// request costs one indexed read (which still sees a revocation at once).
+const verified = new Map<string, string>();
+
+export async function authenticateApiKey(db: Db, key: string) {
+  const prefix = /^rk_([A-Za-z0-9]+)_[A-Za-z0-9_-]+$/.exec(key)?.[1];
+  if (!prefix) return undefined;
+  const row = await db
+    .selectFrom('api_key')
+    .select(['merchant_id', 'id', 'scopes', 'secret_hash'])
+    .where('prefix', '=', prefix)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const digest = sha256(key);
+  if (verified.get(digest) !== row.secret_hash) {
+    if (!(await verifySecret(row.secret_hash, key))) return undefined;
+    if (verified.size > 10_000) verified.clear();
+    verified.set(digest, row.secret_hash);
+  }
+  return { merchantId: row.merchant_id, id: row.id, scopes: row.scopes };
+}

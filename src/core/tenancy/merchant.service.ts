@@ -1,0 +1,55 @@
+import type { Db, Trx } from '../../db/database.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { isValidTimeZone } from '../../lib/time.ts';
+import type { Ctx } from '../context.ts';
+import { addStaff } from './staff.service.ts';
+import { systemCtx } from './system-ctx.ts';
+import type { Merchant } from './tenancy.table.ts';
+
+export interface CreateMerchantInput {
+  name: string;
+  time_zone?: string;
+  currency?: string;
+  card_prefix?: string;
+  allow_foreign_phone?: boolean;
+  owner: { login: string; display_name: string; password: string };
+}
+
+/** A merchant is born with its owner account, in one transaction. */
+export async function createMerchant(
+  trx: Trx,
+  input: CreateMerchantInput,
+  now: Date,
+): Promise<{ merchant: Merchant; ownerId: string }> {
+  const timeZone = input.time_zone ?? 'Asia/Shanghai';
+  if (!isValidTimeZone(timeZone)) {
+    throw new DomainError('merchant.time_zone_invalid', { field: 'time_zone' });
+  }
+  const merchant = await trx
+    .insertInto('merchant')
+    .values({
+      id: newId(),
+      name: input.name,
+      time_zone: timeZone,
+      currency: input.currency ?? 'CNY',
+      card_prefix: input.card_prefix ?? '8800',
+      allow_foreign_phone: input.allow_foreign_phone ?? false,
+      created_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const ctx = systemCtx(merchant.id, now);
+  const owner = await addStaff(trx, ctx, { ...input.owner, role: 'owner' });
+  return { merchant, ownerId: owner.id };
+}
+
+export async function getMerchant(db: Db | Trx, ctx: Ctx): Promise<Merchant> {
+  const merchant = await db
+    .selectFrom('merchant')
+    .selectAll()
+    .where('id', '=', ctx.merchantId)
+    .executeTakeFirst();
+  if (!merchant) throw new DomainError('merchant.not_found');
+  return merchant;
+}

@@ -1,0 +1,46 @@
+import type { Role } from './tenancy.table.ts';
+
+export const permissions = [
+  'members.read',
+  'members.pii', // see whole phone numbers
+  'members.write',
+  'members.merge',
+  'members.erase',
+  'members.export',
+  'imports.run',
+  'ledger.adjust',
+  'stores.admin',
+  'staff.admin',
+  'api_keys.admin',
+  'audit.read',
+] as const;
+
+export type Permission = (typeof permissions)[number];
+
+const rolePermissions: Record<Role, readonly Permission[]> = {
+  owner: permissions,
+  manager: [
+    'members.read',
+    'members.pii',
+    'members.write',
+    'members.merge',
+    'members.export',
+    'imports.run',
+    'ledger.adjust',
+    'audit.read',
+  ],
+  cashier: ['members.read', 'members.write'],
+  // Marketers work on segments and campaigns: they see members, never whole phone numbers.
+  marketer: ['members.read', 'members.export'],
+};
+
+export const permissionsOfRole = (role: Role): ReadonlySet<Permission> =>
+  new Set(rolePermissions[role]);
+
+/** API keys may carry any permission except administering staff and other keys. */
+export const apiKeyScopes = permissions.filter(
+  (p) => p !== 'staff.admin' && p !== 'api_keys.admin',
+);
+
+export const isPermission = (value: string): value is Permission =>
+  (permissions as readonly string[]).includes(value);

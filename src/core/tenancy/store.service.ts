@@ -1,0 +1,81 @@
+import type { Db, Trx } from '../../db/database.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Ctx } from '../context.ts';
+import type { Store } from './tenancy.table.ts';
+
+export interface StoreInput {
+  code: string;
+  name: string;
+  address?: string | null;
+}
+
+export async function createStore(trx: Trx, ctx: Ctx, input: StoreInput): Promise<Store> {
+  const store = await trx
+    .insertInto('store')
+    .values({
+      merchant_id: ctx.merchantId,
+      id: newId(),
+      code: input.code,
+      name: input.name,
+      address: input.address ?? null,
+      created_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, ctx, {
+    action: 'store.create',
+    entityType: 'store',
+    entityId: store.id,
+    after: input,
+  });
+  return store;
+}
+
+export async function updateStore(
+  trx: Trx,
+  ctx: Ctx,
+  id: string,
+  input: Partial<StoreInput>,
+): Promise<Store> {
+  const store = await trx
+    .updateTable('store')
+    .set(input)
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  if (!store) throw new DomainError('store.not_found');
+  await recordAudit(trx, ctx, {
+    action: 'store.update',
+    entityType: 'store',
+    entityId: id,
+    after: input,
+  });
+  return store;
+}
+
+export async function listStores(db: Db | Trx, ctx: Ctx): Promise<Store[]> {
+  return db
+    .selectFrom('store')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .orderBy('code')
+    .execute();
+}
+
+export async function assertStoreExists(
+  db: Db | Trx,
+  ctx: Ctx,
+  id: string,
+  field: string,
+): Promise<void> {
+  const found = await db
+    .selectFrom('store')
+    .select('id')
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!found) throw new DomainError('store.not_found', { field });
+}

@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import scalar from '@scalar/fastify-api-reference';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type PgBoss from 'pg-boss';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerErrorHandler } from './plugins/errors.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { authRoutes } from './routes/auth.ts';
+import { customFieldRoutes } from './routes/custom-fields.ts';
+import { healthRoutes } from './routes/health.ts';
+import { memberRoutes } from './routes/members.ts';
+import { staffRoutes } from './routes/staff.ts';
+import { storeRoutes } from './routes/stores.ts';
+import './types.ts';
+
+const WEB_DIST = resolve(import.meta.dirname, '../../web/dist');
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  boss?: PgBoss;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the HTTP application without listening: tests drive it with `app.inject()`. */
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.decorate('db', deps.db);
+  app.decorate('config', deps.config);
+  app.decorate('boss', deps.boss);
+  app.decorateRequest('ctx', null as never);
+
+  registerErrorHandler(app);
+  // The console and the API reference use inline styles and scripts; CSP is left to the proxy.
+  await app.register(helmet, { contentSecurityPolicy: false });
+  if (process.env.CORS_ORIGIN)
+    await app.register(cors, { origin: process.env.CORS_ORIGIN.split(',') });
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { fileSize: deps.config.uploadLimitBytes, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Regulars API',
+        version: '0.1.0',
+        description:
+          'Membership management and precision marketing. Errors are `{ error: { code, message, field } }`; value-moving POSTs take an `Idempotency-Key` header.',
+      },
+      components: {
+        securitySchemes: {
+          session: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'staff session token from POST /api/auth/login',
+          },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'API key `rk_…` (also accepted in X-Api-Key)',
+          },
+        },
+      },
+      security: [{ session: [] }, { apiKey: [] }],
+    },
+  });
+  await app.register(scalar, { routePrefix: '/docs' });
+  registerAuth(app);
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes, { prefix: '/api' });
+  await app.register(storeRoutes, { prefix: '/api' });
+  await app.register(staffRoutes, { prefix: '/api' });
+  await app.register(apiKeyRoutes, { prefix: '/api' });
+  await app.register(customFieldRoutes, { prefix: '/api' });
+  await app.register(memberRoutes, { prefix: '/api' });
+
+  if (existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/api/') && existsSync(WEB_DIST)) {
+      return reply.sendFile('index.html');
+    }
+    return reply.code(404).send({ error: { code: 'request.not_found', message: request.url } });
+  });
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

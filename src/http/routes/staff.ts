@@ -1,0 +1,76 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { addStaff, listStaff, updateStaff } from '../../core/tenancy/staff.service.ts';
+import { Body, IdParams, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { inTransaction } from '../transaction.ts';
+
+const Role = Type.Union([
+  Type.Literal('owner'),
+  Type.Literal('manager'),
+  Type.Literal('cashier'),
+  Type.Literal('marketer'),
+]);
+const Staff = Type.Object({
+  id: Uuid,
+  login: Type.String(),
+  display_name: Type.String(),
+  role: Role,
+  store_id: Nullable(Uuid),
+  active: Type.Boolean(),
+  locked_until: Nullable(Timestamp),
+  created_at: Timestamp,
+});
+
+export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/staff',
+    {
+      config: { permission: 'staff.admin' },
+      schema: { tags: ['staff'], response: { 200: Type.Array(Staff) } },
+    },
+    (request) => listStaff(app.db, request.ctx),
+  );
+  app.post(
+    '/staff',
+    {
+      config: { permission: 'staff.admin' },
+      schema: {
+        tags: ['staff'],
+        body: Body({
+          login: Type.String({ minLength: 3, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$' }),
+          display_name: Type.String({ minLength: 1, maxLength: 64 }),
+          password: Type.String({ minLength: 8, maxLength: 200 }),
+          role: Role,
+          store_id: Type.Optional(Nullable(Uuid)),
+        }),
+        response: { 201: Staff },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await inTransaction(app.db, (trx) => addStaff(trx, request.ctx, request.body))),
+  );
+  app.patch(
+    '/staff/:id',
+    {
+      config: { permission: 'staff.admin' },
+      schema: {
+        tags: ['staff'],
+        params: IdParams,
+        body: Body({
+          display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          role: Type.Optional(Role),
+          store_id: Type.Optional(Nullable(Uuid)),
+          active: Type.Optional(Type.Boolean()),
+          password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+        }),
+        response: { 200: Staff },
+      },
+    },
+    (request) =>
+      inTransaction(app.db, (trx) =>
+        updateStaff(trx, request.ctx, request.params.id, request.body),
+      ),
+  );
+};

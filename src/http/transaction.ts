@@ -1,0 +1,72 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db, Trx } from '../db/database.ts';
+import { isSerializationFailure } from '../db/pg-errors.ts';
+import { DomainError } from '../lib/errors.ts';
+import { sha256 } from '../lib/ids.ts';
+
+/** One business operation, one transaction; a deadlock or serialization failure is retried once. */
+export async function inTransaction<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction().execute(fn);
+  } catch (e) {
+    if (!isSerializationFailure(e)) throw e;
+    return db.transaction().execute(fn);
+  }
+}
+
+/**
+ * A value-moving POST: the Idempotency-Key, a hash of the request and the response are written
+ * in the operation's own transaction. A retry gets the stored response; a concurrent duplicate
+ * waits on the key's row lock and then gets it too; the same key with another body is refused.
+ */
+export async function idempotent<T>(
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  fn: (trx: Trx) => Promise<T>,
+): Promise<T> {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
+    throw new DomainError('idempotency.key_required', { field: 'Idempotency-Key' });
+  }
+  const { merchantId } = request.ctx;
+  const requestHash = sha256(
+    `${request.method} ${request.url} ${JSON.stringify(request.body ?? null)}`,
+  );
+  return inTransaction(db, async (trx) => {
+    const claimed = await trx
+      .insertInto('idempotency_key')
+      .values({
+        merchant_id: merchantId,
+        key,
+        request_hash: requestHash,
+        status_code: null,
+        response: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (!claimed) {
+      const prior = await trx
+        .selectFrom('idempotency_key')
+        .select(['request_hash', 'status_code', 'response'])
+        .where('merchant_id', '=', merchantId)
+        .where('key', '=', key)
+        .executeTakeFirstOrThrow();
+      if (prior.request_hash !== requestHash)
+        throw new DomainError('idempotency.key_reused', { field: 'Idempotency-Key' });
+      reply.header('idempotent-replayed', 'true').code(prior.status_code ?? status);
+      return prior.response as T;
+    }
+    const result = await fn(trx);
+    await trx
+      .updateTable('idempotency_key')
+      .set({ status_code: status, response: JSON.stringify(result) })
+      .where('merchant_id', '=', merchantId)
+      .where('key', '=', key)
+      .execute();
+    reply.code(status);
+    return result;
+  });
+}

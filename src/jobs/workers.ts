@@ -1,0 +1,17 @@
+import type PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+
+/** Every queue and its worker, registered once at start. */
+export async function registerWorkers(
+  boss: PgBoss,
+  db: Db,
+  config: Config,
+  log: Logger,
+): Promise<void> {
+  void boss;
+  void db;
+  void config;
+  void log;
+}

@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from './config.ts';
+import { seedDemoIfEmpty } from './core/demo/demo.service.ts';
+import { openDatabase } from './db/database-server.ts';
+import { buildApp } from './http/app.ts';
+import { startBoss } from './jobs/boss.ts';
+import { registerWorkers } from './jobs/workers.ts';
+
+/** config → database (embedded unless DATABASE_URL) → migrate → jobs → http. */
+export async function startServer(): Promise<void> {
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel });
+  log.info({ embedded: !config.databaseUrl, dataDir: config.dataDir }, 'starting Regulars');
+  claimPidFile(config.dataDir);
+  const database = await openDatabase(config, (m) => log.warn(m), { poolSize: 20 });
+  const boss = await startBoss(database.url, (m) => log.error(m));
+  await registerWorkers(boss, database.db, config, log);
+  const demo = config.seedDemo ? await seedDemoIfEmpty(database.db, new Date(), 3000) : undefined;
+  const app = await buildApp({ db: database.db, config, boss, logger: log });
+  await app.listen({ host: config.host, port: config.port });
+
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  const lines = [`Regulars is running: ${url}/  (API reference: ${url}/docs)`];
+  if (demo)
+    lines.push(
+      'Demo logins (password for all: Regulars2026):',
+      ...demo.logins.map((l) => `  ${l.role.padEnd(9)} ${l.login}`),
+    );
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await app.close();
+    await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** One server per data directory: a second start would stop the first one's database. */
+function claimPidFile(dataDir: string): void {
+  const file = join(dataDir, 'regulars.pid');
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, 'utf8'));
+    if (pid !== process.pid && isAlive(pid))
+      throw new Error(`Regulars is already running on ${dataDir} (pid ${pid})`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, String(process.pid));
+  process.on('exit', () => rmSync(file, { force: true }));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

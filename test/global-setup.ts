@@ -1,0 +1,47 @@
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { connect } from '../src/db/connect.ts';
+import { startEmbedded } from '../src/db/embedded.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { startBoss } from '../src/jobs/boss.ts';
+
+export const TEMPLATE = 'regulars_template';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    serverUrl: string;
+  }
+}
+
+/**
+ * One PostgreSQL for the whole run (embedded, or TEST_DATABASE_URL), migrated once into a
+ * template database that every test file clones.
+ */
+export default async function setup(project: TestProject) {
+  let serverUrl = process.env.TEST_DATABASE_URL;
+  let stop = async () => {};
+  if (!serverUrl) {
+    const dir = resolve('.tmp/test-pg');
+    rmSync(dir, { recursive: true, force: true });
+    const server = await startEmbedded(dir, Number(process.env.TEST_PG_PORT ?? 54331), (m) =>
+      console.error(m),
+    );
+    serverUrl = server.url;
+    stop = server.stop;
+  }
+  const admin = connect(serverUrl, 1);
+  await admin.pool.query(`drop database if exists ${TEMPLATE} with (force)`);
+  await admin.pool.query(`create database ${TEMPLATE}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${TEMPLATE}`;
+  const template = connect(url.toString(), 2);
+  await migrateToLatest(template.db);
+  // pg-boss creates its schema once here, so clones start with it
+  const boss = await startBoss(url.toString(), () => {});
+  await boss.stop({ graceful: false, wait: true });
+  await template.db.destroy();
+  await admin.db.destroy();
+  project.provide('serverUrl', serverUrl);
+  return stop;
+}
