@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import PgBoss from 'pg-boss';
 import type { TestProject } from 'vitest/node';
 import { connect } from '../src/db/connect.ts';
 import { startEmbedded } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { startBoss } from '../src/jobs/boss.ts';
 
 export const TEMPLATE = 'regulars_template';
 
@@ -37,11 +38,24 @@ export default async function setup(project: TestProject) {
   url.pathname = `/${TEMPLATE}`;
   const template = connect(url.toString(), 2);
   await migrateToLatest(template.db);
-  // pg-boss creates its schema once here, so clones start with it
-  const boss = await startBoss(url.toString(), () => {});
-  await boss.stop({ graceful: false, wait: true });
+  // pg-boss's schema is created once here, so clones start with it
+  await template.pool.query(PgBoss.getConstructionPlans('pgboss'));
   await template.db.destroy();
   await admin.db.destroy();
   project.provide('serverUrl', serverUrl);
   return stop;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
+      );
+    });
+  });
 }

@@ -28,14 +28,20 @@ export async function postEntry(trx: Trx, ctx: Ctx, input: PostInput): Promise<L
     throw new Error(`ledger amount must be a non-zero safe integer, got ${input.amount}`);
   }
   const id = newId();
+  // A credit may open the balance row; a debit only updates an existing one (an insert of a
+  // negative balance would trip the CHECK before ON CONFLICT could turn it into an update).
+  const balance =
+    input.amount > 0
+      ? sql`insert into ledger_balance (merchant_id, member_id, ledger, balance, updated_at)
+          values (${ctx.merchantId}, ${input.memberId}, ${input.ledger}, ${input.amount}, ${ctx.now})
+          on conflict (merchant_id, member_id, ledger) do update
+            set balance = ledger_balance.balance + excluded.balance, updated_at = excluded.updated_at
+          returning balance`
+      : sql`update ledger_balance set balance = balance + ${input.amount}, updated_at = ${ctx.now}
+          where merchant_id = ${ctx.merchantId} and member_id = ${input.memberId} and ledger = ${input.ledger}
+          returning balance`;
   const result = await sql<LedgerEntry>`
-    with balance as (
-      insert into ledger_balance (merchant_id, member_id, ledger, balance, updated_at)
-      values (${ctx.merchantId}, ${input.memberId}, ${input.ledger}, ${input.amount}, ${ctx.now})
-      on conflict (merchant_id, member_id, ledger)
-        do update set balance = ledger_balance.balance + excluded.balance, updated_at = excluded.updated_at
-      returning balance
-    )
+    with balance as (${balance})
     insert into ledger_entry (merchant_id, id, member_id, ledger, kind, amount, balance_after,
       ref_type, ref_id, reverses_id, memo, actor_kind, actor_id, created_at)
     select ${ctx.merchantId}, ${id}, ${input.memberId}, ${input.ledger}, ${input.kind}, ${input.amount},
@@ -45,13 +51,17 @@ export async function postEntry(trx: Trx, ctx: Ctx, input: PostInput): Promise<L
     returning *`
     .execute(trx)
     .catch((e: unknown) => {
-      if ((e as { constraint?: string }).constraint === 'ledger_balance_balance_check') {
-        throw new DomainError('ledger.insufficient_balance', { params: { ledger: input.ledger } });
-      }
+      if ((e as { constraint?: string }).constraint === 'ledger_balance_balance_check')
+        throw insufficient(input.ledger);
       throw e;
     });
+  // no balance row to debit: nothing was there
+  if (result.rows.length === 0) throw insufficient(input.ledger);
   return result.rows[0]!;
 }
+
+const insufficient = (ledger: LedgerName) =>
+  new DomainError('ledger.insufficient_balance', { params: { ledger } });
 
 export type Balances = Record<LedgerName, number>;
 

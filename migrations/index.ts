@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import * as platform from './2026_11_25_1700_platform.ts';
+import * as members from './2026_11_25_1710_members.ts';
+
+/** Every migration in order of its timestamped name; a new file adds one line here. */
+export const migrations: Record<string, Migration> = {
+  '2026_11_25_1700_platform': platform,
+  '2026_11_25_1710_members': members,
+};
