@@ -23,13 +23,14 @@ export default async function setup(project: TestProject) {
   let serverUrl = process.env.TEST_DATABASE_URL;
   let stop = async () => {};
   if (!serverUrl) {
-    const dir = resolve('.tmp/test-pg');
-    rmSync(dir, { recursive: true, force: true });
-    const server = await startEmbedded(dir, Number(process.env.TEST_PG_PORT ?? 54331), (m) =>
-      console.error(m),
-    );
+    // a directory and port of this run's own, so parallel runs never share a cluster
+    const dir = resolve(`.tmp/test-pg-${process.pid}`);
+    const server = await startEmbedded(dir, await freePort(), (m) => console.error(m));
     serverUrl = server.url;
-    stop = server.stop;
+    stop = async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    };
   }
   const admin = connect(serverUrl, 1);
   await admin.pool.query(`drop database if exists ${TEMPLATE} with (force)`);
