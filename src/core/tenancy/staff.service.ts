@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId, randomToken, sha256 } from '../../lib/ids.ts';
@@ -171,7 +172,7 @@ export async function login(
         locked_until: eb
           .case()
           .when('failed_logins', '>=', MAX_FAILED_LOGINS - 1)
-          .then(new Date(now.getTime() + LOCK_MINUTES * 60_000))
+          .then(sql<Date>`${new Date(now.getTime() + LOCK_MINUTES * 60_000)}::timestamptz`)
           .else(null)
           .end(),
       }))

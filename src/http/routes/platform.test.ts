@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import {
+  auth,
+  createMember,
+  createTestMerchant,
+  PASSWORD,
+  testApp,
+} from '../../../test/factories.ts';
+
+describe('staff login', () => {
+  it('logs in, then five wrong passwords lock the account for 15 minutes (423), even for the right one', async () => {
+    const { app, db } = await testApp();
+    const m = await createTestMerchant(db);
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: m.logins.cashier, password: PASSWORD },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().staff.role).toBe('cashier');
+    const me = await app.inject({ url: '/api/me', headers: auth(ok.json().token) });
+    expect(me.json().merchant.id).toBe(m.merchantId);
+
+    const wrong = () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { login: m.logins.cashier, password: 'nope-1234' },
+      });
+    for (let i = 0; i < 4; i++)
+      expect((await wrong()).json().error.code).toBe('auth.invalid_credentials');
+    const fifth = await wrong();
+    expect(fifth.statusCode).toBe(423);
+    expect(fifth.json().error.code).toBe('auth.locked');
+    const right = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: m.logins.cashier, password: PASSWORD },
+    });
+    expect(right.statusCode).toBe(423);
+    const row = await db
+      .selectFrom('staff')
+      .select(['locked_until', 'failed_logins'])
+      .where('id', '=', m.staffIds.cashier)
+      .executeTakeFirstOrThrow();
+    expect(row.failed_logins).toBe(5);
+    expect(row.locked_until!.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
+  });
+
+  it('answers an unknown login like a wrong password', async () => {
+    const { app } = await testApp();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: 'nobody@nowhere', password: 'whatever1' },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('auth.invalid_credentials');
+  });
+
+  it('refuses requests without a session, and after logout', async () => {
+    const { app, db } = await testApp();
+    const m = await createTestMerchant(db);
+    expect((await app.inject({ url: '/api/members' })).json().error.code).toBe('auth.required');
+    expect((await app.inject({ url: '/api/members', headers: auth('forged') })).statusCode).toBe(
+      401,
+    );
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/auth/logout',
+          headers: auth(m.tokens.marketer),
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect(
+      (await app.inject({ url: '/api/members', headers: auth(m.tokens.marketer) })).statusCode,
+    ).toBe(401);
+  });
+});
+
+describe('roles and tenancy', () => {
+  it('a cashier may not administer staff; an owner may, and the new account works', async () => {
+    const { app, db } = await testApp();
+    const m = await createTestMerchant(db);
+    const payload = {
+      login: `new-${m.merchantId.slice(-6)}@test`,
+      display_name: '新店员',
+      password: 'Secret123',
+      role: 'cashier',
+    };
+    const denied = await app.inject({
+      method: 'POST',
+      url: '/api/staff',
+      headers: auth(m.tokens.cashier),
+      payload,
+    });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().error.code).toBe('auth.forbidden');
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/staff',
+      headers: auth(m.tokens.owner),
+      payload,
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).not.toHaveProperty('password_hash');
+    const hash = await db
+      .selectFrom('staff')
+      .select('password_hash')
+      .where('id', '=', created.json().id)
+      .executeTakeFirstOrThrow();
+    expect(hash.password_hash).toMatch(/^\$argon2id\$/);
+    const weak = await app.inject({
+      method: 'POST',
+      url: '/api/staff',
+      headers: auth(m.tokens.owner),
+      payload: { ...payload, login: 'weak@test', password: 'abcdefgh' },
+    });
+    expect(weak.json().error).toMatchObject({ code: 'staff.password_weak', field: 'password' });
+    const self = await app.inject({
+      method: 'PATCH',
+      url: `/api/staff/${m.staffIds.owner}`,
+      headers: auth(m.tokens.owner),
+      payload: { role: 'cashier' },
+    });
+    expect(self.json().error.code).toBe('staff.cannot_demote_self');
+  });
+
+  it('never shows another merchant’s rows: 404, not 403', async () => {
+    const { app, db } = await testApp();
+    const a = await createTestMerchant(db);
+    const b = await createTestMerchant(db);
+    const member = await createMember(db, b.ctx());
+    for (const url of [
+      `/api/members/${member.id}`,
+      `/api/members/${member.id}/ledger`,
+      `/api/members/${member.id}/audit`,
+    ]) {
+      expect((await app.inject({ url, headers: auth(a.tokens.owner) })).statusCode, url).toBe(404);
+    }
+    const patch = await app.inject({
+      method: 'PATCH',
+      url: `/api/members/${member.id}`,
+      headers: auth(a.tokens.owner),
+      payload: { name: 'x' },
+    });
+    expect(patch.statusCode).toBe(404);
+    const list = await app.inject({ url: '/api/members', headers: auth(a.tokens.owner) });
+    expect(list.json().items).toEqual([]);
+  });
+
+  it('stores: owners create them, codes are unique per merchant', async () => {
+    const { app, db } = await testApp();
+    const m = await createTestMerchant(db);
+    const post = (token: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/stores',
+        headers: auth(token),
+        payload: { code: 'SH01', name: '南京西路店' },
+      });
+    expect((await post(m.tokens.manager)).statusCode).toBe(403);
+    expect((await post(m.tokens.owner)).statusCode).toBe(201);
+    const again = await post(m.tokens.owner);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatchObject({ code: 'store.code_taken', field: 'code' });
+  });
+});
+
+describe('API keys', () => {
+  it('is shown once, stored hashed, scoped, and refused once revoked', async () => {
+    const { app, db } = await testApp();
+    const m = await createTestMerchant(db);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/api-keys',
+      headers: auth(m.tokens.owner),
+      payload: { name: 'POS', scopes: ['members.read', 'members.write'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const { key, api_key } = created.json();
+    expect(key).toMatch(/^rk_/);
+    const stored = await db
+      .selectFrom('api_key')
+      .selectAll()
+      .where('id', '=', api_key.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.secret_hash).toMatch(/^\$argon2id\$/);
+    expect(JSON.stringify(stored)).not.toContain(key);
+    expect(
+      (await app.inject({ url: '/api/api-keys', headers: auth(m.tokens.owner) })).body,
+    ).not.toContain(key);
+
+    const register = await app.inject({
+      method: 'POST',
+      url: '/api/members',
+      headers: { 'x-api-key': key },
+      payload: { phone: '13800001111' },
+    });
+    expect(register.statusCode).toBe(201);
+    expect(register.json().phone).toBe('138****1111'); // no members.pii scope
+    const merge = await app.inject({
+      method: 'POST',
+      url: '/api/members/merge',
+      headers: { ...auth(key), 'idempotency-key': 'x' },
+      payload: { survivor_id: register.json().id, merged_id: register.json().id },
+    });
+    expect(merge.json().error.code).toBe('auth.scope_missing');
+    const cashierCreate = await app.inject({
+      method: 'POST',
+      url: '/api/api-keys',
+      headers: auth(m.tokens.cashier),
+      payload: { name: 'x', scopes: ['members.read'] },
+    });
+    expect(cashierCreate.statusCode).toBe(403);
+    const adminScope = await app.inject({
+      method: 'POST',
+      url: '/api/api-keys',
+      headers: auth(m.tokens.owner),
+      payload: { name: 'x', scopes: ['staff.admin'] },
+    });
+    expect(adminScope.statusCode).toBe(400);
+
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/api-keys/${api_key.id}/revoke`,
+          headers: auth(m.tokens.owner),
+        })
+      ).statusCode,
+    ).toBe(200);
+    const after = await app.inject({ url: '/api/members', headers: auth(key) });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.code).toBe('auth.api_key_invalid');
+    expect(
+      (await app.inject({ url: '/api/members', headers: auth('rk_missing_key') })).statusCode,
+    ).toBe(401);
+  });
+});
+
+describe('platform', () => {
+  it('reports health and serves the OpenAPI document with every API route', async () => {
+    const { app } = await testApp();
+    expect((await app.inject({ url: '/health' })).json()).toEqual({ status: 'ok', database: 'ok' });
+    const doc = (await app.inject({ url: '/docs/openapi.json' })).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const path of [
+      '/api/members',
+      '/api/members/merge',
+      '/api/members/lookup',
+      '/api/auth/login',
+      '/api/api-keys',
+    ]) {
+      expect(doc.paths, path).toHaveProperty([path]);
+    }
+    const unknown = await app.inject({ url: '/api/nothing-here' });
+    expect(unknown.statusCode).toBe(404);
+  });
+});
