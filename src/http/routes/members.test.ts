@@ -210,11 +210,11 @@ describe('find members', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await app.inject({
+      const res: { json(): unknown } = await app.inject({
         url: `/api/members?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
         headers: auth(m.tokens.owner),
       });
-      const page = res.json();
+      const page: { items: { id: string }[]; next_cursor: string | null } = res.json();
       seen.push(...page.items.map((x: { id: string }) => x.id));
       cursor = page.next_cursor;
     } while (cursor);
