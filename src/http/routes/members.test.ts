@@ -210,7 +210,7 @@ describe('find members', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { json(): unknown } = await app.inject({
+      const res: { json(): any } = await app.inject({
         url: `/api/members?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
         headers: auth(m.tokens.owner),
       });
