@@ -1,12 +1,20 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditLogTable } from '../core/audit/audit.table.ts';
 import type { LedgerBalanceTable, LedgerEntryTable } from '../core/ledger/ledger.table.ts';
+import type { MallRedemptionTable, MallRewardTable } from '../core/mall/mall.table.ts';
 import type {
   CustomFieldTable,
   MemberIdentityTable,
   MemberMergeTable,
   MemberTable,
 } from '../core/members/member.table.ts';
+import type {
+  PointsCampaignTable,
+  PointsEarningTable,
+  PointsLotTable,
+  PointsLotUseTable,
+  PointsSettingTable,
+} from '../core/points/points.table.ts';
 import type {
   ApiKeyTable,
   IdempotencyKeyTable,
@@ -15,6 +23,14 @@ import type {
   StaffTable,
   StoreTable,
 } from '../core/tenancy/tenancy.table.ts';
+import type {
+  GrowthEntryTable,
+  MemberLoyaltyTable,
+  TierHistoryTable,
+  TierRightUseTable,
+  TierSettingTable,
+  TierTable,
+} from '../core/tiers/tier.table.ts';
 
 export interface Database {
   merchant: MerchantTable;
@@ -30,6 +46,19 @@ export interface Database {
   member_merge: MemberMergeTable;
   ledger_balance: LedgerBalanceTable;
   ledger_entry: LedgerEntryTable;
+  tier_setting: TierSettingTable;
+  tier: TierTable;
+  member_loyalty: MemberLoyaltyTable;
+  growth_entry: GrowthEntryTable;
+  tier_history: TierHistoryTable;
+  tier_right_use: TierRightUseTable;
+  points_setting: PointsSettingTable;
+  points_campaign: PointsCampaignTable;
+  points_earning: PointsEarningTable;
+  points_lot: PointsLotTable;
+  points_lot_use: PointsLotUseTable;
+  mall_reward: MallRewardTable;
+  mall_redemption: MallRedemptionTable;
 }
 
 export type Db = Kysely<Database>;
