@@ -115,6 +115,116 @@ export const errorCodes = {
     zh: '导入任务当前状态不允许此操作',
     en: 'The import job is not in a state that allows this',
   },
+  'tier.not_found': { status: 404, zh: '会员等级不存在', en: 'Tier not found' },
+  'tier.threshold_taken': {
+    status: 409,
+    zh: '已有等级使用相同的门槛',
+    en: 'Another tier has the same threshold',
+  },
+  'tier.name_taken': { status: 409, zh: '等级名称已存在', en: 'The tier name is taken' },
+  'tier.in_use': {
+    status: 409,
+    zh: '仍有会员处于该等级，不能删除',
+    en: 'Members still hold this tier; it cannot be deleted',
+  },
+  'tier.rights_invalid': {
+    status: 400,
+    zh: '权益编码重复或不合法',
+    en: 'A service right code is duplicated or invalid',
+  },
+  'tier.right_not_found': {
+    status: 404,
+    zh: '会员当前等级没有这项权益',
+    en: 'The member’s tier has no such service right',
+  },
+  'tier.right_exhausted': {
+    status: 409,
+    zh: '本月该权益的使用次数已用完',
+    en: 'This service right is used up for this month',
+  },
+  'points.insufficient': { status: 409, zh: '可用积分不足', en: 'Not enough points available' },
+  'points.order_already_earned': {
+    status: 409,
+    zh: '该订单已经积过分',
+    en: 'This order has already earned points',
+  },
+  'points.paid_at_invalid': {
+    status: 400,
+    zh: '支付时间不能晚于当前时间',
+    en: 'The payment time cannot be in the future',
+  },
+  'points.grant_over_ceiling': {
+    status: 403,
+    zh: '超过当前角色的手工赠送积分上限，需店主操作',
+    en: 'The grant exceeds your role’s ceiling; the owner must make it',
+  },
+  'points.bonus_already_granted': {
+    status: 409,
+    zh: '该奖励积分已发放过',
+    en: 'This bonus has already been granted',
+  },
+  'points.bonus_disabled': {
+    status: 409,
+    zh: '商户未启用该奖励积分',
+    en: 'The merchant has not enabled this bonus',
+  },
+  'points.profile_incomplete': {
+    status: 409,
+    zh: '会员资料尚未完善',
+    en: 'The member’s profile is not complete',
+  },
+  'points.rules_invalid': {
+    status: 400,
+    zh: '积分规则不合法（品类重复或缺少必填项）',
+    en: 'The points rules are invalid (duplicate category or missing value)',
+  },
+  'points.campaign_not_found': {
+    status: 404,
+    zh: '积分活动不存在',
+    en: 'Points campaign not found',
+  },
+  'points.dates_invalid': {
+    status: 400,
+    zh: '结束日期不能早于开始日期',
+    en: 'The end date is before the start date',
+  },
+  'mall.reward_not_found': { status: 404, zh: '积分商品不存在', en: 'Reward not found' },
+  'mall.redemption_not_found': {
+    status: 404,
+    zh: '兑换记录不存在',
+    en: 'Redemption not found',
+  },
+  'mall.out_of_stock': { status: 409, zh: '该商品已兑完', en: 'The reward is out of stock' },
+  'mall.limit_reached': {
+    status: 409,
+    zh: '已达到每人兑换上限',
+    en: 'The per-member limit for this reward is reached',
+  },
+  'mall.not_available': {
+    status: 409,
+    zh: '该商品当前不可兑换（已下架或不在兑换期内）',
+    en: 'The reward is not available now (inactive or outside its dates)',
+  },
+  'mall.reward_kind_unsupported': {
+    status: 400,
+    zh: '暂不支持该类型的积分商品（优惠券类待优惠券模块上线）',
+    en: 'This reward kind is not supported yet (coupon rewards come with the coupons module)',
+  },
+  'mall.already_cancelled': {
+    status: 409,
+    zh: '该兑换已取消',
+    en: 'This redemption is already cancelled',
+  },
+  'mall.already_fulfilled': {
+    status: 409,
+    zh: '该兑换已核销领取',
+    en: 'This redemption has already been picked up',
+  },
+  'mall.pickup_code_invalid': {
+    status: 404,
+    zh: '提货码无效',
+    en: 'Unknown pickup code',
+  },
   'internal.error': { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
