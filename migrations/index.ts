@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as platform from './2026_11_25_1700_platform.ts';
 import * as members from './2026_11_25_1710_members.ts';
 import * as loyalty from './2026_11_25_1730_loyalty.ts';
+import * as wallet from './2026_11_25_1740_wallet.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
   '2026_11_25_1700_platform': platform,
   '2026_11_25_1710_members': members,
   '2026_11_25_1730_loyalty': loyalty,
+  '2026_11_25_1740_wallet': wallet,
 };

@@ -3,11 +3,17 @@ import type { AuditLogTable } from '../core/audit/audit.table.ts';
 import type { LedgerBalanceTable, LedgerEntryTable } from '../core/ledger/ledger.table.ts';
 import type { MallRedemptionTable, MallRewardTable } from '../core/mall/mall.table.ts';
 import type {
+  MembershipInvitationTable,
+  MembershipPlanTable,
+  PaidMembershipTable,
+} from '../core/membership/membership.table.ts';
+import type {
   CustomFieldTable,
   MemberIdentityTable,
   MemberMergeTable,
   MemberTable,
 } from '../core/members/member.table.ts';
+import type { TenderTable } from '../core/payments/tender.table.ts';
 import type {
   PointsCampaignTable,
   PointsEarningTable,
@@ -31,6 +37,14 @@ import type {
   TierSettingTable,
   TierTable,
 } from '../core/tiers/tier.table.ts';
+import type {
+  BonusPartTable,
+  PaymentPasswordTable,
+  RechargePlanTable,
+  RechargeTable,
+  WalletPaymentTable,
+  WalletSettingTable,
+} from '../core/wallet/wallet.table.ts';
 
 export interface Database {
   merchant: MerchantTable;
@@ -59,6 +73,16 @@ export interface Database {
   points_lot_use: PointsLotUseTable;
   mall_reward: MallRewardTable;
   mall_redemption: MallRedemptionTable;
+  wallet_setting: WalletSettingTable;
+  recharge_plan: RechargePlanTable;
+  recharge: RechargeTable;
+  tender: TenderTable;
+  bonus_part: BonusPartTable;
+  wallet_payment: WalletPaymentTable;
+  payment_password: PaymentPasswordTable;
+  membership_plan: MembershipPlanTable;
+  paid_membership: PaidMembershipTable;
+  membership_invitation: MembershipInvitationTable;
 }
 
 export type Db = Kysely<Database>;
