@@ -13,6 +13,10 @@ export const permissions = [
   'staff.admin',
   'api_keys.admin',
   'audit.read',
+  'loyalty.admin', // tiers, points rules, campaigns, mall catalogue
+  'loyalty.operate', // earn, spend, redeem, bonuses, service rights at the counter
+  'points.grant', // manual grants, capped per role (points_setting.grant_ceilings)
+  'reports.read',
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -28,10 +32,14 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'imports.run',
     'ledger.adjust',
     'audit.read',
+    'loyalty.admin',
+    'loyalty.operate',
+    'points.grant',
+    'reports.read',
   ],
-  cashier: ['members.read', 'members.write'],
+  cashier: ['members.read', 'members.write', 'loyalty.operate', 'points.grant'],
   // Marketers work on segments and campaigns: they see members, never whole phone numbers.
-  marketer: ['members.read', 'members.export'],
+  marketer: ['members.read', 'members.export', 'reports.read'],
 };
 
 export const permissionsOfRole = (role: Role): ReadonlySet<Permission> =>
