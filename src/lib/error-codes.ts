@@ -225,6 +225,140 @@ export const errorCodes = {
     zh: '提货码无效',
     en: 'Unknown pickup code',
   },
+  'wallet.insufficient': {
+    status: 409,
+    zh: '储值余额不足',
+    en: 'The stored-value balance is not enough',
+  },
+  'wallet.amount_invalid': {
+    status: 400,
+    zh: '金额必须是正整数（分）',
+    en: 'The amount must be a positive whole number of fen',
+  },
+  'wallet.setting_invalid': { status: 400, zh: '储值设置不合法', en: 'Invalid wallet setting' },
+  'wallet.payment_not_found': {
+    status: 404,
+    zh: '余额支付记录不存在',
+    en: 'Balance payment not found',
+  },
+  'recharge.plan_not_found': { status: 404, zh: '充值方案不存在', en: 'Recharge plan not found' },
+  'recharge.plan_inactive': {
+    status: 409,
+    zh: '充值方案已停用',
+    en: 'The recharge plan is not active',
+  },
+  'recharge.plan_invalid': { status: 400, zh: '充值方案不合法', en: 'The recharge plan is invalid' },
+  'recharge.amount_invalid': {
+    status: 400,
+    zh: '金额必须是不为负的整数（分）',
+    en: 'Amounts must be whole fen and not negative',
+  },
+  'recharge.instalments_invalid': {
+    status: 400,
+    zh: '分期赠送需要 1 至 36 期，一次性赠送不能设置分期',
+    en: 'Monthly bonus needs 1 to 36 instalments; immediate bonus has none',
+  },
+  'recharge.instalments_mismatch': {
+    status: 400,
+    zh: '各期赠送金额之和必须等于赠送总额',
+    en: 'The instalments must add up to the bonus',
+  },
+  'recharge.coupon_pack_invalid': {
+    status: 400,
+    zh: '礼包中的优惠券设置不合法',
+    en: 'A coupon line of the gift pack is invalid',
+  },
+  'recharge.plan_or_amount': {
+    status: 400,
+    zh: '请选择充值方案或填写充值金额（二选一）',
+    en: 'Give either a plan or an amount, not both',
+  },
+  'recharge.tenders_mismatch': {
+    status: 400,
+    zh: '支付方式金额之和必须等于应付金额',
+    en: 'The tenders must add up to the price',
+  },
+  'recharge.not_found': { status: 404, zh: '充值记录不存在', en: 'Recharge not found' },
+  'recharge.already_refunded': {
+    status: 409,
+    zh: '该充值已退款',
+    en: 'This recharge is already refunded',
+  },
+  'recharge.not_refundable': {
+    status: 409,
+    zh: '该充值方案不支持退款',
+    en: 'This recharge plan is not refundable',
+  },
+  'payment_password.wrong': {
+    status: 403,
+    zh: '支付密码错误',
+    en: 'Wrong payment password',
+  },
+  'payment_password.locked': {
+    status: 423,
+    zh: '支付密码错误次数过多，余额支付已锁定 30 分钟',
+    en: 'Too many wrong payment passwords; balance payment is locked for 30 minutes',
+  },
+  'payment_password.required': {
+    status: 403,
+    zh: '此笔余额支付需要支付密码',
+    en: 'This balance payment needs the payment password',
+  },
+  'payment_password.not_set': {
+    status: 409,
+    zh: '会员尚未设置支付密码',
+    en: 'The member has not set a payment password',
+  },
+  'payment_password.weak': {
+    status: 400,
+    zh: '支付密码须为 6 位数字，且不能是重复或连续的数字',
+    en: 'The payment password must be 6 digits, not repeated or sequential',
+  },
+  'payment_password.member_code_not_allowed': {
+    status: 403,
+    zh: '本商户不允许用会员码代替支付密码',
+    en: 'This merchant does not accept the member code instead of the password',
+  },
+  'membership.plan_not_found': {
+    status: 404,
+    zh: '付费会员方案不存在',
+    en: 'Paid membership plan not found',
+  },
+  'membership.plan_inactive': {
+    status: 409,
+    zh: '付费会员方案已停用',
+    en: 'The paid membership plan is not active',
+  },
+  'membership.plan_invalid': {
+    status: 400,
+    zh: '付费会员方案不合法',
+    en: 'The paid membership plan is invalid',
+  },
+  'membership.tenders_mismatch': {
+    status: 400,
+    zh: '支付方式金额之和必须等于会员费',
+    en: 'The tenders must add up to the membership price',
+  },
+  'membership.not_found': {
+    status: 404,
+    zh: '付费会员记录不存在',
+    en: 'Paid membership not found',
+  },
+  'membership.already_refunded': {
+    status: 409,
+    zh: '该付费会员已退款',
+    en: 'This paid membership is already refunded',
+  },
+  'membership.refund_window_passed': {
+    status: 409,
+    zh: '已超过全额退款期限，按方案规定不予退款',
+    en: 'The full-refund period has passed; the plan gives no refund after it',
+  },
+  'membership.refund_not_latest': {
+    status: 409,
+    zh: '请先退最近一次续费',
+    en: 'Refund the latest renewal first',
+  },
   'internal.error': { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

@@ -17,6 +17,10 @@ export const permissions = [
   'loyalty.operate', // earn, spend, redeem, bonuses, service rights at the counter
   'points.grant', // manual grants, capped per role (points_setting.grant_ceilings)
   'reports.read',
+  'wallet.recharge', // take recharges and sell paid memberships at the till
+  'wallet.pay', // balance payments, setting a member's payment password
+  'wallet.refund', // refund recharges and paid memberships
+  'wallet.password_reset', // reset a payment password after an identity check
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -36,8 +40,19 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'loyalty.operate',
     'points.grant',
     'reports.read',
+    'wallet.recharge',
+    'wallet.pay',
+    'wallet.refund',
+    'wallet.password_reset',
   ],
-  cashier: ['members.read', 'members.write', 'loyalty.operate', 'points.grant'],
+  cashier: [
+    'members.read',
+    'members.write',
+    'loyalty.operate',
+    'points.grant',
+    'wallet.recharge',
+    'wallet.pay',
+  ],
   // Marketers work on segments and campaigns: they see members, never whole phone numbers.
   marketer: ['members.read', 'members.export', 'reports.read'],
 };
