@@ -247,7 +247,11 @@ export const errorCodes = {
     zh: '充值方案已停用',
     en: 'The recharge plan is not active',
   },
-  'recharge.plan_invalid': { status: 400, zh: '充值方案不合法', en: 'The recharge plan is invalid' },
+  'recharge.plan_invalid': {
+    status: 400,
+    zh: '充值方案不合法',
+    en: 'The recharge plan is invalid',
+  },
   'recharge.amount_invalid': {
     status: 400,
     zh: '金额必须是不为负的整数（分）',
