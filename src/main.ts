@@ -14,6 +14,7 @@ export async function startServer(): Promise<void> {
   const log = pino({ level: config.logLevel });
   log.info({ embedded: !config.databaseUrl, dataDir: config.dataDir }, 'starting Regulars');
   claimPidFile(config.dataDir);
+  await buildWebIfMissing(log);
   const database = await openDatabase(config, (m) => log.warn(m), { poolSize: 20 });
   const boss = await startBoss(database.url, (m) => log.error(m));
   await registerWorkers(boss, database.db, config, log);
@@ -64,4 +65,13 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** `npm start` on a fresh clone: the console is built once, the first time. */
+async function buildWebIfMissing(log: pino.Logger): Promise<void> {
+  const root = join(import.meta.dirname, '..');
+  if (existsSync(join(root, 'web/dist/index.html'))) return;
+  log.info('building the web console (first start only)…');
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'web/vite.config.ts'), logLevel: 'warn' });
 }

@@ -3,7 +3,6 @@ import type { Db } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import type { Ctx } from '../context.ts';
-import { getMerchant } from '../tenancy/merchant.service.ts';
 import type { ListMembersQuery, LookupQuery } from './member.schema.ts';
 import type { MemberRow } from './member.table.ts';
 import { verifyMemberCode } from './member-code.ts';
@@ -93,8 +92,8 @@ export async function lookupMember(
     .where('member.merchant_id', '=', ctx.merchantId);
   let found: MemberRow | undefined;
   if (query.phone !== undefined) {
-    const merchant = await getMerchant(db, ctx);
-    const phone = normalizePhone(query.phone, merchant.allow_foreign_phone);
+    // a foreign number can only be found where it could have been registered: no setting to read
+    const phone = normalizePhone(query.phone, true);
     if (!phone) throw new DomainError('member.phone_invalid', { field: 'phone' });
     found = await base.where('member.phone', '=', phone).executeTakeFirst();
   } else if (query.card_no !== undefined) {

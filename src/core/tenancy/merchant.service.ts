@@ -2,6 +2,7 @@ import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { isValidTimeZone } from '../../lib/time.ts';
+import { ttlCache } from '../../lib/ttl-cache.ts';
 import type { Ctx } from '../context.ts';
 import { addStaff } from './staff.service.ts';
 import { systemCtx } from './system-ctx.ts';
@@ -44,12 +45,13 @@ export async function createMerchant(
   return { merchant, ownerId: owner.id };
 }
 
+// Merchant settings are read by most requests and change rarely: cached for 30 s per process.
+const merchants = ttlCache<Merchant | undefined>(30_000);
+
 export async function getMerchant(db: Db | Trx, ctx: Ctx): Promise<Merchant> {
-  const merchant = await db
-    .selectFrom('merchant')
-    .selectAll()
-    .where('id', '=', ctx.merchantId)
-    .executeTakeFirst();
+  const merchant = await merchants.get(ctx.merchantId, () =>
+    db.selectFrom('merchant').selectAll().where('id', '=', ctx.merchantId).executeTakeFirst(),
+  );
   if (!merchant) throw new DomainError('merchant.not_found');
   return merchant;
 }

@@ -3,12 +3,17 @@ import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId, randomToken, sha256 } from '../../lib/ids.ts';
 import { hashSecret, verifyNothing, verifySecret } from '../../lib/secrets.ts';
+import { ttlCache } from '../../lib/ttl-cache.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import type { Role, Staff } from './tenancy.table.ts';
 
 const MAX_FAILED_LOGINS = 5;
 const LOCK_MINUTES = 15;
+
+// A session is read on every request; caching it for a few seconds saves a round trip. Logout
+// and deactivation clear this process's entry at once; other processes follow within the TTL.
+const sessions = ttlCache<Awaited<ReturnType<typeof readSession>>>(10_000);
 
 export type PublicStaff = Omit<Staff, 'password_hash' | 'failed_logins'>;
 
@@ -115,6 +120,14 @@ export async function updateStaff(
     .where('id', '=', id)
     .returning(publicColumns)
     .executeTakeFirstOrThrow();
+  if (input.active === false || input.role !== undefined) {
+    const staffSessions = trx
+      .selectFrom('staff_session')
+      .select('token_hash')
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('staff_id', '=', id);
+    for (const { token_hash } of await staffSessions.execute()) sessions.delete(token_hash);
+  }
   if (input.active === false) {
     await trx
       .deleteFrom('staff_session')
@@ -206,26 +219,25 @@ export async function login(
   return { ok: true, token, staff: pub, expiresAt };
 }
 
-export async function findSessionStaff(db: Db, token: string, now: Date) {
+async function readSession(db: Db, tokenHash: string) {
   return db
     .selectFrom('staff_session as s')
     .innerJoin('staff', (join) =>
       join.onRef('staff.merchant_id', '=', 's.merchant_id').onRef('staff.id', '=', 's.staff_id'),
     )
-    .select([
-      'staff.merchant_id',
-      'staff.id',
-      'staff.role',
-      'staff.store_id',
-      'staff.display_name',
-      'staff.login',
-    ])
-    .where('s.token_hash', '=', sha256(token))
-    .where('s.expires_at', '>', now)
+    .select(['staff.merchant_id', 'staff.id', 'staff.role', 'staff.store_id', 's.expires_at'])
+    .where('s.token_hash', '=', tokenHash)
     .where('staff.active', '=', true)
     .executeTakeFirst();
 }
 
+export async function findSessionStaff(db: Db, token: string, now: Date) {
+  const tokenHash = sha256(token);
+  const session = await sessions.get(tokenHash, () => readSession(db, tokenHash));
+  return session && session.expires_at > now ? session : undefined;
+}
+
 export async function logout(db: Db, token: string): Promise<void> {
+  sessions.delete(sha256(token));
   await db.deleteFrom('staff_session').where('token_hash', '=', sha256(token)).execute();
 }

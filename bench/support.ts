@@ -1,0 +1,82 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { ensureDatabase } from '../src/db/database-server.ts';
+import { startEmbedded } from '../src/db/embedded.ts';
+
+/** A fresh database for one benchmark run: on DATABASE_URL's server, or a new embedded cluster. */
+export async function benchDatabase(name: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) {
+    return { url: await ensureDatabase(process.env.DATABASE_URL, name), stop: async () => {} };
+  }
+  const dir = resolve(`.tmp/bench-pg-${process.pid}`);
+  const server = await startEmbedded(dir, await freePort(), (m) => console.error(m));
+  return {
+    url: await ensureDatabase(server.url, name),
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+export interface PgbenchResult {
+  tps: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+/** Runs a pgbench custom script and reads per-transaction latencies from its log. */
+export function pgbench(url: string, script: string, opts: { clients: number; seconds: number; vars?: Record<string, string> }): PgbenchResult {
+  const dir = mkdtempSync(join(resolve('.tmp'), 'pgbench-'));
+  const file = join(dir, 'script.sql');
+  writeFileSync(file, script);
+  const u = new URL(url);
+  const args = ['-n', '-c', String(opts.clients), '-j', String(Math.min(opts.clients, 2)), '-T', String(opts.seconds), '-f', file, '-l', '--log-prefix', join(dir, 'log')];
+  for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('-D', `${k}=${v}`);
+  args.push('-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), u.pathname.slice(1));
+  const out = execFileSync('pgbench', args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }, encoding: 'utf8' });
+  const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
+  const latencies: number[] = [];
+  for (const f of readdirSync(dir).filter((f) => f.startsWith('log'))) {
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+      const us = Number(line.split(' ')[2]);
+      if (Number.isFinite(us) && line) latencies.push(us / 1000);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return { tps, p50_ms: at(0.5), p99_ms: at(0.99) };
+}
+
+/** Starts the real HTTP server (bench/serve.ts) in a child process; resolves when it listens. */
+export async function startServer(databaseUrl: string): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/serve.ts')], {
+    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((done, fail) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && done());
+    child.on('exit', (code) => fail(new Error(`server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+export function table(rows: (string | number)[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i]!)).join('  ')).join('\n');
+}
