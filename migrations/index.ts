@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as platform from './2026_11_25_1700_platform.ts';
 import * as members from './2026_11_25_1710_members.ts';
+import * as imports from './2026_11_25_1720_imports.ts';
 import * as loyalty from './2026_11_25_1730_loyalty.ts';
 import * as wallet from './2026_11_25_1740_wallet.ts';
 
@@ -8,6 +9,7 @@ import * as wallet from './2026_11_25_1740_wallet.ts';
 export const migrations: Record<string, Migration> = {
   '2026_11_25_1700_platform': platform,
   '2026_11_25_1710_members': members,
+  '2026_11_25_1720_imports': imports,
   '2026_11_25_1730_loyalty': loyalty,
   '2026_11_25_1740_wallet': wallet,
 };

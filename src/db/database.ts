@@ -1,5 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditLogTable } from '../core/audit/audit.table.ts';
+import type {
+  ImportGroupTable,
+  ImportJobTable,
+  ImportRowErrorTable,
+  ImportRowTable,
+} from '../core/imports/import.table.ts';
 import type { LedgerBalanceTable, LedgerEntryTable } from '../core/ledger/ledger.table.ts';
 import type { MallRedemptionTable, MallRewardTable } from '../core/mall/mall.table.ts';
 import type {
@@ -83,6 +89,10 @@ export interface Database {
   membership_plan: MembershipPlanTable;
   paid_membership: PaidMembershipTable;
   membership_invitation: MembershipInvitationTable;
+  import_job: ImportJobTable;
+  import_row_error: ImportRowErrorTable;
+  import_row: ImportRowTable;
+  import_group: ImportGroupTable;
 }
 
 export type Db = Kysely<Database>;

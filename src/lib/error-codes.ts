@@ -115,6 +115,83 @@ export const errorCodes = {
     zh: '导入任务当前状态不允许此操作',
     en: 'The import job is not in a state that allows this',
   },
+  'import.mapping_invalid': {
+    status: 400,
+    zh: '列映射不合法：列名不存在、目标字段未知或重复',
+    en: 'The column mapping is invalid: unknown column, unknown target or a target used twice',
+  },
+  'import.file_malformed': {
+    status: 400,
+    zh: '文件格式损坏，无法读取',
+    en: 'The file is malformed and cannot be read',
+  },
+  // Row-level reasons of the dry-run report and the error file (the status is not used there).
+  'import.phone_missing': { status: 400, zh: '手机号为空', en: 'The phone number is missing' },
+  'import.phone_invalid': {
+    status: 400,
+    zh: '手机号格式不正确',
+    en: 'The phone number is not valid',
+  },
+  'import.name_invalid': {
+    status: 400,
+    zh: '姓名超过 64 个字',
+    en: 'The name is over 64 characters',
+  },
+  'import.gender_invalid': {
+    status: 400,
+    zh: '性别只能是 男/女/M/F/male/female',
+    en: 'Gender must be 男/女/M/F/male/female',
+  },
+  'import.birthday_invalid': {
+    status: 400,
+    zh: '生日不是有效的过去日期（如 1990-01-02）',
+    en: 'The birthday is not a valid past date (e.g. 1990-01-02)',
+  },
+  'import.amount_invalid': {
+    status: 400,
+    zh: '金额应为不超过两位小数的非负数（单位：元）',
+    en: 'The amount must be a non-negative number of yuan with at most 2 decimals',
+  },
+  'import.points_invalid': {
+    status: 400,
+    zh: '积分应为非负整数',
+    en: 'Points must be a non-negative whole number',
+  },
+  'import.tier_invalid': {
+    status: 400,
+    zh: '等级超过 64 个字',
+    en: 'The tier is over 64 characters',
+  },
+  'import.store_unknown': {
+    status: 400,
+    zh: '门店名称或编码不存在',
+    en: 'No store has this name or code',
+  },
+  'import.registered_at_invalid': {
+    status: 400,
+    zh: '注册时间不是有效的过去时间',
+    en: 'The registration time is not a valid past time',
+  },
+  'import.card_invalid': {
+    status: 400,
+    zh: '卡号只能包含字母、数字和连字符，最长 32 位',
+    en: 'A card number has letters, digits and dashes only, at most 32',
+  },
+  'import.card_duplicate': {
+    status: 400,
+    zh: '卡号在文件中已被另一个手机号使用',
+    en: 'The card number is used by another phone earlier in the file',
+  },
+  'import.card_taken': {
+    status: 400,
+    zh: '卡号已属于另一位会员',
+    en: 'The card number belongs to another member',
+  },
+  'import.member_inactive': {
+    status: 400,
+    zh: '该手机号的会员已注销',
+    en: 'The member with this phone was erased',
+  },
   'tier.not_found': { status: 404, zh: '会员等级不存在', en: 'Tier not found' },
   'tier.threshold_taken': {
     status: 409,
