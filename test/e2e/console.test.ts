@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MemberRow } from '../../src/core/members/member.table.ts';
+import { createTestMerchant, PASSWORD, type TestMerchant } from '../factories.ts';
+import { type Console, startConsole } from './harness.ts';
+import { credit, seedBakery, uniquePhone } from './seed.ts';
+
+/** Log in, register, search, merge and switch language in the built console, in Chromium. */
+describe('console in a browser', () => {
+  let c: Console;
+  let merchant: TestMerchant;
+  let members: MemberRow[];
+
+  beforeAll(async () => {
+    c = await startConsole();
+    merchant = await createTestMerchant(c.db);
+    ({ members } = await seedBakery(c.db, merchant.ctx('owner'), merchant.merchantId));
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  const staffRow = () =>
+    c.db
+      .selectFrom('staff')
+      .select(['id', 'failed_logins'])
+      .where('merchant_id', '=', merchant.merchantId)
+      .where('login', '=', merchant.logins.owner)
+      .executeTakeFirstOrThrow();
+  const memberCount = async () =>
+    (
+      await c.db
+        .selectFrom('member')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('merchant_id', '=', merchant.merchantId)
+        .executeTakeFirstOrThrow()
+    ).n;
+
+  it('refuses a wrong password with the server message, then logs in to the members list', async () => {
+    const { page } = c;
+    await page.goto('/');
+    await page.waitForURL('**/login');
+    await page.getByLabel('登录名').fill(merchant.logins.owner);
+    await c.screenshot('login');
+    await page.getByLabel('密码').fill('wrong-password-1');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('账号或密码错误');
+    expect((await staffRow()).failed_logins).toBe(1);
+
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL('**/members');
+    await page.getByText('王芳').waitFor();
+    expect(await page.getByTestId('merchant-name').textContent()).toBe('稻香烘焙（测试）');
+    expect((await staffRow()).failed_logins).toBe(0);
+    const sessions = await c.db
+      .selectFrom('staff_session')
+      .select('token_hash')
+      .where('staff_id', '=', (await staffRow()).id)
+      .execute();
+    expect(sessions.length).toBe(2); // the factory's and the browser's
+    expect(await page.locator('.ant-table-row').count()).toBe(members.length);
+    await c.screenshot('members');
+  });
+
+  it('registers a member (a bad phone is refused on its field) and finds it by phone', async () => {
+    const { page } = c;
+    const before = await memberCount();
+    await page.getByRole('button', { name: '登记会员' }).click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByLabel('手机号').fill('12345');
+    await drawer.getByLabel('姓名').fill('林小满');
+    await drawer.getByText('女', { exact: true }).click();
+    await drawer.getByRole('button', { name: /保\s*存/ }).click();
+    await drawer.getByText('手机号格式不正确').waitFor();
+    expect(await memberCount()).toBe(before);
+
+    await drawer.getByLabel('手机号').fill('138 0013 8000');
+    await drawer.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByText(/会员已登记：8801/).waitFor();
+    const row = await c.db
+      .selectFrom('member')
+      .selectAll()
+      .where('merchant_id', '=', merchant.merchantId)
+      .where('phone', '=', '+8613800138000')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ name: '林小满', gender: 'female', status: 'active' });
+    expect(Number(await memberCount())).toBe(Number(before) + 1);
+
+    await page.getByPlaceholder('手机号、卡号或姓名').fill('13800138000');
+    await page.getByPlaceholder('手机号、卡号或姓名').press('Enter');
+    await page.waitForURL(/q=13800138000/);
+    await expect.poll(() => page.locator('.ant-table-row').count()).toBe(1);
+    expect(await page.locator('.ant-table-row').textContent()).toContain(row.card_no);
+    expect(await page.locator('.ant-table-row').textContent()).toContain('林小满');
+  });
+
+  it('merges two members: the survivor holds both balances and both sides show the merge', async () => {
+    const { page } = c;
+    const ctx = merchant.ctx('owner');
+    const [survivor, merged] = [members[0]!, members[1]!];
+    await credit(c.db, ctx, merged.id, { points: 500, principal: 10_000 });
+    await credit(c.db, ctx, survivor.id, { points: 120 });
+
+    await page.goto(`/members/${survivor.id}`);
+    await page.getByTestId('member-title').getByText('王芳').waitFor();
+    await page.getByRole('button', { name: '合并会员' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByPlaceholder('查找另一位会员').fill(uniquePhone());
+    await dialog.getByPlaceholder('查找另一位会员').press('Enter');
+    await dialog.getByText('没有找到这位会员').waitFor();
+    await dialog.getByPlaceholder('查找另一位会员').fill(merged.phone!.slice(3));
+    await dialog.getByPlaceholder('查找另一位会员').press('Enter');
+    await dialog.getByTestId(`merge-side-${merged.card_no}`).waitFor();
+    expect(await dialog.getByTestId(`merge-side-${merged.card_no}`).textContent()).toContain(
+      '¥100.00',
+    );
+    await c.screenshot('merge');
+    await dialog.getByRole('button', { name: '确认合并' }).click();
+    await page
+      .locator('.ant-modal-confirm')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
+    await page.getByText('合并完成').waitFor();
+    await page.waitForURL(`**/members/${survivor.id}`);
+
+    const balances = page.getByTestId('member-balances');
+    await expect.poll(() => balances.textContent()).toContain('620');
+    expect(await balances.textContent()).toContain('¥100.00');
+    await page.getByRole('tab', { name: /合并记录/ }).click();
+    await page.getByTestId('merge-history').getByText(merged.card_no).waitFor();
+
+    const rows = await c.db
+      .selectFrom('member')
+      .select(['id', 'status', 'merged_into_id'])
+      .where('merchant_id', '=', merchant.merchantId)
+      .where('id', '=', merged.id)
+      .executeTakeFirstOrThrow();
+    expect(rows).toMatchObject({ status: 'merged', merged_into_id: survivor.id });
+    const balanceRows = await c.db
+      .selectFrom('ledger_balance')
+      .select(['member_id', 'ledger', 'balance'])
+      .where('merchant_id', '=', merchant.merchantId)
+      .where('member_id', 'in', [survivor.id, merged.id])
+      .orderBy('member_id')
+      .orderBy('ledger')
+      .execute();
+    const of = (id: string, ledger: string) =>
+      balanceRows.find((b) => b.member_id === id && b.ledger === ledger)?.balance;
+    expect([of(survivor.id, 'points'), of(survivor.id, 'principal')]).toEqual([620, 10_000]);
+    expect([of(merged.id, 'points'), of(merged.id, 'principal')]).toEqual([0, 0]);
+
+    await page.getByRole('tab', { name: /流水/ }).click();
+    await page.getByTestId('ledger-table').getByText('合并转入').waitFor();
+    await c.screenshot('member-detail');
+
+    // the merged side shows a banner pointing at the survivor
+    await page.goto(`/members/${merged.id}`);
+    await page.getByTestId('merged-banner').getByText(survivor.card_no).waitFor();
+    await page.getByRole('link', { name: '查看合并后的会员' }).click();
+    await page.waitForURL(`**/members/${survivor.id}`);
+  });
+
+  it('switches to English, and server messages follow the UI language', async () => {
+    const { page } = c;
+    await page.goto('/members');
+    await page.getByText('English', { exact: true }).click();
+    await page.getByRole('menuitem', { name: 'Members' }).waitFor();
+    await page.getByRole('button', { name: 'Register member' }).waitFor();
+    expect(await page.getByRole('columnheader', { name: 'Card no.' }).count()).toBe(1);
+    expect(await page.evaluate(() => localStorage.getItem('regulars.language'))).toBe('en');
+
+    const before = await memberCount();
+    await page.getByRole('button', { name: 'Register member' }).click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByLabel('Phone').fill('999');
+    await drawer.getByRole('button', { name: 'Save' }).click();
+    await drawer.getByText('The phone number is not valid').waitFor();
+    expect(await memberCount()).toBe(before);
+
+    await page.reload();
+    await page.getByRole('menuitem', { name: 'Members' }).waitFor();
+    await page.getByText('中文', { exact: true }).click();
+    await page.getByRole('menuitem', { name: '会员' }).waitFor();
+  });
+});

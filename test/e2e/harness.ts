@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type PgBoss from 'pg-boss';
+import pino from 'pino';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Db } from '../../src/db/database.ts';
+import { type App, buildApp } from '../../src/http/app.ts';
+import { startBoss } from '../../src/jobs/boss.ts';
+import { registerWorkers } from '../../src/jobs/workers.ts';
+import { testDb } from '../db.ts';
+import { testConfig } from '../factories.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DIST = resolve('web/dist/index.html');
+const SCREENSHOTS = resolve('docs/screenshots');
+
+export interface Console {
+  db: Db;
+  app: App;
+  baseUrl: string;
+  browser: Browser;
+  page: Page;
+  screenshot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real server on a random port, serving the built console, with pg-boss workers when
+ * asked (imports run as jobs), and one Chromium page at 1280×800 reused by a whole file.
+ */
+export async function startConsole(options: { jobs?: boolean } = {}): Promise<Console> {
+  if (!existsSync(DIST))
+    throw new Error(`${DIST} is missing: run \`npm run build:web\` before the browser tests`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install chromium fonts-wqy-microhei`);
+  const { db, url } = await testDb();
+  const config = testConfig();
+  let boss: PgBoss | undefined;
+  if (options.jobs) {
+    boss = await startBoss(url, (m) => console.error(m));
+    await registerWorkers(boss, db, config, pino({ level: 'silent' }));
+  }
+  const app = await buildApp({ db, config, ...(boss ? { boss } : {}) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width: 1280, height: 800 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    db,
+    app,
+    baseUrl,
+    browser,
+    page,
+    async screenshot(name) {
+      // let antd's enter animations settle so the picture shows the finished screen
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`) });
+    },
+    async close() {
+      await browser.close();
+      await app.close();
+      await boss?.stop({ graceful: false, wait: true });
+    },
+  };
+}
+
+/** Logs in through the form, as a person would. */
+export async function logIn(page: Page, login: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel(/登录名|Login/).fill(login);
+  await page.getByLabel(/密码|Password/).fill(password);
+  await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
+  await page.waitForURL('**/members');
+}

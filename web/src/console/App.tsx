@@ -1,0 +1,82 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { ApiError } from './api.ts';
+import { AuthProvider, RequireAuth } from './auth.tsx';
+import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
+
+const LoginPage = lazy(() => import('./pages/login/LoginPage.tsx'));
+const MembersPage = lazy(() => import('./pages/members/MembersPage.tsx'));
+const MemberDetailPage = lazy(() => import('./pages/members/MemberDetailPage.tsx'));
+const ImportsPage = lazy(() => import('./pages/imports/ImportsPage.tsx'));
+const ImportWizardPage = lazy(() => import('./pages/imports/ImportWizardPage.tsx'));
+const StoresPage = lazy(() => import('./pages/stores/StoresPage.tsx'));
+const StaffPage = lazy(() => import('./pages/staff/StaffPage.tsx'));
+const ApiKeysPage = lazy(() => import('./pages/api-keys/ApiKeysPage.tsx'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // a 4xx will not get better by asking again
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+function Localized({ children }: { children: ReactNode }) {
+  const { i18n } = useTranslation();
+  const english = i18n.language === 'en';
+  useEffect(() => {
+    dayjs.locale(english ? 'en' : 'zh-cn');
+    document.documentElement.lang = english ? 'en' : 'zh-CN';
+  }, [english]);
+  return (
+    <ConfigProvider locale={english ? enUS : zhCN} theme={{ token: { colorPrimary: '#c2410c' } }}>
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Localized>
+        <BrowserRouter>
+          <AuthProvider>
+            <Suspense fallback={<Spin size="large" fullscreen />}>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route
+                  element={
+                    <RequireAuth>
+                      <ConsoleLayout />
+                    </RequireAuth>
+                  }
+                >
+                  <Route index element={<Navigate to="/members" replace />} />
+                  <Route path="members" element={<MembersPage />} />
+                  <Route path="members/:id" element={<MemberDetailPage />} />
+                  <Route path="imports" element={<ImportsPage />} />
+                  <Route path="imports/new" element={<ImportWizardPage />} />
+                  <Route path="imports/:id" element={<ImportWizardPage />} />
+                  <Route path="stores" element={<StoresPage />} />
+                  <Route path="staff" element={<StaffPage />} />
+                  <Route path="api-keys" element={<ApiKeysPage />} />
+                  <Route path="*" element={<NotFoundPage />} />
+                </Route>
+              </Routes>
+            </Suspense>
+          </AuthProvider>
+        </BrowserRouter>
+      </Localized>
+    </QueryClientProvider>
+  );
+}

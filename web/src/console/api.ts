@@ -1,0 +1,263 @@
+import { currentLanguage } from './i18n/index.ts';
+
+/** The JSON shapes of the Regulars API, as the console reads them (timestamps are ISO strings). */
+export type Gender = 'male' | 'female' | 'unknown';
+export type IdentityKind = 'wechat_openid' | 'wechat_unionid' | 'shop_customer' | 'legacy_card';
+export type LedgerName = 'points' | 'principal' | 'bonus';
+
+export interface Me {
+  actor: { kind: string; id: string | null; role: string | null; permissions: string[] };
+  merchant: { id: string; name: string; time_zone: string; currency: string; card_prefix: string };
+}
+export interface StaffView {
+  id: string;
+  login: string;
+  display_name: string;
+  role: string;
+  store_id: string | null;
+}
+export interface LoginResult {
+  token: string;
+  expires_at: string;
+  staff: StaffView;
+}
+export interface Member {
+  id: string;
+  card_no: string;
+  phone: string | null;
+  name: string | null;
+  gender: Gender;
+  birthday: string | null;
+  source_channel: string;
+  home_store_id: string | null;
+  referrer_id: string | null;
+  custom: Record<string, unknown>;
+  marketing_consent: boolean;
+  status: 'active' | 'merged' | 'erased';
+  merged_into_id: string | null;
+  registered_at: string;
+  updated_at: string;
+}
+export interface Identity {
+  id: string;
+  kind: IdentityKind;
+  value: string;
+  created_at: string;
+}
+export type Balances = Record<LedgerName, number>;
+export interface MergeRecord {
+  id: string;
+  survivor_id: string;
+  merged_id: string;
+  moved: {
+    identities?: number;
+    balances?: Partial<Balances>;
+    merged_phone?: string | null;
+    merged_card_no?: string;
+  } | null;
+  actor_id: string | null;
+  created_at: string;
+}
+export interface MemberDetail {
+  member: Member;
+  identities: Identity[];
+  balances: Balances;
+  merges: MergeRecord[];
+}
+export interface MemberCode {
+  code: string;
+  expires_at: string;
+  qr_svg: string;
+}
+export interface LedgerEntry {
+  id: string;
+  member_id: string;
+  ledger: LedgerName;
+  kind: string;
+  amount: number;
+  balance_after: number;
+  ref_type: string | null;
+  ref_id: string | null;
+  memo: string | null;
+  created_at: string;
+}
+export interface AuditEntry {
+  id: string;
+  actor_kind: string;
+  actor_id: string | null;
+  action: string;
+  before: unknown;
+  after: unknown;
+  created_at: string;
+}
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+export interface Store {
+  id: string;
+  code: string;
+  name: string;
+  address: string | null;
+  created_at: string;
+}
+export interface Staff {
+  id: string;
+  login: string;
+  display_name: string;
+  role: 'owner' | 'manager' | 'cashier' | 'marketer';
+  store_id: string | null;
+  active: boolean;
+  locked_until: string | null;
+  created_at: string;
+}
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+export interface CustomField {
+  id: string;
+  key: string;
+  label: string;
+  type: 'text' | 'number' | 'date' | 'option';
+  options: string[];
+}
+export type ImportStatus =
+  | 'uploaded'
+  | 'dry_running'
+  | 'dry_run_done'
+  | 'committing'
+  | 'done'
+  | 'failed';
+export interface ImportJob {
+  id: string;
+  status: ImportStatus;
+  file_name: string;
+  encoding: string;
+  format: string;
+  headers: string[];
+  mapping: Record<string, string | null>;
+  sample_rows: string[][];
+  total_rows: number;
+  processed_rows: number;
+  ok_rows: number;
+  bad_rows: number;
+  new_members: number;
+  existing_members: number;
+  duplicate_rows: number;
+  errors: { line: number; column: string | null; code: string; message: string }[];
+  duplicates: { line: number; phone: string; kind: 'in_file' | 'existing'; rule: string }[];
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** A failed call: the server's `{ error: { code, message, field } }`, in the UI language. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'regulars.token';
+export const tokenStore = {
+  get: () => localStorage.getItem(TOKEN_KEY),
+  set: (token: string) => localStorage.setItem(TOKEN_KEY, token),
+  clear: () => localStorage.removeItem(TOKEN_KEY),
+};
+
+let onUnauthorized: () => void = () => {};
+/** The auth provider registers how a 401 sends the user back to the login page. */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+export function withQuery(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+interface Options {
+  query?: Query;
+  body?: unknown;
+  form?: FormData;
+  idempotencyKey?: string;
+}
+
+async function send(method: string, path: string, options: Options = {}): Promise<Response> {
+  const headers: Record<string, string> = { 'accept-language': currentLanguage() };
+  const token = tokenStore.get();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  let body: BodyInit | undefined;
+  if (options.form) body = options.form;
+  else if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const response = await fetch(withQuery(`/api${path}`, options.query), { method, headers, body });
+  if (response.ok) return response;
+  const payload = (await response.json().catch(() => null)) as {
+    error?: { code: string; message: string; field?: string };
+  } | null;
+  const error = payload?.error;
+  // a login failure is the login form's business; any other 401 means the session is gone
+  if (response.status === 401 && path !== '/auth/login') onUnauthorized();
+  throw new ApiError(
+    response.status,
+    error?.code ?? 'http.error',
+    error?.message ?? `${response.status} ${response.statusText}`,
+    error?.field,
+  );
+}
+
+async function json<T>(method: string, path: string, options?: Options): Promise<T> {
+  const response = await send(method, path, options);
+  return (response.status === 204 ? null : await response.json()) as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => json<T>('GET', path, { query }),
+  post: <T>(path: string, body?: unknown, idempotencyKey?: string) =>
+    json<T>('POST', path, { body, idempotencyKey }),
+  patch: <T>(path: string, body: unknown) => json<T>('PATCH', path, { body }),
+  delete: (path: string) => json<null>('DELETE', path),
+  upload: <T>(path: string, form: FormData) => json<T>('POST', path, { form }),
+  /** Fetches a file with the session header and hands it to the browser as a download. */
+  async download(path: string, query: Query | undefined, fileName: string): Promise<void> {
+    const response = await send('GET', path, { query });
+    const url = URL.createObjectURL(await response.blob());
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = fileName;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
+};
+
+/** A v4 UUID; crypto.randomUUID needs a secure context, a console on a LAN address is not one. */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

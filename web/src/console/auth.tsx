@@ -1,0 +1,65 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Spin } from 'antd';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { api, type Me, setUnauthorizedHandler, tokenStore } from './api.ts';
+import { setTimeZone } from './format.ts';
+
+interface AuthValue {
+  token: string | null;
+  me: Me | undefined;
+  signIn(token: string): void;
+  signOut(): Promise<void>;
+  can(permission: string): boolean;
+}
+
+const AuthContext = createContext<AuthValue | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [token, setToken] = useState(tokenStore.get);
+  const forget = useCallback(() => {
+    tokenStore.clear();
+    setToken(null);
+    queryClient.clear();
+  }, [queryClient]);
+  useEffect(() => setUnauthorizedHandler(forget), [forget]);
+
+  const me = useQuery({
+    queryKey: ['me', token],
+    queryFn: () => api.get<Me>('/me'),
+    enabled: token !== null,
+    staleTime: 5 * 60_000,
+  });
+  if (me.data) setTimeZone(me.data.merchant.time_zone);
+
+  const value: AuthValue = {
+    token,
+    me: me.data,
+    signIn(next) {
+      tokenStore.set(next);
+      setToken(next);
+    },
+    async signOut() {
+      await api.post('/auth/logout').catch(() => undefined);
+      forget();
+    },
+    can: (permission) => me.data?.actor.permissions.includes(permission) ?? false,
+  };
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth outside AuthProvider');
+  return value;
+}
+
+/** Pages behind the login: no token → the login page; the caller's profile loads first. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { token, me } = useAuth();
+  const location = useLocation();
+  if (!token) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (!me) return <Spin size="large" fullscreen />;
+  return children;
+}

@@ -1,0 +1,80 @@
+import { Col, Row, Statistic, Table, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { ImportJob } from '../../api.ts';
+
+type ErrorRow = ImportJob['errors'][number];
+type DuplicateRow = ImportJob['duplicates'][number];
+
+/** Counts, then the first bad rows and duplicates: what a dry run found and a commit did. */
+export function ImportReport({ job }: { job: ImportJob }) {
+  const { t } = useTranslation();
+  const counts: [string, number][] = [
+    ['imports.total', job.total_rows],
+    ['imports.ok', job.ok_rows],
+    ['imports.bad', job.bad_rows],
+    ['imports.newMembers', job.new_members],
+    ['imports.existing', job.existing_members],
+    ['imports.duplicates', job.duplicate_rows],
+  ];
+  return (
+    <>
+      <Row gutter={16} data-testid="import-counts">
+        {counts.map(([label, value]) => (
+          <Col span={4} key={label}>
+            <Statistic title={t(label)} value={value} />
+          </Col>
+        ))}
+      </Row>
+      {job.errors.length > 0 && (
+        <>
+          <Typography.Title level={5} style={{ marginTop: 24 }}>
+            {t('imports.errors', { count: job.errors.length })}
+          </Typography.Title>
+          <Table<ErrorRow>
+            rowKey={(e) => `${e.line}:${e.column ?? ''}:${e.code}`}
+            size="small"
+            dataSource={job.errors}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }}
+            data-testid="import-errors"
+            columns={[
+              { title: t('imports.line'), dataIndex: 'line', width: 90 },
+              {
+                title: t('imports.column'),
+                dataIndex: 'column',
+                width: 160,
+                render: (c: string | null) => c ?? '—',
+              },
+              { title: t('imports.reason'), dataIndex: 'message' },
+            ]}
+          />
+        </>
+      )}
+      {job.duplicates.length > 0 && (
+        <>
+          <Typography.Title level={5} style={{ marginTop: 24 }}>
+            {t('imports.duplicates')}
+          </Typography.Title>
+          <Table<DuplicateRow>
+            rowKey={(d) => `${d.line}:${d.kind}`}
+            size="small"
+            dataSource={job.duplicates}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }}
+            data-testid="import-duplicates"
+            columns={[
+              { title: t('imports.line'), dataIndex: 'line', width: 90 },
+              { title: t('members.phone'), dataIndex: 'phone', width: 160 },
+              {
+                title: t('imports.dupKind'),
+                dataIndex: 'kind',
+                width: 160,
+                render: (k: string) =>
+                  k === 'in_file' ? t('imports.inFile') : t('imports.existingMember'),
+              },
+              { title: t('imports.rule'), dataIndex: 'rule' },
+            ]}
+          />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, type CustomField, type Store } from './api.ts';
+
+/** Stores change rarely; one cached list serves filters, forms and tables. */
+export function useStores() {
+  const query = useQuery({
+    queryKey: ['stores'],
+    queryFn: () => api.get<Store[]>('/stores'),
+    staleTime: 60_000,
+  });
+  const stores = query.data ?? [];
+  const nameOf = (id: string | null | undefined) =>
+    id ? (stores.find((s) => s.id === id)?.name ?? '—') : '—';
+  return { ...query, stores, nameOf };
+}
+
+export function useCustomFields() {
+  return useQuery({
+    queryKey: ['custom-fields'],
+    queryFn: () => api.get<CustomField[]>('/custom-fields'),
+    staleTime: 60_000,
+  });
+}
