@@ -27,13 +27,15 @@ describe('console in a browser', () => {
       .where('login', '=', merchant.logins.owner)
       .executeTakeFirstOrThrow();
   const memberCount = async () =>
-    (
-      await c.db
-        .selectFrom('member')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('merchant_id', '=', merchant.merchantId)
-        .executeTakeFirstOrThrow()
-    ).n;
+    Number(
+      (
+        await c.db
+          .selectFrom('member')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('merchant_id', '=', merchant.merchantId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('refuses a wrong password with the server message, then logs in to the members list', async () => {
     const { page } = c;
@@ -84,7 +86,7 @@ describe('console in a browser', () => {
       .where('phone', '=', '+8613800138000')
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ name: '林小满', gender: 'female', status: 'active' });
-    expect(Number(await memberCount())).toBe(Number(before) + 1);
+    expect(await memberCount()).toBe(before + 1);
 
     await page.getByPlaceholder('手机号、卡号或姓名').fill('13800138000');
     await page.getByPlaceholder('手机号、卡号或姓名').press('Enter');
@@ -151,13 +153,14 @@ describe('console in a browser', () => {
 
     await page.getByRole('tab', { name: /流水/ }).click();
     await page.getByTestId('ledger-table').getByText('合并转入').waitFor();
-    await c.screenshot('member-detail');
 
     // the merged side shows a banner pointing at the survivor
     await page.goto(`/members/${merged.id}`);
     await page.getByTestId('merged-banner').getByText(survivor.card_no).waitFor();
     await page.getByRole('link', { name: '查看合并后的会员' }).click();
     await page.waitForURL(`**/members/${survivor.id}`);
+    await page.getByTestId('ledger-table').getByText('合并转入').waitFor();
+    await c.screenshot('member-detail');
   });
 
   it('switches to English, and server messages follow the UI language', async () => {

@@ -1,6 +1,6 @@
 import { DeleteOutlined, EditOutlined, MergeCellsOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Col, Result, Row, Space, Spin, Tabs, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Result, Row, Space, Spin, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -114,22 +114,24 @@ export default function MemberDetailPage() {
           )}
         </Col>
       </Row>
-      <Tabs
-        items={[
-          { key: 'ledger', label: t('member.ledger'), children: <LedgerTab memberId={id} /> },
-          {
-            key: 'identities',
-            label: `${t('member.identities')} (${identities.length})`,
-            children: <IdentitiesTab memberId={id} identities={identities} editable={writable} />,
-          },
-          {
-            key: 'merges',
-            label: `${t('member.merges')} (${merges.length})`,
-            children: <MergeHistoryTab memberId={id} merges={merges} />,
-          },
-          { key: 'audit', label: t('member.audit'), children: <AuditTab memberId={id} /> },
-        ]}
-      />
+      <Card size="small">
+        <Tabs
+          items={[
+            { key: 'ledger', label: t('member.ledger'), children: <LedgerTab memberId={id} /> },
+            {
+              key: 'identities',
+              label: `${t('member.identities')} (${identities.length})`,
+              children: <IdentitiesTab memberId={id} identities={identities} editable={writable} />,
+            },
+            {
+              key: 'merges',
+              label: `${t('member.merges')} (${merges.length})`,
+              children: <MergeHistoryTab memberId={id} merges={merges} />,
+            },
+            { key: 'audit', label: t('member.audit'), children: <AuditTab memberId={id} /> },
+          ]}
+        />
+      </Card>
       {editing && <EditProfileModal member={member} open onClose={() => setEditing(false)} />}
       {merging && <MergeDialog current={detail.data} onClose={() => setMerging(false)} />}
     </Space>
