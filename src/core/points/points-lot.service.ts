@@ -1,0 +1,150 @@
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../db/database.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Ctx } from '../context.ts';
+import { postEntry } from '../ledger/ledger.service.ts';
+import type { LedgerEntry } from '../ledger/ledger.table.ts';
+import { getMerchant } from '../tenancy/merchant.service.ts';
+import type { PointsLot } from './points.table.ts';
+import { lotExpiry, type SpendPlan, spendPoints } from './points-lot.rules.ts';
+import { getPointsSetting } from './points-setting.service.ts';
+
+// Points move only here: a credit is a ledger entry plus a lot with the merchant's expiry; a
+// debit is a ledger entry plus the lots it took from (soonest expiry first); a reversal puts
+// back exactly what its entry moved. Callers hold the member lock.
+
+export interface CreditInput {
+  memberId: string;
+  amount: number;
+  kind: string;
+  refType?: string;
+  refId?: string;
+  memo?: string;
+}
+
+export async function creditPoints(
+  trx: Trx,
+  ctx: Ctx,
+  input: CreditInput,
+): Promise<{ entry: LedgerEntry; lot: PointsLot }> {
+  const entry = await postEntry(trx, ctx, { ledger: 'points', ...input });
+  const setting = await getPointsSetting(trx, ctx);
+  const zone = (await getMerchant(trx, ctx)).time_zone;
+  const expiresAt = lotExpiry(
+    { policy: setting.expiry_policy, months: setting.expiry_months },
+    ctx.now,
+    zone,
+  );
+  const lot = await trx
+    .insertInto('points_lot')
+    .values({
+      merchant_id: ctx.merchantId,
+      id: newId(),
+      member_id: input.memberId,
+      entry_id: entry.id,
+      amount: input.amount,
+      remaining: input.amount,
+      expires_at: expiresAt,
+      created_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { entry, lot };
+}
+
+/**
+ * The member's lots with points left, locked in id order. The expiry job locks lots in
+ * (member, id) order and then balances, and so does a debit (lots here, the balance in
+ * postEntry), so the two can wait for each other but never deadlock.
+ */
+export async function lockLots(trx: Trx, ctx: Ctx, memberId: string): Promise<PointsLot[]> {
+  return trx
+    .selectFrom('points_lot')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', memberId)
+    .where('remaining', '>', 0)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+export async function pointsBalance(db: Db | Trx, ctx: Ctx, memberId: string): Promise<number> {
+  const row = await db
+    .selectFrom('ledger_balance')
+    .select('balance')
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', memberId)
+    .where('ledger', '=', 'points')
+    .executeTakeFirst();
+  return row?.balance ?? 0;
+}
+
+export interface DebitInput {
+  memberId: string;
+  amount: number;
+  kind: string;
+  refType?: string;
+  refId?: string;
+  memo?: string;
+}
+
+/** Takes `amount` points soonest-expiry first; refuses with the available amount. */
+export async function debitPoints(
+  trx: Trx,
+  ctx: Ctx,
+  input: DebitInput,
+): Promise<{ entry: LedgerEntry; plan: SpendPlan }> {
+  const lots = await lockLots(trx, ctx, input.memberId);
+  const balance = await pointsBalance(trx, ctx, input.memberId);
+  const plan = spendPoints(balance, lots, input.amount, ctx.now);
+  const { amount, ...rest } = input;
+  const entry = await postEntry(trx, ctx, { ledger: 'points', amount: -amount, ...rest });
+  if (plan.uses.length > 0) {
+    const uses = plan.uses.map((u) => sql`(${u.lot_id}::uuid, ${u.amount}::bigint)`);
+    await sql`
+      update points_lot l set remaining = l.remaining - u.amount
+      from (values ${sql.join(uses)}) as u (lot_id, amount)
+      where l.merchant_id = ${ctx.merchantId} and l.id = u.lot_id`.execute(trx);
+    await trx
+      .insertInto('points_lot_use')
+      .values(
+        plan.uses.map((u) => ({
+          merchant_id: ctx.merchantId,
+          entry_id: entry.id,
+          lot_id: u.lot_id,
+          amount: u.amount,
+        })),
+      )
+      .execute();
+  }
+  return { entry, plan };
+}
+
+/**
+ * Reverses a debit: a new entry pointing at it (a reversal happens at most once, by a unique
+ * index), and each lot gets back what was taken from it. A lot that expired meanwhile gets its
+ * points back as dead points that the next expiry run expires: a refund never extends expiry.
+ */
+export async function reverseDebit(
+  trx: Trx,
+  ctx: Ctx,
+  debit: LedgerEntry,
+  input: { kind: string; refType?: string; refId?: string; memo?: string },
+): Promise<LedgerEntry> {
+  if (debit.ledger !== 'points' || debit.amount >= 0) throw new Error('not a points debit');
+  await lockLots(trx, ctx, debit.member_id);
+  const entry = await postEntry(trx, ctx, {
+    ledger: 'points',
+    memberId: debit.member_id,
+    amount: -debit.amount,
+    reversesId: debit.id,
+    ...input,
+  });
+  await sql`
+    update points_lot l set remaining = l.remaining + u.amount
+    from points_lot_use u
+    where u.merchant_id = ${ctx.merchantId} and u.entry_id = ${debit.id}
+      and l.merchant_id = u.merchant_id and l.id = u.lot_id`.execute(trx);
+  return entry;
+}

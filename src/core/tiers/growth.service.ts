@@ -1,0 +1,163 @@
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../db/database.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Ctx } from '../context.ts';
+import { getMerchant } from '../tenancy/merchant.service.ts';
+import { changeReason, nextReviewAt, pickTier, upgradeTarget, windowStart } from './tier.rules.ts';
+import { getTierSetting, listTiers } from './tier.service.ts';
+import type { MemberLoyalty, Tier, TierChangeReason, TierSetting } from './tier.table.ts';
+
+/**
+ * The member's loyalty row, created on first use. A new row starts on the tier a value of 0
+ * reaches (a threshold-0 base tier, if the merchant has one). The caller holds the member lock.
+ */
+export async function ensureLoyalty(trx: Trx, ctx: Ctx, memberId: string): Promise<MemberLoyalty> {
+  const found = await trx
+    .selectFrom('member_loyalty')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', memberId)
+    .executeTakeFirst();
+  if (found) return found;
+  const inserted = await trx
+    .insertInto('member_loyalty')
+    .values({
+      merchant_id: ctx.merchantId,
+      member_id: memberId,
+      tier_id: null,
+      growth: 0,
+      spend_fen: 0,
+      tier_since: null,
+      tier_review_at: null,
+      activated_at: null,
+      profile_bonus_at: null,
+      updated_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const base = pickTier(await listTiers(trx, ctx), 0);
+  if (!base) return inserted;
+  const setting = await getTierSetting(trx, ctx);
+  const zone = (await getMerchant(trx, ctx)).time_zone;
+  return setMemberTier(trx, ctx, inserted, base, 0, setting, zone, 'upgrade');
+}
+
+/** Growth (or spend, per the merchant's basis) over the qualifying window ending now. */
+export async function qualifyingValue(
+  trx: Db | Trx,
+  ctx: Ctx,
+  memberId: string,
+  setting: TierSetting,
+  zone: string,
+): Promise<number> {
+  const from = windowStart(ctx.now, setting.review_months, zone);
+  const column = setting.basis === 'spend' ? sql.ref('spend_fen') : sql.ref('growth');
+  const row = await trx
+    .selectFrom('growth_entry')
+    .select(sql<number>`coalesce(sum(${column}), 0)::bigint`.as('value'))
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', memberId)
+    .where('created_at', '>=', from)
+    .where('created_at', '<=', ctx.now)
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
+export async function setMemberTier(
+  trx: Trx,
+  ctx: Ctx,
+  loyalty: MemberLoyalty,
+  tier: Tier | null,
+  value: number,
+  setting: TierSetting,
+  zone: string,
+  reason: TierChangeReason,
+): Promise<MemberLoyalty> {
+  const updated = await trx
+    .updateTable('member_loyalty')
+    .set({
+      tier_id: tier?.id ?? null,
+      tier_since: tier ? ctx.now : null,
+      tier_review_at: tier ? nextReviewAt(ctx.now, setting.review_months, zone) : null,
+      updated_at: ctx.now,
+    })
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', loyalty.member_id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('tier_history')
+    .values({
+      merchant_id: ctx.merchantId,
+      id: newId(),
+      member_id: loyalty.member_id,
+      from_tier_id: loyalty.tier_id,
+      to_tier_id: tier?.id ?? null,
+      reason,
+      qualifying_value: value,
+      created_at: ctx.now,
+    })
+    .execute();
+  return updated;
+}
+
+export interface GrowthInput {
+  memberId: string;
+  growth: number;
+  spendFen?: number;
+  kind: string;
+  refType?: string;
+  refId?: string;
+  memo?: string;
+}
+
+export interface GrowthOutcome {
+  loyalty: MemberLoyalty;
+  upgradedTo: Tier | null;
+}
+
+/**
+ * Records growth (and spend) and upgrades at once when the window value reaches a higher
+ * tier. The caller holds the member lock, so the window sum and the upgrade are consistent.
+ */
+export async function awardGrowth(trx: Trx, ctx: Ctx, input: GrowthInput): Promise<GrowthOutcome> {
+  const loyalty = await ensureLoyalty(trx, ctx, input.memberId);
+  const spendFen = input.spendFen ?? 0;
+  if (input.growth === 0 && spendFen === 0) return { loyalty, upgradedTo: null };
+  await trx
+    .insertInto('growth_entry')
+    .values({
+      merchant_id: ctx.merchantId,
+      id: newId(),
+      member_id: input.memberId,
+      growth: input.growth,
+      spend_fen: spendFen,
+      kind: input.kind,
+      ref_type: input.refType ?? null,
+      ref_id: input.refId ?? null,
+      memo: input.memo ?? null,
+      created_at: ctx.now,
+    })
+    .execute();
+  const grown = await trx
+    .updateTable('member_loyalty')
+    .set((eb) => ({
+      growth: eb('growth', '+', input.growth),
+      spend_fen: eb('spend_fen', '+', spendFen),
+      updated_at: ctx.now,
+    }))
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', input.memberId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const setting = await getTierSetting(trx, ctx);
+  const zone = (await getMerchant(trx, ctx)).time_zone;
+  const tiers = await listTiers(trx, ctx);
+  const value = await qualifyingValue(trx, ctx, input.memberId, setting, zone);
+  const current = tiers.find((t) => t.id === grown.tier_id) ?? null;
+  const target = upgradeTarget(tiers, current, value);
+  if (!target) return { loyalty: grown, upgradedTo: null };
+  const reason = changeReason(current, target) ?? 'upgrade';
+  const upgraded = await setMemberTier(trx, ctx, grown, target, value, setting, zone, reason);
+  return { loyalty: upgraded, upgradedTo: target };
+}

@@ -1,0 +1,174 @@
+import type { Db, Trx } from '../../db/database.ts';
+import { isUniqueViolation } from '../../db/pg-errors.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Ctx } from '../context.ts';
+import { validateRights } from './tier.rules.ts';
+import type { TierBody, TierPatch, TierSettingBody } from './tier.schema.ts';
+import type { Tier, TierSetting } from './tier.table.ts';
+
+/** A merchant that never set tiers up grows 1 per ¥1 and reviews yearly. */
+export function defaultTierSetting(merchantId: string, now: Date): TierSetting {
+  return {
+    merchant_id: merchantId,
+    basis: 'growth',
+    fen_per_growth: 100,
+    review_months: 12,
+    activation_growth: 0,
+    profile_growth: 0,
+    updated_at: now,
+  };
+}
+
+export async function getTierSetting(db: Db | Trx, ctx: Ctx): Promise<TierSetting> {
+  const row = await db
+    .selectFrom('tier_setting')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .executeTakeFirst();
+  return row ?? defaultTierSetting(ctx.merchantId, ctx.now);
+}
+
+export async function updateTierSetting(
+  trx: Trx,
+  ctx: Ctx,
+  input: TierSettingBody,
+): Promise<TierSetting> {
+  const before = await getTierSetting(trx, ctx);
+  const { merchant_id: _m, updated_at: _u, ...current } = before;
+  const next = { ...current, ...input };
+  const after = await trx
+    .insertInto('tier_setting')
+    .values({ merchant_id: ctx.merchantId, ...next, updated_at: ctx.now })
+    .onConflict((oc) => oc.column('merchant_id').doUpdateSet({ ...next, updated_at: ctx.now }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, ctx, {
+    action: 'tier.settings',
+    entityType: 'tier_setting',
+    entityId: null,
+    before: current,
+    after: next,
+  });
+  return after;
+}
+
+/** Tiers in threshold order, lowest first. */
+export async function listTiers(db: Db | Trx, ctx: Ctx): Promise<Tier[]> {
+  return db
+    .selectFrom('tier')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .orderBy('threshold')
+    .execute();
+}
+
+export async function getTier(db: Db | Trx, ctx: Ctx, id: string): Promise<Tier> {
+  const tier = await db
+    .selectFrom('tier')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!tier) throw new DomainError('tier.not_found');
+  return tier;
+}
+
+function uniqueTierError(e: unknown): unknown {
+  if (isUniqueViolation(e, 'tier_merchant_id_threshold_key'))
+    return new DomainError('tier.threshold_taken', { field: 'threshold' });
+  if (isUniqueViolation(e, 'tier_merchant_id_name_key'))
+    return new DomainError('tier.name_taken', { field: 'name' });
+  return e;
+}
+
+export async function createTier(trx: Trx, ctx: Ctx, input: TierBody): Promise<Tier> {
+  const tier = await trx
+    .insertInto('tier')
+    .values({
+      merchant_id: ctx.merchantId,
+      id: newId(),
+      name: input.name.trim(),
+      threshold: input.threshold,
+      discount_bp: input.discount_bp ?? 0,
+      points_multiplier_bp: input.points_multiplier_bp ?? 10_000,
+      birthday_multiplier_bp: input.birthday_multiplier_bp ?? 10_000,
+      rights: JSON.stringify(validateRights(input.rights ?? [])),
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+    .catch((e: unknown) => {
+      throw uniqueTierError(e);
+    });
+  await recordAudit(trx, ctx, {
+    action: 'tier.create',
+    entityType: 'tier',
+    entityId: tier.id,
+    after: input,
+  });
+  return tier;
+}
+
+/** Members keep the tier they hold until their review; a changed threshold applies from then. */
+export async function updateTier(trx: Trx, ctx: Ctx, id: string, input: TierPatch): Promise<Tier> {
+  const before = await getTier(trx, ctx, id);
+  const { rights, name, ...rest } = input;
+  const tier = await trx
+    .updateTable('tier')
+    .set({
+      ...rest,
+      ...(name !== undefined ? { name: name.trim() } : {}),
+      ...(rights !== undefined ? { rights: JSON.stringify(validateRights(rights)) } : {}),
+      updated_at: ctx.now,
+    })
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+    .catch((e: unknown) => {
+      throw uniqueTierError(e);
+    });
+  const changed = Object.keys(input) as (keyof Tier)[];
+  await recordAudit(trx, ctx, {
+    action: 'tier.update',
+    entityType: 'tier',
+    entityId: id,
+    before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+    after: input,
+  });
+  return tier;
+}
+
+/** A tier that a member holds or held stays, so that history keeps its meaning. */
+export async function deleteTier(trx: Trx, ctx: Ctx, id: string): Promise<void> {
+  const tier = await getTier(trx, ctx, id);
+  const used = await trx
+    .selectFrom('member_loyalty')
+    .select('member_id')
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('tier_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
+  const inHistory = await trx
+    .selectFrom('tier_history')
+    .select('id')
+    .where('merchant_id', '=', ctx.merchantId)
+    .where((eb) => eb.or([eb('from_tier_id', '=', id), eb('to_tier_id', '=', id)]))
+    .limit(1)
+    .executeTakeFirst();
+  if (used || inHistory) throw new DomainError('tier.in_use');
+  await trx
+    .deleteFrom('tier')
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', id)
+    .execute();
+  await recordAudit(trx, ctx, {
+    action: 'tier.delete',
+    entityType: 'tier',
+    entityId: id,
+    before: { name: tier.name, threshold: tier.threshold },
+  });
+}
