@@ -1,0 +1,88 @@
+import type { Db, Trx } from '../../db/database.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Ctx } from '../context.ts';
+import { providerByName, providerFor } from './payment-provider.ts';
+import { allocateRefund, type TenderInput } from './tender.rules.ts';
+import type { Tender, TenderRefType } from './tender.table.ts';
+
+/** Takes each tender through its provider and records it against what it paid for. */
+export async function chargeTenders(
+  trx: Trx,
+  ctx: Ctx,
+  ref: { type: TenderRefType; id: string },
+  tenders: readonly TenderInput[],
+): Promise<Tender[]> {
+  const rows = [];
+  for (const t of tenders) {
+    const provider = providerFor(t.method);
+    const result = await provider.charge(trx, ctx, {
+      method: t.method,
+      amount_fen: t.amount_fen,
+      ref_type: ref.type,
+      ref_id: ref.id,
+    });
+    rows.push({
+      merchant_id: ctx.merchantId,
+      id: newId(),
+      ref_type: ref.type,
+      ref_id: ref.id,
+      direction: 'charge' as const,
+      method: t.method,
+      amount_fen: t.amount_fen,
+      provider: provider.name,
+      provider_ref: result.provider_ref,
+      refunds_id: null,
+      created_at: ctx.now,
+    });
+  }
+  return trx.insertInto('tender').values(rows).returningAll().execute();
+}
+
+/** Pays `refundFen` back through the charges of `ref` (see `allocateRefund`). */
+export async function refundTenders(
+  trx: Trx,
+  ctx: Ctx,
+  ref: { type: TenderRefType; id: string },
+  refundFen: number,
+): Promise<Tender[]> {
+  if (refundFen === 0) return [];
+  const charges = await listTenders(trx, ctx, ref);
+  const rows = [];
+  for (const { charge, amount_fen } of allocateRefund(
+    charges.filter((t) => t.direction === 'charge'),
+    refundFen,
+  )) {
+    const provider = providerByName(charge.provider);
+    const result = await provider.refund(trx, ctx, charge, amount_fen);
+    rows.push({
+      merchant_id: ctx.merchantId,
+      id: newId(),
+      ref_type: ref.type,
+      ref_id: ref.id,
+      direction: 'refund' as const,
+      method: charge.method,
+      amount_fen,
+      provider: provider.name,
+      provider_ref: result.provider_ref,
+      refunds_id: charge.id,
+      created_at: ctx.now,
+    });
+  }
+  return trx.insertInto('tender').values(rows).returningAll().execute();
+}
+
+export function listTenders(
+  db: Db | Trx,
+  ctx: Ctx,
+  ref: { type: TenderRefType; id: string },
+): Promise<Tender[]> {
+  return db
+    .selectFrom('tender')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('ref_type', '=', ref.type)
+    .where('ref_id', '=', ref.id)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}

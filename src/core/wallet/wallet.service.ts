@@ -1,0 +1,312 @@
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../db/database.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Ctx } from '../context.ts';
+import { postEntry } from '../ledger/ledger.service.ts';
+import { getMemberRow } from '../members/member.service.ts';
+import { assertStoreExists } from '../tenancy/store.service.ts';
+import { settleDueParts } from './bonus-part.service.ts';
+import { isLocked, passwordRequired } from './payment-password.rules.ts';
+import { getPasswordStatus, type PasswordStatus } from './payment-password.service.ts';
+import { MAX_FEN } from './recharge.rules.ts';
+import {
+  allocateBonus,
+  type PartState,
+  type PartWindow,
+  partWindow,
+  spendableBonus,
+  splitPayment,
+} from './wallet.rules.ts';
+import type {
+  BonusPart,
+  PartUse,
+  PaymentAuth,
+  SpendingOrder,
+  WalletPayment,
+} from './wallet.table.ts';
+
+export interface WalletState {
+  principal_fen: number;
+  bonus_ledger_fen: number;
+  parts: PartState[];
+}
+
+/** Locks the member row (the one lock every wallet change takes first) and reads its settings. */
+export async function lockWallet(trx: Trx, ctx: Ctx, memberId: string) {
+  const row = await trx
+    .selectFrom('member as m')
+    .leftJoin('wallet_setting as s', 's.merchant_id', 'm.merchant_id')
+    .leftJoin('payment_password as pp', (join) =>
+      join.onRef('pp.merchant_id', '=', 'm.merchant_id').onRef('pp.member_id', '=', 'm.id'),
+    )
+    .select([
+      'm.status',
+      's.spending_order',
+      's.password_threshold_fen',
+      'pp.failed_tries',
+      'pp.locked_until',
+    ])
+    .where('m.merchant_id', '=', ctx.merchantId)
+    .where('m.id', '=', memberId)
+    .forUpdate('m')
+    .executeTakeFirst();
+  if (!row) throw new DomainError('member.not_found');
+  if (row.status !== 'active')
+    throw new DomainError('member.not_active', { params: { status: row.status } });
+  return {
+    spending_order: (row.spending_order ?? 'proportional') as SpendingOrder,
+    password_threshold_fen: row.password_threshold_fen,
+    locked_until: row.locked_until,
+  };
+}
+
+/**
+ * Balances and open bonus parts in one statement. Read after `lockWallet`: under READ
+ * COMMITTED this statement's snapshot sees whatever the previous lock holder committed.
+ */
+export async function readWalletState(
+  db: Db | Trx,
+  ctx: Ctx,
+  memberId: string,
+): Promise<WalletState> {
+  const { rows } = await sql<{ principal_fen: number; bonus_fen: number; parts: RawPart[] }>`
+    select
+      coalesce((select balance from ledger_balance where merchant_id = ${ctx.merchantId}
+        and member_id = ${memberId} and ledger = 'principal'), 0)::bigint as principal_fen,
+      coalesce((select balance from ledger_balance where merchant_id = ${ctx.merchantId}
+        and member_id = ${memberId} and ledger = 'bonus'), 0)::bigint as bonus_fen,
+      coalesce((select json_agg(json_build_object('id', id, 'amount_fen', amount_fen,
+          'remaining_fen', remaining_fen, 'closed_fen', closed_fen, 'status', status,
+          'available_from', available_from, 'expires_at', expires_at))
+        from bonus_part where merchant_id = ${ctx.merchantId} and member_id = ${memberId}
+          and status in ('pending', 'released')), '[]') as parts`.execute(db);
+  const row = rows[0]!;
+  return {
+    principal_fen: row.principal_fen,
+    bonus_ledger_fen: row.bonus_fen,
+    parts: row.parts.map(toPartState),
+  };
+}
+
+interface RawPart extends Omit<PartState, 'available_from' | 'expires_at'> {
+  available_from: string;
+  expires_at: string | null;
+}
+
+const toPartState = (p: RawPart): PartState => ({
+  ...p,
+  available_from: new Date(p.available_from),
+  expires_at: p.expires_at === null ? null : new Date(p.expires_at),
+});
+
+export interface PayInput {
+  amount_fen: number;
+  order_ref: string;
+  store_id?: string | null | undefined;
+}
+
+/**
+ * Balance payment: lock the member, post whatever bonus windows opened or closed by now, ask
+ * the rules how to split the amount between principal and bonus (and which bonus parts pay),
+ * then post. More than is spendable is a 409 carrying the available amount, and nothing moves.
+ */
+export async function payFromWallet(
+  trx: Trx,
+  ctx: Ctx,
+  memberId: string,
+  input: PayInput,
+  auth: PaymentAuth,
+) {
+  if (!Number.isSafeInteger(input.amount_fen) || input.amount_fen < 1 || input.amount_fen > MAX_FEN)
+    throw new DomainError('wallet.amount_invalid', { field: 'amount_fen' });
+  const storeId = input.store_id ?? ctx.storeId ?? null;
+  if (input.store_id) await assertStoreExists(trx, ctx, input.store_id, 'store_id');
+  const wallet = await lockWallet(trx, ctx, memberId);
+  if (
+    wallet.locked_until &&
+    isLocked({ failed_tries: 0, locked_until: wallet.locked_until }, ctx.now)
+  )
+    throw new DomainError('payment_password.locked', {
+      params: { locked_until: wallet.locked_until.toISOString() },
+    });
+  if (auth === 'none' && passwordRequired(input.amount_fen, wallet.password_threshold_fen))
+    throw new DomainError('payment_password.required', {
+      field: 'payment_password',
+      params: { threshold_fen: wallet.password_threshold_fen },
+    });
+  const state = await readWalletState(trx, ctx, memberId);
+  const settled = await settleDueParts(trx, ctx, memberId, state.parts, state.bonus_ledger_fen);
+  const spendable = spendableBonus(settled.bonus_fen, settled.parts, ctx.now);
+  const split = splitPayment(
+    input.amount_fen,
+    { principal_fen: state.principal_fen, bonus_fen: spendable.total_fen },
+    wallet.spending_order,
+  );
+  if (!split.ok)
+    throw new DomainError('wallet.insufficient', {
+      field: 'amount_fen',
+      params: {
+        available_fen: split.available_fen,
+        principal_fen: state.principal_fen,
+        bonus_fen: spendable.total_fen,
+      },
+    });
+  const { uses } = allocateBonus(split.bonus_fen, spendable);
+  const paymentId = newId();
+  const ref = { refType: 'wallet_payment', refId: paymentId };
+  const principal =
+    split.principal_fen > 0
+      ? await postEntry(trx, ctx, {
+          ledger: 'principal',
+          memberId,
+          amount: -split.principal_fen,
+          kind: 'payment',
+          ...ref,
+        })
+      : undefined;
+  const bonus =
+    split.bonus_fen > 0
+      ? await postEntry(trx, ctx, {
+          ledger: 'bonus',
+          memberId,
+          amount: -split.bonus_fen,
+          kind: 'payment',
+          ...ref,
+        })
+      : undefined;
+  await takeFromParts(trx, ctx, uses);
+  const payment = await trx
+    .insertInto('wallet_payment')
+    .values({
+      merchant_id: ctx.merchantId,
+      id: paymentId,
+      member_id: memberId,
+      order_ref: input.order_ref,
+      store_id: storeId,
+      amount_fen: input.amount_fen,
+      principal_fen: split.principal_fen,
+      bonus_fen: split.bonus_fen,
+      bonus_parts: JSON.stringify(uses),
+      auth,
+      created_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const balances = {
+    principal_fen: principal?.balance_after ?? state.principal_fen,
+    bonus_fen: bonus?.balance_after ?? settled.bonus_fen,
+  };
+  await recordAudit(trx, ctx, {
+    action: 'wallet.pay',
+    entityType: 'member',
+    entityId: memberId,
+    after: { payment_id: paymentId, order_ref: input.order_ref, ...split, auth, balances },
+  });
+  return presentPayment(payment, balances);
+}
+
+/** Takes the used amounts off the parts; a relative update, under the member lock. */
+async function takeFromParts(trx: Trx, ctx: Ctx, uses: PartUse[]): Promise<void> {
+  if (uses.length === 0) return;
+  const values = sql.join(uses.map((u) => sql`(${u.part_id}::uuid, ${u.amount_fen}::bigint)`));
+  await sql`
+    update bonus_part b set remaining_fen = b.remaining_fen - v.amount
+    from (values ${values}) as v (id, amount)
+    where b.merchant_id = ${ctx.merchantId} and b.id = v.id`.execute(trx);
+}
+
+export const presentPayment = (
+  payment: WalletPayment,
+  balances: { principal_fen: number; bonus_fen: number },
+) => ({
+  id: payment.id,
+  member_id: payment.member_id,
+  order_ref: payment.order_ref,
+  store_id: payment.store_id,
+  amount_fen: payment.amount_fen,
+  principal_fen: payment.principal_fen,
+  bonus_fen: payment.bonus_fen,
+  bonus_parts: payment.bonus_parts,
+  auth: payment.auth,
+  balances,
+  created_at: payment.created_at,
+});
+
+export interface PartView {
+  id: string;
+  recharge_id: string;
+  seq: number;
+  amount_fen: number;
+  remaining_fen: number;
+  available_from: Date;
+  expires_at: Date | null;
+  state: PartWindow;
+}
+
+export const presentPart = (part: BonusPart, now: Date): PartView => ({
+  id: part.id,
+  recharge_id: part.recharge_id,
+  seq: part.seq,
+  amount_fen: part.amount_fen,
+  remaining_fen: part.status === 'pending' || part.status === 'released' ? part.remaining_fen : 0,
+  available_from: part.available_from,
+  expires_at: part.expires_at,
+  state: partWindow(part, now),
+});
+
+export interface WalletView {
+  member_id: string;
+  principal_fen: number;
+  /** bonus spendable now, decided by time (whether or not the jobs have run) */
+  bonus_fen: number;
+  bonus_ledger_fen: number;
+  /** bonus of parts whose window has not opened yet */
+  bonus_pending_fen: number;
+  spendable_fen: number;
+  parts: PartView[];
+  payment_password: PasswordStatus;
+}
+
+/** The wallet as a member would see it at `ctx.now`; reads only, writes nothing. */
+export async function getWallet(db: Db, ctx: Ctx, memberId: string): Promise<WalletView> {
+  await getMemberRow(db, ctx, memberId);
+  const state = await readWalletState(db, ctx, memberId);
+  const spendable = spendableBonus(state.bonus_ledger_fen, state.parts, ctx.now);
+  const parts = await db
+    .selectFrom('bonus_part')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', memberId)
+    .orderBy('available_from', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(200)
+    .execute();
+  const pending = state.parts
+    .filter((p) => partWindow(p, ctx.now) === 'pending')
+    .reduce((n, p) => n + p.remaining_fen, 0);
+  return {
+    member_id: memberId,
+    principal_fen: state.principal_fen,
+    bonus_fen: spendable.total_fen,
+    bonus_ledger_fen: state.bonus_ledger_fen,
+    bonus_pending_fen: pending,
+    spendable_fen: state.principal_fen + spendable.total_fen,
+    parts: parts.map((p) => presentPart(p, ctx.now)).reverse(),
+    payment_password: await getPasswordStatus(db, ctx, memberId),
+  };
+}
+
+export async function listWalletPayments(db: Db, ctx: Ctx, memberId: string, limit: number) {
+  await getMemberRow(db, ctx, memberId);
+  return db
+    .selectFrom('wallet_payment')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', memberId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
