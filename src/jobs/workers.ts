@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import { registerMaintenance } from './maintenance.job.ts';
 
 /** Every queue and its worker, registered once at start. */
 export async function registerWorkers(
@@ -10,8 +11,7 @@ export async function registerWorkers(
   config: Config,
   log: Logger,
 ): Promise<void> {
-  void boss;
-  void db;
+  await registerMaintenance(boss, db);
   void config;
   void log;
 }
