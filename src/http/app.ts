@@ -18,9 +18,15 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { healthRoutes } from './routes/health.ts';
+import { mallRoutes } from './routes/mall.ts';
 import { memberRoutes } from './routes/members.ts';
+import { merchantRoutes } from './routes/merchant.ts';
+import { pointsRoutes } from './routes/points.ts';
+import { rechargePlanRoutes } from './routes/recharge-plans.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { storeRoutes } from './routes/stores.ts';
+import { tierRoutes } from './routes/tiers.ts';
+import { walletRoutes } from './routes/wallet.ts';
 import './types.ts';
 
 const WEB_DIST = resolve(import.meta.dirname, '../../web/dist');
@@ -83,11 +89,17 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api' });
+  await app.register(merchantRoutes, { prefix: '/api' });
   await app.register(storeRoutes, { prefix: '/api' });
   await app.register(staffRoutes, { prefix: '/api' });
   await app.register(apiKeyRoutes, { prefix: '/api' });
   await app.register(customFieldRoutes, { prefix: '/api' });
   await app.register(memberRoutes, { prefix: '/api' });
+  await app.register(tierRoutes, { prefix: '/api' });
+  await app.register(pointsRoutes, { prefix: '/api' });
+  await app.register(mallRoutes, { prefix: '/api' });
+  await app.register(rechargePlanRoutes, { prefix: '/api' });
+  await app.register(walletRoutes, { prefix: '/api' });
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

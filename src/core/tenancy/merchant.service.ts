@@ -3,6 +3,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { isValidTimeZone } from '../../lib/time.ts';
 import { ttlCache } from '../../lib/ttl-cache.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { addStaff } from './staff.service.ts';
 import { systemCtx } from './system-ctx.ts';
@@ -54,4 +55,38 @@ export async function getMerchant(db: Db | Trx, ctx: Ctx): Promise<Merchant> {
   );
   if (!merchant) throw new DomainError('merchant.not_found');
   return merchant;
+}
+
+export interface UpdateMerchantInput {
+  name?: string;
+  time_zone?: string;
+  card_prefix?: string;
+  allow_foreign_phone?: boolean;
+}
+
+export async function updateMerchant(
+  trx: Trx,
+  ctx: Ctx,
+  input: UpdateMerchantInput,
+): Promise<Merchant> {
+  if (input.time_zone !== undefined && !isValidTimeZone(input.time_zone)) {
+    throw new DomainError('merchant.time_zone_invalid', { field: 'time_zone' });
+  }
+  const before = await getMerchant(trx, ctx);
+  const after = await trx
+    .updateTable('merchant')
+    .set(input)
+    .where('id', '=', ctx.merchantId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  merchants.delete(ctx.merchantId);
+  const changed = Object.keys(input) as (keyof Merchant)[];
+  await recordAudit(trx, ctx, {
+    action: 'merchant.update',
+    entityType: 'merchant',
+    entityId: ctx.merchantId,
+    before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+    after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+  });
+  return after;
 }

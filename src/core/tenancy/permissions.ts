@@ -13,6 +13,7 @@ export const permissions = [
   'staff.admin',
   'api_keys.admin',
   'audit.read',
+  'merchant.admin', // name, time zone, card prefix, foreign phone numbers
   'loyalty.admin', // tiers, points rules, campaigns, mall catalogue
   'loyalty.operate', // earn, spend, redeem, bonuses, service rights at the counter
   'points.grant', // manual grants, capped per role (points_setting.grant_ceilings)

@@ -260,3 +260,67 @@ describe('platform', () => {
     expect(unknown.statusCode).toBe(404);
   });
 });
+
+describe('merchant settings', () => {
+  it('owners change them (audited); a bad time zone is refused; the new setting applies at once', async () => {
+    const { app, db } = await testApp();
+    const m = await createTestMerchant(db);
+    const foreign = { phone: '+44 20 7946 0958' };
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/members',
+          headers: auth(m.tokens.owner),
+          payload: foreign,
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: 'PATCH',
+          url: '/api/merchant',
+          headers: auth(m.tokens.manager),
+          payload: { allow_foreign_phone: true },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const bad = await app.inject({
+      method: 'PATCH',
+      url: '/api/merchant',
+      headers: auth(m.tokens.owner),
+      payload: { time_zone: 'Mars/Olympus' },
+    });
+    expect(bad.json().error).toMatchObject({
+      code: 'merchant.time_zone_invalid',
+      field: 'time_zone',
+    });
+    const ok = await app.inject({
+      method: 'PATCH',
+      url: '/api/merchant',
+      headers: auth(m.tokens.owner),
+      payload: { allow_foreign_phone: true },
+    });
+    expect(ok.json().allow_foreign_phone).toBe(true);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/members',
+          headers: auth(m.tokens.owner),
+          payload: foreign,
+        })
+      ).statusCode,
+    ).toBe(201);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['before', 'after'])
+      .where('merchant_id', '=', m.merchantId)
+      .where('action', '=', 'merchant.update')
+      .execute();
+    expect(audit).toEqual([
+      { before: { allow_foreign_phone: false }, after: { allow_foreign_phone: true } },
+    ]);
+  });
+});

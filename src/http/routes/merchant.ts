@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { getMerchant, updateMerchant } from '../../core/tenancy/merchant.service.ts';
+import { Body, ErrorResponse, Timestamp, Uuid } from '../../lib/schema.ts';
+import { inTransaction } from '../transaction.ts';
+
+const Merchant = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  time_zone: Type.String(),
+  currency: Type.String(),
+  card_prefix: Type.String(),
+  allow_foreign_phone: Type.Boolean(),
+  created_at: Timestamp,
+});
+
+export const merchantRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/merchant',
+    {
+      config: { permission: 'members.read' },
+      schema: { tags: ['merchant'], response: { 200: Merchant } },
+    },
+    (request) => getMerchant(app.db, request.ctx),
+  );
+  app.patch(
+    '/merchant',
+    {
+      config: { permission: 'merchant.admin' },
+      schema: {
+        tags: ['merchant'],
+        summary: 'Merchant settings',
+        body: Body({
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          time_zone: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 64,
+              description: 'IANA zone, e.g. Asia/Shanghai',
+            }),
+          ),
+          card_prefix: Type.Optional(Type.String({ pattern: '^[0-9]{2,6}$' })),
+          allow_foreign_phone: Type.Optional(Type.Boolean()),
+        }),
+        response: { 200: Merchant, 400: ErrorResponse },
+      },
+    },
+    (request) => inTransaction(app.db, (trx) => updateMerchant(trx, request.ctx, request.body)),
+  );
+};
