@@ -2,7 +2,6 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
-import { registerImportWorker } from './import.worker.ts';
 import { registerMaintenance } from './maintenance.job.ts';
 import { registerPointsExpiry } from './points-expiry.job.ts';
 import { registerTierReview } from './tier-review.job.ts';
@@ -17,7 +16,6 @@ export async function registerWorkers(
   await registerMaintenance(boss, db);
   await registerPointsExpiry(boss, db, log);
   await registerTierReview(boss, db, log);
-  await registerImportWorker(boss, db, config.dataDir, log);
   void config;
   void log;
 }
