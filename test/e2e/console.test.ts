@@ -79,6 +79,8 @@ describe('console in a browser', () => {
     await drawer.getByLabel('手机号').fill('138 0013 8000');
     await drawer.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByText(/会员已登记：8801/).waitFor();
+    // the drawer hands focus back to its opener when it has closed; type only after that
+    await drawer.waitFor({ state: 'hidden' });
     const row = await c.db
       .selectFrom('member')
       .selectAll()
@@ -184,5 +186,72 @@ describe('console in a browser', () => {
     await page.getByRole('menuitem', { name: 'Members' }).waitFor();
     await page.getByText('中文', { exact: true }).click();
     await page.getByRole('menuitem', { name: '会员' }).waitFor();
+  });
+
+  it('manages stores, staff and API keys (the key is shown once)', async () => {
+    const { page } = c;
+    await page.getByRole('menuitem', { name: '门店' }).click();
+    await page.getByRole('button', { name: '新建门店' }).click();
+    let dialog = page.getByRole('dialog');
+    await dialog.getByLabel('编码').fill('S03');
+    await dialog.getByLabel('名称').fill('静安寺店');
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.getByRole('cell', { name: '静安寺店' }).waitFor();
+    const store = await c.db
+      .selectFrom('store')
+      .select(['id', 'name'])
+      .where('merchant_id', '=', merchant.merchantId)
+      .where('code', '=', 'S03')
+      .executeTakeFirstOrThrow();
+    expect(store.name).toBe('静安寺店');
+
+    await page.getByRole('menuitem', { name: '员工' }).click();
+    await page.getByRole('button', { name: '新增员工' }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByLabel('登录名').fill('jingan.cashier');
+    await dialog.getByLabel('姓名').fill('静安收银');
+    await dialog.getByLabel('密码').fill('Cashier2026');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await page.getByRole('cell', { name: 'jingan.cashier' }).waitFor();
+    const staff = await c.db
+      .selectFrom('staff')
+      .select(['role', 'active'])
+      .where('merchant_id', '=', merchant.merchantId)
+      .where('login', '=', 'jingan.cashier')
+      .executeTakeFirstOrThrow();
+    expect(staff).toEqual({ role: 'cashier', active: true });
+
+    await page.getByRole('menuitem', { name: 'API 密钥' }).click();
+    await page.getByRole('button', { name: '创建密钥' }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByLabel('名称').fill('收银系统');
+    await dialog.getByLabel('权限范围').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '查看会员' }).click();
+    await dialog.getByLabel('名称').click(); // closes the dropdown
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    const shown = await page.getByTestId('created-api-key').textContent();
+    expect(shown).toMatch(/^rk_/);
+    const key = await c.db
+      .selectFrom('api_key')
+      .select(['id', 'prefix', 'scopes', 'revoked_at'])
+      .where('merchant_id', '=', merchant.merchantId)
+      .executeTakeFirstOrThrow();
+    expect(shown?.startsWith(`rk_${key.prefix}_`)).toBe(true);
+    expect(key.scopes).toEqual(['members.read']);
+    await page.getByRole('button', { name: '关 闭', exact: true }).click();
+    await page.getByRole('button', { name: /吊\s*销/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
+    await page.getByText('已吊销').waitFor();
+    const revoked = await c.db
+      .selectFrom('api_key')
+      .select('revoked_at')
+      .where('merchant_id', '=', merchant.merchantId)
+      .where('id', '=', key.id)
+      .executeTakeFirstOrThrow();
+    expect(revoked.revoked_at).not.toBeNull();
+    expect(c.pageErrors).toEqual([]);
   });
 });

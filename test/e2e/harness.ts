@@ -21,6 +21,8 @@ export interface Console {
   baseUrl: string;
   browser: Browser;
   page: Page;
+  /** uncaught exceptions in the page: a test ends by expecting none */
+  pageErrors: string[];
   screenshot(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -64,8 +66,13 @@ export async function startConsole(options: { jobs?: boolean } = {}): Promise<Co
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: true,
   });
-  context.setDefaultTimeout(10_000);
+  // generous: the CI box has 2 cores shared with PostgreSQL and the other test files
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  if (process.env.E2E_CONSOLE_LOG)
+    page.on('console', (m) => m.type() !== 'log' && console.log(`[browser ${m.type()}]`, m.text()));
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     db,
@@ -73,6 +80,7 @@ export async function startConsole(options: { jobs?: boolean } = {}): Promise<Co
     baseUrl,
     browser,
     page,
+    pageErrors,
     async screenshot(name) {
       // let antd's enter animations settle so the picture shows the finished screen
       await page.waitForTimeout(400);

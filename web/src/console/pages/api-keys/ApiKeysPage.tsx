@@ -87,7 +87,7 @@ export default function ApiKeysPage() {
           {
             title: t('apiKeys.prefix'),
             dataIndex: 'prefix',
-            render: (p: string) => <code>{p}…</code>,
+            render: (p: string) => <code>rk_{p}_…</code>,
           },
           {
             title: t('apiKeys.scopes'),
