@@ -60,7 +60,7 @@ describe('legacy import wizard in a browser', () => {
     const errors = page.getByTestId('import-errors');
     await errors.waitFor({ timeout: 20_000 });
     const lines = await errors.locator('tbody tr td:first-child').allTextContents();
-    expect(lines.map(Number)).toEqual(BAD_LINES);
+    expect([...new Set(lines.map(Number))]).toEqual(BAD_LINES);
     await page.getByTestId('import-duplicates').getByText('13900000001').waitFor();
     await c.screenshot('import-report');
     expect(await memberCount()).toBe(members.length); // a dry run writes no member

@@ -152,6 +152,8 @@ export interface ImportJob {
   duplicate_rows: number;
   errors: { line: number; column: string | null; code: string; message: string }[];
   duplicates: { line: number; phone: string; kind: 'in_file' | 'existing'; rule: string }[];
+  /** how duplicates are merged, in the request language */
+  merge_rule?: string;
   error: string | null;
   created_at: string;
   finished_at: string | null;

@@ -1,4 +1,4 @@
-import { Col, Row, Statistic, Table, Typography } from 'antd';
+import { Alert, Col, Row, Statistic, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ImportJob } from '../../api.ts';
 
@@ -54,6 +54,9 @@ export function ImportReport({ job }: { job: ImportJob }) {
           <Typography.Title level={5} style={{ marginTop: 24 }}>
             {t('imports.duplicates')}
           </Typography.Title>
+          {job.merge_rule && (
+            <Alert type="info" showIcon title={job.merge_rule} style={{ marginBottom: 12 }} />
+          )}
           <Table<DuplicateRow>
             rowKey={(d) => `${d.line}:${d.kind}`}
             size="small"
