@@ -18,6 +18,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
 import { mallRoutes } from './routes/mall.ts';
 import { memberRoutes } from './routes/members.ts';
 import { merchantRoutes } from './routes/merchant.ts';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(apiKeyRoutes, { prefix: '/api' });
   await app.register(customFieldRoutes, { prefix: '/api' });
   await app.register(memberRoutes, { prefix: '/api' });
+  await app.register(importRoutes, { prefix: '/api' });
   await app.register(tierRoutes, { prefix: '/api' });
   await app.register(pointsRoutes, { prefix: '/api' });
   await app.register(mallRoutes, { prefix: '/api' });

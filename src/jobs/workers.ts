@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import { registerImportWorker } from './import.worker.ts';
 import { registerMaintenance } from './maintenance.job.ts';
 import { registerPointsExpiry } from './points-expiry.job.ts';
 import { registerTierReview } from './tier-review.job.ts';
@@ -14,6 +15,7 @@ export async function registerWorkers(
   log: Logger,
 ): Promise<void> {
   await registerMaintenance(boss, db);
+  await registerImportWorker(boss, db, config.dataDir, log);
   await registerPointsExpiry(boss, db, log);
   await registerTierReview(boss, db, log);
   void config;

@@ -1,0 +1,402 @@
+import { Temporal } from 'temporal-polyfill';
+import type { ErrorCode } from '../../lib/error-codes.ts';
+import type { Locale } from '../../lib/errors.ts';
+import { normalizePhone } from '../../lib/phone.ts';
+import {
+  type ImportDuplicate,
+  type ImportMapping,
+  type ImportTarget,
+  importTargets,
+} from './import.table.ts';
+
+/**
+ * Headers seen in legacy exports (Chinese POS systems, Excel sheets kept by hand), compared after
+ * `normalizeHeader`. Exact matches only: `余额` is principal while `赠送余额` is bonus.
+ */
+const HEADER_SYNONYMS: Record<ImportTarget, readonly string[]> = {
+  phone: [
+    '手机号',
+    '手机',
+    '电话',
+    '手机号码',
+    '联系电话',
+    '电话号码',
+    'mobile',
+    'phone',
+    'tel',
+    'cellphone',
+    'phone_number',
+    'mobile_phone',
+  ],
+  name: ['姓名', '名字', '会员姓名', '客户姓名', 'name', 'member_name', 'full_name'],
+  gender: ['性别', 'gender', 'sex'],
+  birthday: [
+    '生日',
+    '出生日期',
+    '会员生日',
+    'birthday',
+    'birth_date',
+    'birthdate',
+    'date_of_birth',
+    'dob',
+  ],
+  card_no: ['卡号', '会员卡号', '会员卡', '卡面号', 'card', 'card_no', 'cardno', 'card_number'],
+  principal: [
+    '余额',
+    '储值余额',
+    '本金',
+    '储值本金',
+    '卡内余额',
+    '本金余额',
+    'balance',
+    'principal',
+  ],
+  bonus: ['赠送余额', '赠送金', '赠送金额', '赠金余额', 'bonus', 'bonus_balance'],
+  points: ['积分', '可用积分', '当前积分', '剩余积分', 'points', 'point'],
+  tier: ['等级', '会员等级', '卡等级', '会员级别', '卡类型', 'tier', 'level', 'member_level'],
+  store: ['门店', '所属门店', '开卡门店', '归属门店', 'store', 'store_name', 'store_code'],
+  registered_at: [
+    '注册时间',
+    '开卡时间',
+    '注册日期',
+    '开卡日期',
+    '入会时间',
+    'registered_at',
+    'register_time',
+    'join_date',
+    'created_at',
+  ],
+};
+
+/** `手机号码(必填)`, ` Phone `, `余额（元）` → `手机号码`, `phone`, `余额`. */
+export function normalizeHeader(header: string): string {
+  return header
+    .replace(/^\uFEFF/, '')
+    .replace(/[(（[【].*?[)）\]】]/g, '')
+    .replace(/[\s*＊:：]/g, '')
+    .toLowerCase();
+}
+
+/** Header names made unique and non-empty, because the mapping is keyed by them. */
+export function uniqueHeaders(raw: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return raw.map((value, i) => {
+    const base = value.replace(/^\uFEFF/, '').trim() || `列${i + 1}`;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? base : `${base} (${count})`;
+  });
+}
+
+const synonymTarget = new Map<string, ImportTarget>(
+  importTargets.flatMap((t) => HEADER_SYNONYMS[t].map((h) => [normalizeHeader(h), t] as const)),
+);
+
+/** The suggested mapping: each recognised header to its target, each target used once. */
+export function suggestMapping(headers: readonly string[]): ImportMapping {
+  const used = new Set<ImportTarget>();
+  const mapping: ImportMapping = {};
+  for (const header of headers) {
+    const target = synonymTarget.get(normalizeHeader(header));
+    mapping[header] = target && !used.has(target) ? target : null;
+    if (target) used.add(target);
+  }
+  return mapping;
+}
+
+export type MappingProblem = { field: string } | undefined;
+
+/** The client's mapping patched over the suggestion; the field names the first problem. */
+export function applyMappingOverride(
+  headers: readonly string[],
+  suggested: ImportMapping,
+  override: Record<string, string | null> | undefined,
+): { mapping: ImportMapping; problem: MappingProblem } {
+  const mapping: ImportMapping = { ...suggested };
+  for (const [header, target] of Object.entries(override ?? {})) {
+    if (!headers.includes(header)) return { mapping, problem: { field: `mapping.${header}` } };
+    if (target !== null && !(importTargets as readonly string[]).includes(target))
+      return { mapping, problem: { field: `mapping.${header}` } };
+    mapping[header] = target as ImportTarget | null;
+  }
+  const used = new Set<string>();
+  for (const header of headers) {
+    const target = mapping[header];
+    if (!target) continue;
+    if (used.has(target)) return { mapping, problem: { field: `mapping.${header}` } };
+    used.add(target);
+  }
+  return { mapping, problem: undefined };
+}
+
+/** target → [column index, header] for the mapped targets. */
+export function mappedColumns(
+  headers: readonly string[],
+  mapping: ImportMapping,
+): Map<ImportTarget, { index: number; header: string }> {
+  const columns = new Map<ImportTarget, { index: number; header: string }>();
+  headers.forEach((header, index) => {
+    const target = mapping[header];
+    if (target) columns.set(target, { index, header });
+  });
+  return columns;
+}
+
+/** Digits and separators only: `¥1,234.50` → `1234.50`. */
+const cleanNumber = (raw: string) => raw.replace(/^[¥￥]/, '').replace(/[,，\s]/g, '');
+
+/** Yuan with at most 2 decimals → integer fen, by string arithmetic (no float rounding). */
+export function parseFen(raw: string): number | null | 'invalid' {
+  const text = cleanNumber(raw);
+  if (text === '') return null;
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) return 'invalid';
+  const decimals = match[2] ?? '';
+  // Excel may write 12.3 as "12.300"; zeros past the fen are fine, anything else is not exact
+  if (decimals.length > 2 && !/^0+$/.test(decimals.slice(2))) return 'invalid';
+  const fen = Number(match[1]) * 100 + Number(decimals.slice(0, 2).padEnd(2, '0'));
+  return fen <= MAX_AMOUNT ? fen : 'invalid';
+}
+
+/** 100 million yuan or points per row: a sum over a whole file still fits a safe integer. */
+const MAX_AMOUNT = 10_000_000_000;
+
+export function parsePoints(raw: string): number | null | 'invalid' {
+  const text = cleanNumber(raw);
+  if (text === '') return null;
+  if (!/^\d+(\.0+)?$/.test(text)) return 'invalid';
+  const points = Number(text);
+  return points <= MAX_AMOUNT ? points : 'invalid';
+}
+
+const GENDERS: Record<string, 'male' | 'female' | null> = {
+  男: 'male',
+  男性: 'male',
+  先生: 'male',
+  m: 'male',
+  male: 'male',
+  女: 'female',
+  女性: 'female',
+  女士: 'female',
+  f: 'female',
+  female: 'female',
+  '': null,
+  未知: null,
+  保密: null,
+  unknown: null,
+};
+
+export function parseGender(raw: string): 'male' | 'female' | null | 'invalid' {
+  const value = GENDERS[raw.trim().toLowerCase()];
+  return value === undefined ? 'invalid' : value;
+}
+
+/**
+ * An Excel serial day (1900 system) → calendar date. Serial 60 is Excel's phantom 1900-02-29;
+ * from 61 on, day 0 is 1899-12-30.
+ */
+export function excelSerialToDate(serial: number): Temporal.PlainDate | undefined {
+  const day = Math.floor(serial);
+  if (day < 1 || day === 60 || day > 2_958_465) return undefined;
+  const base = Temporal.PlainDate.from(day < 60 ? '1899-12-31' : '1899-12-30');
+  return base.add({ days: day });
+}
+
+const DATE_PATTERN =
+  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
+
+/** A wall-clock date and time from the formats legacy exports use; undefined if none fits. */
+export function parseWallClock(raw: string): Temporal.PlainDateTime | undefined {
+  const text = raw.trim();
+  try {
+    if (/^\d{8}$/.test(text)) {
+      return Temporal.PlainDateTime.from(
+        { year: +text.slice(0, 4), month: +text.slice(4, 6), day: +text.slice(6, 8) },
+        { overflow: 'reject' },
+      );
+    }
+    // five digits: serials from 1927 on; a bare year such as "1990" is not a date
+    if (/^\d{5}(\.\d+)?$/.test(text)) {
+      const serial = Number(text);
+      const date = excelSerialToDate(serial);
+      if (!date) return undefined;
+      // the fraction of the day, rounded to the second
+      const seconds = Math.round((serial - Math.floor(serial)) * 86_400);
+      return date.toPlainDateTime().add({ seconds });
+    }
+    const m = DATE_PATTERN.exec(text);
+    if (!m) return undefined;
+    return Temporal.PlainDateTime.from(
+      {
+        year: +m[1]!,
+        month: +m[2]!,
+        day: +m[3]!,
+        hour: +(m[4] ?? 0),
+        minute: +(m[5] ?? 0),
+        second: +(m[6] ?? 0),
+      },
+      { overflow: 'reject' },
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** A birthday: a calendar date from 1900 up to today in the merchant's zone. */
+export function parseBirthday(raw: string, today: string): string | null | 'invalid' {
+  if (raw.trim() === '') return null;
+  const date = parseWallClock(raw)?.toPlainDate();
+  if (!date || date.year < 1900) return 'invalid';
+  return Temporal.PlainDate.compare(date, Temporal.PlainDate.from(today)) <= 0
+    ? date.toString()
+    : 'invalid';
+}
+
+/** A registration instant: an ISO instant, or a wall clock read in the merchant's zone. */
+export function parseRegisteredAt(raw: string, zone: string, now: Date): Date | null | 'invalid' {
+  const text = raw.trim();
+  if (text === '') return null;
+  let epochMs: number | undefined;
+  if (/[zZ]$|[+-]\d{2}:?\d{2}$/.test(text) && text.includes('T')) {
+    try {
+      epochMs = Temporal.Instant.from(text).epochMilliseconds;
+    } catch {}
+  } else {
+    const wall = parseWallClock(text);
+    if (wall && wall.year >= 1900)
+      epochMs = wall.toZonedDateTime(zone, { disambiguation: 'earlier' }).epochMilliseconds;
+  }
+  if (epochMs === undefined || epochMs > now.getTime()) return 'invalid';
+  return new Date(epochMs);
+}
+
+export function parseCard(raw: string): string | null | 'invalid' {
+  const card = raw.replace(/\s/g, '');
+  if (card === '') return null;
+  return /^[0-9A-Za-z-]{1,32}$/.test(card) ? card : 'invalid';
+}
+
+/** One valid row, as staged for the commit. */
+export interface StagedRow {
+  line: number;
+  phone: string;
+  name: string | null;
+  gender: 'male' | 'female' | null;
+  birthday: string | null;
+  card_no: string | null;
+  principal_fen: number;
+  bonus_fen: number;
+  points: number;
+  tier: string | null;
+  store_id: string | null;
+  registered_at: Date | null;
+}
+
+export interface RowError {
+  column: string;
+  code: ErrorCode;
+}
+
+export interface RowEnv {
+  allowForeignPhone: boolean;
+  zone: string;
+  today: string;
+  now: Date;
+  /** store name or lower-cased code → store id */
+  stores: ReadonlyMap<string, string>;
+}
+
+type Columns = ReturnType<typeof mappedColumns>;
+
+/** Validates one data row: every bad cell is named, or the row comes back parsed. */
+export function validateRow(
+  line: number,
+  values: readonly string[],
+  columns: Columns,
+  env: RowEnv,
+): { row: StagedRow; errors: [] } | { row: undefined; errors: RowError[] } {
+  const errors: RowError[] = [];
+  const cell = (target: ImportTarget) => {
+    const column = columns.get(target);
+    return column ? { raw: (values[column.index] ?? '').trim(), header: column.header } : undefined;
+  };
+  const check = <T>(
+    target: ImportTarget,
+    parse: (raw: string) => T | 'invalid',
+    code: ErrorCode,
+  ) => {
+    const c = cell(target);
+    if (!c) return null;
+    const value = parse(c.raw);
+    if (value === 'invalid') {
+      errors.push({ column: c.header, code });
+      return null;
+    }
+    return value;
+  };
+  const phoneCell = cell('phone');
+  let phone: string | undefined;
+  if (!phoneCell || phoneCell.raw === '')
+    errors.push({ column: phoneCell?.header ?? 'phone', code: 'import.phone_missing' });
+  else {
+    phone = normalizePhone(phoneCell.raw, env.allowForeignPhone);
+    if (!phone) errors.push({ column: phoneCell.header, code: 'import.phone_invalid' });
+  }
+  const text = (max: number) => (raw: string) =>
+    raw === '' ? null : raw.length <= max ? raw : 'invalid';
+  const store = (raw: string) =>
+    raw === '' ? null : (env.stores.get(raw) ?? env.stores.get(raw.toLowerCase()) ?? 'invalid');
+  const row = {
+    line,
+    phone: phone ?? '',
+    name: check('name', text(64), 'import.name_invalid'),
+    gender: check('gender', parseGender, 'import.gender_invalid'),
+    birthday: check('birthday', (r) => parseBirthday(r, env.today), 'import.birthday_invalid'),
+    card_no: check('card_no', parseCard, 'import.card_invalid'),
+    principal_fen: check('principal', parseFen, 'import.amount_invalid') ?? 0,
+    bonus_fen: check('bonus', parseFen, 'import.amount_invalid') ?? 0,
+    points: check('points', parsePoints, 'import.points_invalid') ?? 0,
+    tier: check('tier', text(64), 'import.tier_invalid'),
+    store_id: check('store', store, 'import.store_unknown'),
+    registered_at: check(
+      'registered_at',
+      (r) => parseRegisteredAt(r, env.zone, env.now),
+      'import.registered_at_invalid',
+    ),
+  };
+  return errors.length === 0 ? { row, errors: [] } : { row: undefined, errors };
+}
+
+/**
+ * The merge rule, stated once for the report and the code that applies it:
+ * rows with one phone become one member; for profile fields the first non-empty value (by line)
+ * wins, the registration time is the earliest; principal, bonus and points are summed so that
+ * no value disappears; every card number is linked as a legacy card, the first one becomes the
+ * card number when it is free. A phone that is already a member only fills that member's empty
+ * fields, and each member receives at most one opening entry per ledger (kind `import`), so
+ * importing the same file again changes nothing.
+ */
+export const MERGE_RULE: Record<Locale, string> = {
+  'zh-CN':
+    '同一手机号的多行合并为一个会员：资料取首个非空值（注册时间取最早），本金、赠送金和积分相加；所有卡号都作为旧卡号关联，第一个未被占用的卡号作为会员卡号。手机号已是会员时只补全空白资料、不覆盖；每个会员每个账户只入账一次期初（import），重复导入同一文件不会产生任何变化。',
+  en: 'Rows with one phone become one member: the first non-empty value wins for profile fields (earliest registration time), principal, bonus and points are summed; every card number is linked as a legacy card and the first free one becomes the card number. A phone that is already a member only fills empty fields, never overwrites; each member gets at most one opening (import) entry per ledger, so importing the same file again changes nothing.',
+};
+
+/** The rule applied to one duplicate row, in the reader's language. */
+export function duplicateRule(dup: ImportDuplicate, locale: Locale): string {
+  const zh = locale !== 'en';
+  if (dup.kind === 'in_file') {
+    return zh
+      ? `与第 ${dup.first_line} 行手机号相同，合并为一个会员：资料取首个非空值，余额与积分相加`
+      : `Same phone as line ${dup.first_line}: merged into one member, first non-empty value wins, balances and points summed`;
+  }
+  const card = dup.card_no ?? '';
+  if (dup.opening_imported) {
+    return zh
+      ? `手机号已是会员（卡号 ${card}）：只补全空白资料；该会员已导入过期初余额/积分，本行金额不再入账`
+      : `Phone is already member ${card}: only empty fields are filled; its opening balances were imported before, so amounts here are not posted again`;
+  }
+  return zh
+    ? `手机号已是会员（卡号 ${card}）：只补全空白资料、不覆盖，期初余额和积分入账一次`
+    : `Phone is already member ${card}: only empty fields are filled, never overwritten; opening balances and points are posted once`;
+}

@@ -1,0 +1,320 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import iconv from 'iconv-lite';
+import type { Db, Trx } from '../../db/database.ts';
+import { DomainError, errorMessage } from '../../lib/errors.ts';
+import { displayPhone, maskPhone } from '../../lib/phone.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Ctx } from '../context.ts';
+import {
+  applyMappingOverride,
+  duplicateRule,
+  MERGE_RULE,
+  suggestMapping,
+  uniqueHeaders,
+} from './import.rules.ts';
+import type { ImportJob } from './import.schema.ts';
+import type { ImportEncoding, ImportJobRow } from './import.table.ts';
+import {
+  detectDelimiter,
+  detectEncoding,
+  discardUpload,
+  readHeadBytes,
+  readTable,
+  type StoredUpload,
+  sniffFormat,
+} from './import-file.ts';
+
+/** What a job run needs to find its job; the queue carries exactly this. */
+export interface ImportRunPayload {
+  merchantId: string;
+  jobId: string;
+}
+
+/** Puts a run on the durable queue inside the caller's transaction (pg-boss in the server). */
+export type EnqueueImport = (trx: Trx, payload: ImportRunPayload) => Promise<void>;
+
+const ENCODINGS = ['auto', 'utf8', 'gbk', 'gb18030'] as const;
+
+/**
+ * Reads an upload's head: format by content, encoding, header row, five sample rows and the
+ * suggested mapping. Every refusal removes the file, so a bad upload leaves nothing behind.
+ */
+export async function importUpload(
+  db: Db,
+  ctx: Ctx,
+  upload: StoredUpload,
+  encodingOption: string | undefined,
+): Promise<ImportJobRow> {
+  try {
+    const option = encodingOption?.trim().toLowerCase() || 'auto';
+    if (!(ENCODINGS as readonly string[]).includes(option))
+      throw new DomainError('import.encoding_invalid', { field: 'encoding' });
+    const head = await readHeadBytes(upload.path);
+    if (head.length === 0) throw new DomainError('import.empty_file', { field: 'file' });
+    const format = sniffFormat(head);
+    if (!format) throw new DomainError('import.file_type', { field: 'file' });
+    const encoding: ImportEncoding =
+      format === 'xlsx'
+        ? 'utf8'
+        : option === 'auto'
+          ? detectEncoding(head)
+          : (option as ImportEncoding);
+    const firstLine =
+      iconv
+        .decode(head, encoding)
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/, 1)[0] ?? '';
+    const delimiter = format === 'csv' ? detectDelimiter(firstLine) : null;
+    const rows: string[][] = [];
+    for await (const row of readTable({ path: upload.path, format, encoding, delimiter })) {
+      rows.push(row.values);
+      if (rows.length === 6) break;
+    }
+    if (rows.length === 0) throw new DomainError('import.empty_file', { field: 'file' });
+    const headers = uniqueHeaders(rows[0]!);
+    const mapping = suggestMapping(headers);
+    if (!Object.values(mapping).includes('phone'))
+      throw new DomainError('import.no_phone_column', { field: 'file' });
+    if (rows.length === 1) throw new DomainError('import.empty_file', { field: 'file' });
+    return await db.transaction().execute(async (trx) => {
+      const job = await trx
+        .insertInto('import_job')
+        .values({
+          merchant_id: ctx.merchantId,
+          id: upload.id,
+          status: 'uploaded',
+          file_name: upload.fileName.slice(0, 255),
+          file_sha256: upload.sha256,
+          file_size: upload.size,
+          encoding,
+          format,
+          delimiter,
+          headers: JSON.stringify(headers),
+          sample_rows: JSON.stringify(rows.slice(1)),
+          mapping: JSON.stringify(mapping),
+          locale: ctx.locale,
+          created_by: ctx.actor.id,
+          created_by_kind: ctx.actor.kind,
+          created_at: ctx.now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, ctx, {
+        action: 'import.upload',
+        entityType: 'import_job',
+        entityId: job.id,
+        after: { file_name: job.file_name, sha256: job.file_sha256, size: job.file_size },
+      });
+      return job;
+    });
+  } catch (e) {
+    await discardUpload(upload);
+    throw e;
+  }
+}
+
+export async function getImportJob(db: Db | Trx, ctx: Ctx, id: string): Promise<ImportJobRow> {
+  const job = await db
+    .selectFrom('import_job')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!job) throw new DomainError('import.not_found');
+  return job;
+}
+
+export async function listImportJobs(db: Db, ctx: Ctx): Promise<ImportJobRow[]> {
+  return db
+    .selectFrom('import_job')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(100)
+    .execute();
+}
+
+async function lockJob(trx: Trx, ctx: Ctx, id: string): Promise<ImportJobRow> {
+  const job = await trx
+    .selectFrom('import_job')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!job) throw new DomainError('import.not_found');
+  return job;
+}
+
+/** Starts (or restarts, with another mapping) the dry run; nothing but import tables is written. */
+export async function requestDryRun(
+  trx: Trx,
+  ctx: Ctx,
+  id: string,
+  override: Record<string, string | null> | undefined,
+  enqueue: EnqueueImport,
+): Promise<ImportJobRow> {
+  const job = await lockJob(trx, ctx, id);
+  if (!['uploaded', 'dry_run_done', 'failed'].includes(job.status))
+    throw new DomainError('import.state_invalid', { params: { status: job.status } });
+  const { mapping, problem } = applyMappingOverride(job.headers, job.mapping, override);
+  if (problem) throw new DomainError('import.mapping_invalid', problem);
+  if (!Object.values(mapping).includes('phone'))
+    throw new DomainError('import.no_phone_column', { field: 'mapping' });
+  const updated = await trx
+    .updateTable('import_job')
+    .set({
+      status: 'dry_running',
+      mapping: JSON.stringify(mapping),
+      total_rows: 0,
+      processed_rows: 0,
+      ok_rows: 0,
+      bad_rows: 0,
+      new_members: 0,
+      existing_members: 0,
+      duplicate_rows: 0,
+      group_count: 0,
+      staged_through_line: 0,
+      committed_through_seq: 0,
+      report: '{}',
+      error: null,
+      locale: ctx.locale,
+      requested_by: ctx.actor.id,
+      requested_by_kind: ctx.actor.kind,
+      dry_run_at: null,
+      finished_at: null,
+    })
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await enqueue(trx, { merchantId: ctx.merchantId, jobId: id });
+  await recordAudit(trx, ctx, {
+    action: 'import.dry_run',
+    entityType: 'import_job',
+    entityId: id,
+    after: { mapping },
+  });
+  return updated;
+}
+
+/**
+ * Commits a finished dry run, or resumes a commit that failed: the job continues after the last
+ * committed batch, and batches already in are never applied twice.
+ */
+export async function requestCommit(
+  trx: Trx,
+  ctx: Ctx,
+  id: string,
+  enqueue: EnqueueImport,
+): Promise<ImportJobRow> {
+  const job = await lockJob(trx, ctx, id);
+  const resumable = job.status === 'failed' && job.dry_run_at !== null;
+  if (job.status !== 'dry_run_done' && !resumable)
+    throw new DomainError('import.state_invalid', { params: { status: job.status } });
+  const updated = await trx
+    .updateTable('import_job')
+    .set((eb) => ({
+      status: 'committing',
+      error: null,
+      locale: ctx.locale,
+      requested_by: ctx.actor.id,
+      requested_by_kind: ctx.actor.kind,
+      // progress counts the bad rows as handled from the start, so it ends at total_rows
+      processed_rows: job.committed_through_seq === 0 ? job.bad_rows : eb.ref('processed_rows'),
+    }))
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await enqueue(trx, { merchantId: ctx.merchantId, jobId: id });
+  await recordAudit(trx, ctx, {
+    action: 'import.commit_requested',
+    entityType: 'import_job',
+    entityId: id,
+    after: { ok_rows: job.ok_rows, new_members: job.new_members },
+  });
+  return updated;
+}
+
+/** The job as the API shows it: messages in the reader's language, phones masked without PII. */
+export function presentImportJob(job: ImportJobRow, ctx: Ctx): ImportJob {
+  const pii = ctx.actor.permissions.has('members.pii');
+  const report = job.report ?? {};
+  return {
+    id: job.id,
+    status: job.status,
+    file_name: job.file_name,
+    encoding: job.encoding,
+    format: job.format,
+    headers: job.headers,
+    mapping: job.mapping,
+    sample_rows: job.sample_rows,
+    total_rows: job.total_rows,
+    processed_rows: job.processed_rows,
+    ok_rows: job.ok_rows,
+    bad_rows: job.bad_rows,
+    new_members: job.new_members,
+    existing_members: job.existing_members,
+    duplicate_rows: job.duplicate_rows,
+    errors: (report.errors ?? []).map((e) => ({
+      ...e,
+      message: errorMessage(e.code as never, ctx.locale),
+    })),
+    duplicates: (report.duplicates ?? []).map((d) => ({
+      line: d.line,
+      phone: (pii ? displayPhone(d.phone) : maskPhone(d.phone)) ?? '',
+      kind: d.kind,
+      rule: duplicateRule(d, ctx.locale),
+    })),
+    merge_rule: MERGE_RULE[ctx.locale],
+    committed: report.commit ?? null,
+    error: job.error,
+    created_at: job.created_at,
+    finished_at: job.finished_at,
+  };
+}
+
+const ERROR_PAGE = 1000;
+
+/** Pages of bad rows (keyset on line): original cells plus every reason of the row. */
+async function* errorRows(db: Db, ctx: Ctx, job: ImportJobRow) {
+  yield [...job.headers, '错误原因'];
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('import_row_error')
+      .select(['line', 'column_name', 'code', 'raw'])
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('job_id', '=', job.id)
+      .where('line', '>', after)
+      .orderBy('line')
+      .orderBy('column_name')
+      .limit(ERROR_PAGE)
+      .execute();
+    if (rows.length === 0) return;
+    const byLine = new Map<number, { raw: string[]; reasons: string[] }>();
+    for (const r of rows) {
+      const entry = byLine.get(r.line) ?? { raw: r.raw, reasons: [] };
+      entry.reasons.push(`${r.column_name}: ${errorMessage(r.code as never, ctx.locale)}`);
+      byLine.set(r.line, entry);
+    }
+    // the last line of a full page may continue on the next one: keep it for then
+    const lines = [...byLine.keys()];
+    const complete = rows.length < ERROR_PAGE ? lines : lines.slice(0, -1);
+    for (const line of complete) {
+      const { raw, reasons } = byLine.get(line)!;
+      yield [...job.headers.map((_, i) => raw[i] ?? ''), reasons.join('；')];
+    }
+    after = complete.at(-1) ?? after;
+    if (rows.length < ERROR_PAGE) return;
+  }
+}
+
+/** The bad rows as CSV (UTF-8 with BOM, so Excel opens it), to fix and upload again. */
+export async function exportImportErrors(db: Db, ctx: Ctx, id: string): Promise<Readable> {
+  const job = await getImportJob(db, ctx, id);
+  return Readable.from(errorRows(db, ctx, job)).pipe(stringify({ bom: true }));
+}
