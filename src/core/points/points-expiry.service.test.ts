@@ -53,14 +53,12 @@ describe('points expiry at the merchant’s midnight (Asia/Shanghai)', () => {
     expect(s1).toMatchObject({ balance: 150, available: 150, never_expiring: 50 });
     expect(s1.lots[0]?.expires_at?.toISOString()).toBe(midnight.toISOString());
     // spendable at 23:59:59: 40 taken from the expiring lot first, not from the imported points
-    const spent = await db
-      .transaction()
-      .execute((trx) =>
-        spendMemberPoints(trx, m.ctx('cashier', lastSecond), member.id, {
-          points: 40,
-          reason: 'x',
-        }),
-      );
+    const spent = await db.transaction().execute((trx) =>
+      spendMemberPoints(trx, m.ctx('cashier', lastSecond), member.id, {
+        points: 40,
+        reason: 'x',
+      }),
+    );
     expect(spent.lots_used).toHaveLength(1);
     expect(spent.lotless_used).toBe(0);
     expect((await expireDuePoints(db, lastSecond)).lots).toBe(0);
@@ -120,16 +118,14 @@ describe('points expiry at the merchant’s midnight (Asia/Shanghai)', () => {
       .transaction()
       .execute((trx) => grantPoints(trx, ctx, member.id, { points: 100, reason: 'x' }));
     // a move that bypasses the lots (as a merge does) leaves 30 in the balance
-    await db
-      .transaction()
-      .execute((trx) =>
-        postEntry(trx, ctx, {
-          ledger: 'points',
-          memberId: member.id,
-          amount: -70,
-          kind: 'merge_out',
-        }),
-      );
+    await db.transaction().execute((trx) =>
+      postEntry(trx, ctx, {
+        ledger: 'points',
+        memberId: member.id,
+        amount: -70,
+        kind: 'merge_out',
+      }),
+    );
     const outcome = await expireDuePoints(db, new Date('2026-03-01T00:00:00Z'));
     expect(outcome).toMatchObject({ lots: 1, points: 30 });
     const statement = await getPointsStatement(

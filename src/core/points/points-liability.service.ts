@@ -71,7 +71,7 @@ export async function pointsLiability(
     for (const month of months) {
       const of = (c: string) =>
         mine.filter((r) => r.month === month && r.class === c).reduce((s, r) => s + r.amount, 0);
-      const figures = { issued: of('issued'), spent: -of('spent'), expired: -of('expired') };
+      const figures = { issued: of('issued'), spent: 0 - of('spent'), expired: 0 - of('expired') };
       outstanding += figures.issued - figures.spent - figures.expired + of('moved');
       report.push({
         store_id: storeId,
