@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberRow } from '../../src/core/members/member.table.ts';
 import { createTestMerchant, PASSWORD, type TestMerchant } from '../factories.ts';
@@ -96,6 +97,13 @@ describe('console in a browser', () => {
     await expect.poll(() => page.locator('.ant-table-row').count()).toBe(1);
     expect(await page.locator('.ant-table-row').textContent()).toContain(row.card_no);
     expect(await page.locator('.ant-table-row').textContent()).toContain('林小满');
+
+    // the export carries the same filter and the session header
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '导出 CSV' }).click();
+    const csv = readFileSync(await (await download).path(), 'utf8');
+    expect(csv).toContain(row.card_no);
+    expect(csv).not.toContain('王芳');
   });
 
   it('merges two members: the survivor holds both balances and both sides show the merge', async () => {
@@ -107,6 +115,11 @@ describe('console in a browser', () => {
 
     await page.goto(`/members/${survivor.id}`);
     await page.getByTestId('member-title').getByText('王芳').waitFor();
+    // a WeChat openid linked here stays with the survivor
+    await page.getByRole('tab', { name: /渠道身份/ }).click();
+    await page.getByPlaceholder('值').fill('o6_bmjrPTlm6_2sgVt7hMZOPfL2M');
+    await page.getByRole('button', { name: '绑定身份' }).click();
+    await page.getByRole('cell', { name: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M' }).waitFor();
     await page.getByRole('button', { name: '合并会员' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByPlaceholder('查找另一位会员').fill(uniquePhone());
@@ -132,6 +145,13 @@ describe('console in a browser', () => {
     expect(await balances.textContent()).toContain('¥100.00');
     await page.getByRole('tab', { name: /合并记录/ }).click();
     await page.getByTestId('merge-history').getByText(merged.card_no).waitFor();
+    const identity = await c.db
+      .selectFrom('member_identity')
+      .select(['member_id', 'kind'])
+      .where('merchant_id', '=', merchant.merchantId)
+      .where('value', '=', 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M')
+      .executeTakeFirstOrThrow();
+    expect(identity).toEqual({ member_id: survivor.id, kind: 'wechat_openid' });
 
     const rows = await c.db
       .selectFrom('member')
