@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Spin } from 'antd';
+import { Button, Result, Spin } from 'antd';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { api, type Me, setUnauthorizedHandler, tokenStore } from './api.ts';
@@ -8,6 +8,8 @@ import { setTimeZone } from './format.ts';
 interface AuthValue {
   token: string | null;
   me: Me | undefined;
+  /** why the caller's profile did not load (a 401 has already signed out) */
+  meError: Error | null;
   signIn(token: string): void;
   signOut(): Promise<void>;
   can(permission: string): boolean;
@@ -36,6 +38,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value: AuthValue = {
     token,
     me: me.data,
+    meError: me.error,
     signIn(next) {
       tokenStore.set(next);
       setToken(next);
@@ -57,9 +60,17 @@ export function useAuth(): AuthValue {
 
 /** Pages behind the login: no token → the login page; the caller's profile loads first. */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { token, me } = useAuth();
+  const { token, me, meError, signOut } = useAuth();
   const location = useLocation();
   if (!token) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (meError && !me)
+    return (
+      <Result
+        status="error"
+        title={meError.message}
+        extra={<Button onClick={() => void signOut()}>OK</Button>}
+      />
+    );
   if (!me) return <Spin size="large" fullscreen />;
   return children;
 }

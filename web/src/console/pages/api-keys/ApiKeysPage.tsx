@@ -1,69 +1,23 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Flex,
-  Form,
-  Input,
-  Modal,
-  Popconfirm,
-  Select,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Flex, Modal, Popconfirm, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type ApiKey, api } from '../../api.ts';
-import { showFieldError } from '../../form-errors.ts';
 import { formatTime } from '../../format.ts';
-
-const SCOPES = [
-  'members.read',
-  'members.pii',
-  'members.write',
-  'members.merge',
-  'members.erase',
-  'members.export',
-  'imports.run',
-  'ledger.adjust',
-  'stores.admin',
-  'audit.read',
-];
-
-interface KeyForm {
-  name: string;
-  scopes: string[];
-}
+import { CreateApiKeyModal } from './CreateApiKeyModal.tsx';
 
 export default function ApiKeysPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const keys = useQuery({ queryKey: ['api-keys'], queryFn: () => api.get<ApiKey[]>('/api-keys') });
   const [creating, setCreating] = useState(false);
+  // the whole key exists only in the create response: it is shown once, then forgotten
   const [createdKey, setCreatedKey] = useState<string | null>(null);
-  const [form] = Form.useForm<KeyForm>();
   const queryClient = useQueryClient();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['api-keys'] });
-  const create = useMutation({
-    mutationFn: (values: KeyForm) =>
-      api.post<{ key: string; api_key: ApiKey }>('/api-keys', values),
-    onSuccess: (result) => {
-      setCreating(false);
-      form.resetFields();
-      setCreatedKey(result.key);
-      void refresh();
-    },
-    onError: (error) => {
-      if (!showFieldError(form, error, ['name', 'scopes'])) void message.error(error.message);
-    },
-  });
   const revoke = useMutation({
     mutationFn: (id: string) => api.post<ApiKey>(`/api-keys/${id}/revoke`),
-    onSuccess: () => void refresh(),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['api-keys'] }),
     onError: (error) => void message.error(error.message),
   });
 
@@ -115,26 +69,14 @@ export default function ApiKeysPage() {
           },
         ]}
       />
-      <Modal
-        title={t('apiKeys.new')}
+      <CreateApiKeyModal
         open={creating}
-        onCancel={() => setCreating(false)}
-        onOk={() => form.submit()}
-        confirmLoading={create.isPending}
-        forceRender
-      >
-        <Form<KeyForm> form={form} layout="vertical" onFinish={(values) => create.mutate(values)}>
-          <Form.Item name="name" label={t('apiKeys.name')} rules={[{ required: true }]}>
-            <Input maxLength={64} />
-          </Form.Item>
-          <Form.Item name="scopes" label={t('apiKeys.scopes')} rules={[{ required: true }]}>
-            <Select
-              mode="multiple"
-              options={SCOPES.map((s) => ({ value: s, label: `${t(`scope.${s}`)} (${s})` }))}
-            />
-          </Form.Item>
-        </Form>
-      </Modal>
+        onClose={() => setCreating(false)}
+        onCreated={(key) => {
+          setCreating(false);
+          setCreatedKey(key);
+        }}
+      />
       <Modal
         title={t('apiKeys.created')}
         open={createdKey !== null}
