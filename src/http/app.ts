@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { mallRoutes } from './routes/mall.ts';
 import { memberRoutes } from './routes/members.ts';
+import { membershipRoutes } from './routes/membership.ts';
 import { merchantRoutes } from './routes/merchant.ts';
 import { pointsRoutes } from './routes/points.ts';
 import { rechargePlanRoutes } from './routes/recharge-plans.ts';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(mallRoutes, { prefix: '/api' });
   await app.register(rechargePlanRoutes, { prefix: '/api' });
   await app.register(walletRoutes, { prefix: '/api' });
+  await app.register(membershipRoutes, { prefix: '/api' });
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

@@ -440,6 +440,11 @@ export const errorCodes = {
     zh: '请先退最近一次续费',
     en: 'Refund the latest renewal first',
   },
+  'membership.amount_invalid': {
+    status: 400,
+    zh: '支付金额必须是正整数（分）',
+    en: 'The amount paid must be a positive whole number of fen',
+  },
   'internal.error': { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
