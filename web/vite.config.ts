@@ -3,7 +3,10 @@ import { defineConfig } from 'vite';
 
 const api = 'http://127.0.0.1:3000';
 
-/** The console: built into web/dist, which the server serves at `/` with an SPA fallback. */
+/**
+ * The console: built into web/dist, which the server serves at `/` with an SPA fallback.
+ * Pages are lazy chunks, so the first load carries only the shell (antd core, router, i18n).
+ */
 export default defineConfig({
   root: 'web',
   base: '/',
@@ -11,8 +14,6 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // antd is large; pages are lazy chunks, so only the shell is on the first load
-    chunkSizeWarningLimit: 1200,
   },
   server: {
     proxy: {
