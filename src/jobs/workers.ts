@@ -2,8 +2,11 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import { registerBonusExpiry } from './bonus-expiry.job.ts';
+import { registerBonusRelease } from './bonus-release.job.ts';
 import { registerImportWorker } from './import.worker.ts';
 import { registerMaintenance } from './maintenance.job.ts';
+import { registerPaidMembershipExpiry } from './paid-membership-expiry.job.ts';
 import { registerPointsExpiry } from './points-expiry.job.ts';
 import { registerTierReview } from './tier-review.job.ts';
 
@@ -18,6 +21,9 @@ export async function registerWorkers(
   await registerImportWorker(boss, db, config.dataDir, log);
   await registerPointsExpiry(boss, db, log);
   await registerTierReview(boss, db, log);
+  await registerBonusRelease(boss, db, log);
+  await registerBonusExpiry(boss, db, log);
+  await registerPaidMembershipExpiry(boss, db, log);
   void config;
   void log;
 }
