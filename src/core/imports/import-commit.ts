@@ -154,6 +154,7 @@ interface Owner {
 }
 
 async function ownersOf(trx: Trx, ctx: Ctx, phones: string[]): Promise<Map<string, Owner>> {
+  if (phones.length === 0) return new Map();
   const { rows } = await sql<Owner>`${ownerTableSql(
     ctx.merchantId,
     sql`select unnest(${phones}::text[])`,

@@ -192,64 +192,93 @@ export function parseGender(raw: string): 'male' | 'female' | null | 'invalid' {
 }
 
 /**
- * An Excel serial day (1900 system) → calendar date. Serial 60 is Excel's phantom 1900-02-29;
- * from 61 on, day 0 is 1899-12-30.
+ * A wall-clock time as it reads, fields checked. Dates are plain arithmetic on the hot path: a
+ * Temporal object per cell made the dry run of a million rows take minutes.
  */
-export function excelSerialToDate(serial: number): Temporal.PlainDate | undefined {
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const DAY_MS = 86_400_000;
+const pad2 = (n: number) => String(n).padStart(2, '0');
+export const wallDate = (w: WallClock) =>
+  `${String(w.year).padStart(4, '0')}-${pad2(w.month)}-${pad2(w.day)}`;
+
+function wallClock(year: number, month: number, day: number, hour = 0, minute = 0, second = 0) {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (!days || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return undefined;
+  return { year, month, day, hour, minute, second };
+}
+
+/**
+ * An Excel serial day (1900 system) → wall clock. Serial 60 is Excel's phantom 1900-02-29;
+ * from 61 on, day 0 is 1899-12-30. The fraction is the time of day, rounded to the second.
+ */
+export function excelSerialToWallClock(serial: number): WallClock | undefined {
   const day = Math.floor(serial);
   if (day < 1 || day === 60 || day > 2_958_465) return undefined;
-  const base = Temporal.PlainDate.from(day < 60 ? '1899-12-31' : '1899-12-30');
-  return base.add({ days: day });
+  const base = Date.UTC(1899, 11, day < 60 ? 31 : 30);
+  const at = new Date(base + day * DAY_MS + Math.round((serial - day) * 86_400) * 1000);
+  return {
+    year: at.getUTCFullYear(),
+    month: at.getUTCMonth() + 1,
+    day: at.getUTCDate(),
+    hour: at.getUTCHours(),
+    minute: at.getUTCMinutes(),
+    second: at.getUTCSeconds(),
+  };
 }
 
 const DATE_PATTERN =
   /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
 
 /** A wall-clock date and time from the formats legacy exports use; undefined if none fits. */
-export function parseWallClock(raw: string): Temporal.PlainDateTime | undefined {
+export function parseWallClock(raw: string): WallClock | undefined {
   const text = raw.trim();
-  try {
-    if (/^\d{8}$/.test(text)) {
-      return Temporal.PlainDateTime.from(
-        { year: +text.slice(0, 4), month: +text.slice(4, 6), day: +text.slice(6, 8) },
-        { overflow: 'reject' },
-      );
-    }
-    // five digits: serials from 1927 on; a bare year such as "1990" is not a date
-    if (/^\d{5}(\.\d+)?$/.test(text)) {
-      const serial = Number(text);
-      const date = excelSerialToDate(serial);
-      if (!date) return undefined;
-      // the fraction of the day, rounded to the second
-      const seconds = Math.round((serial - Math.floor(serial)) * 86_400);
-      return date.toPlainDateTime().add({ seconds });
-    }
-    const m = DATE_PATTERN.exec(text);
-    if (!m) return undefined;
-    return Temporal.PlainDateTime.from(
-      {
-        year: +m[1]!,
-        month: +m[2]!,
-        day: +m[3]!,
-        hour: +(m[4] ?? 0),
-        minute: +(m[5] ?? 0),
-        second: +(m[6] ?? 0),
-      },
-      { overflow: 'reject' },
-    );
-  } catch {
-    return undefined;
-  }
+  if (/^\d{8}$/.test(text))
+    return wallClock(+text.slice(0, 4), +text.slice(4, 6), +text.slice(6, 8));
+  // five digits: serials from 1927 on; a bare year such as "1990" is not a date
+  if (/^\d{5}(\.\d+)?$/.test(text)) return excelSerialToWallClock(Number(text));
+  const m = DATE_PATTERN.exec(text);
+  if (!m) return undefined;
+  return wallClock(+m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
 }
 
 /** A birthday: a calendar date from 1900 up to today in the merchant's zone. */
 export function parseBirthday(raw: string, today: string): string | null | 'invalid' {
   if (raw.trim() === '') return null;
-  const date = parseWallClock(raw)?.toPlainDate();
-  if (!date || date.year < 1900) return 'invalid';
-  return Temporal.PlainDate.compare(date, Temporal.PlainDate.from(today)) <= 0
-    ? date.toString()
-    : 'invalid';
+  const wall = parseWallClock(raw);
+  if (!wall || wall.year < 1900) return 'invalid';
+  const date = wallDate(wall);
+  return date <= today ? date : 'invalid';
+}
+
+/**
+ * The zone's UTC offset for one local hour, from Temporal once and then from a cache: a file
+ * holds far fewer distinct hours than rows. Ambiguous local times take the earlier instant.
+ */
+const offsets = new Map<string, number>();
+function zoneOffsetMs(zone: string, w: WallClock): number {
+  const key = `${zone} ${wallDate(w)} ${w.hour}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const zoned = Temporal.PlainDateTime.from({
+      year: w.year,
+      month: w.month,
+      day: w.day,
+      hour: w.hour,
+    }).toZonedDateTime(zone, { disambiguation: 'earlier' });
+    offset = zoned.offsetNanoseconds / 1e6;
+    if (offsets.size > 200_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 /** A registration instant: an ISO instant, or a wall clock read in the merchant's zone. */
@@ -262,9 +291,10 @@ export function parseRegisteredAt(raw: string, zone: string, now: Date): Date | 
       epochMs = Temporal.Instant.from(text).epochMilliseconds;
     } catch {}
   } else {
-    const wall = parseWallClock(text);
-    if (wall && wall.year >= 1900)
-      epochMs = wall.toZonedDateTime(zone, { disambiguation: 'earlier' }).epochMilliseconds;
+    const w = parseWallClock(text);
+    if (w && w.year >= 1900)
+      epochMs =
+        Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - zoneOffsetMs(zone, w);
   }
   if (epochMs === undefined || epochMs > now.getTime()) return 'invalid';
   return new Date(epochMs);
