@@ -260,5 +260,13 @@ describe('imports API', () => {
     const list = await app.inject({ url: '/api/imports', headers: auth(b.tokens.owner) });
     expect(list.json()).toEqual([]);
     expect(await jobCount(a.merchantId)).toBe(1);
+    // the owner's own job: a dry run needs no body at all
+    const own = await app.inject({
+      method: 'POST',
+      url: `/api/imports/${id}/dry-run`,
+      headers: auth(a.tokens.owner),
+    });
+    expect(own.statusCode).toBe(202);
+    expect((await waitFor(a.tokens.owner, id, 'dry_run_done')).ok_rows).toBe(3);
   });
 });

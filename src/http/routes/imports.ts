@@ -101,6 +101,10 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: DryRunBody,
         response: { 202: ImportJob, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
+      // the body is optional: no body means the suggested mapping
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async (request, reply) => {
       const job = await inTransaction(app.db, (trx) =>
