@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { postEntry } from '../ledger/ledger.service.ts';
 import { getMemberRow } from '../members/member.service.ts';
@@ -176,45 +175,73 @@ export async function payFromWallet(
           ...ref,
         })
       : undefined;
-  await takeFromParts(trx, ctx, uses);
-  const payment = await trx
-    .insertInto('wallet_payment')
-    .values({
-      merchant_id: ctx.merchantId,
-      id: paymentId,
-      member_id: memberId,
-      order_ref: input.order_ref,
-      store_id: storeId,
-      amount_fen: input.amount_fen,
-      principal_fen: split.principal_fen,
-      bonus_fen: split.bonus_fen,
-      bonus_parts: JSON.stringify(uses),
-      auth,
-      created_at: ctx.now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
   const balances = {
     principal_fen: principal?.balance_after ?? state.principal_fen,
     bonus_fen: bonus?.balance_after ?? settled.bonus_fen,
   };
-  await recordAudit(trx, ctx, {
-    action: 'wallet.pay',
-    entityType: 'member',
-    entityId: memberId,
-    after: { payment_id: paymentId, order_ref: input.order_ref, ...split, auth, balances },
+  const payment = await writePayment(trx, ctx, {
+    id: paymentId,
+    member_id: memberId,
+    order_ref: input.order_ref,
+    store_id: storeId,
+    amount_fen: input.amount_fen,
+    principal_fen: split.principal_fen,
+    bonus_fen: split.bonus_fen,
+    uses,
+    auth,
+    before: { principal_fen: state.principal_fen, bonus_fen: settled.bonus_fen },
+    balances,
   });
   return presentPayment(payment, balances);
 }
 
-/** Takes the used amounts off the parts; a relative update, under the member lock. */
-async function takeFromParts(trx: Trx, ctx: Ctx, uses: PartUse[]): Promise<void> {
-  if (uses.length === 0) return;
-  const values = sql.join(uses.map((u) => sql`(${u.part_id}::uuid, ${u.amount_fen}::bigint)`));
-  await sql`
-    update bonus_part b set remaining_fen = b.remaining_fen - v.amount
-    from (values ${values}) as v (id, amount)
-    where b.merchant_id = ${ctx.merchantId} and b.id = v.id`.execute(trx);
+/**
+ * The payment's facts in one statement, because round trips are the cost of this hot path:
+ * the amounts taken off the bonus parts (relative, under the member lock), the payment row,
+ * and its audit row (the row `recordAudit` writes, with before/after of the balances).
+ */
+async function writePayment(
+  trx: Trx,
+  ctx: Ctx,
+  p: Omit<WalletPayment, 'merchant_id' | 'bonus_parts' | 'created_at'> & {
+    uses: PartUse[];
+    before: { principal_fen: number; bonus_fen: number };
+    balances: { principal_fen: number; bonus_fen: number };
+  },
+): Promise<WalletPayment> {
+  const after = {
+    payment_id: p.id,
+    order_ref: p.order_ref,
+    principal_fen: p.principal_fen,
+    bonus_fen: p.bonus_fen,
+    auth: p.auth,
+    balances: p.balances,
+  };
+  const used = p.uses.length
+    ? sql`, used as (
+        update bonus_part b set remaining_fen = b.remaining_fen - v.amount
+        from (values ${sql.join(p.uses.map((u) => sql`(${u.part_id}::uuid, ${u.amount_fen}::bigint)`))})
+          as v (id, amount)
+        where b.merchant_id = ${ctx.merchantId} and b.id = v.id
+        returning b.id)`
+    : sql``;
+  const { rows } = await sql<WalletPayment>`
+    with payment as (
+      insert into wallet_payment (merchant_id, id, member_id, order_ref, store_id, amount_fen,
+        principal_fen, bonus_fen, bonus_parts, auth, created_at)
+      values (${ctx.merchantId}, ${p.id}, ${p.member_id}, ${p.order_ref}, ${p.store_id},
+        ${p.amount_fen}, ${p.principal_fen}, ${p.bonus_fen}, ${JSON.stringify(p.uses)}, ${p.auth},
+        ${ctx.now})
+      returning *
+    ), audit as (
+      insert into audit_log (merchant_id, id, actor_kind, actor_id, action, entity_type,
+        entity_id, before, after, created_at)
+      values (${ctx.merchantId}, ${newId()}, ${ctx.actor.kind}, ${ctx.actor.id}, 'wallet.pay',
+        'member', ${p.member_id}, ${JSON.stringify({ balances: p.before })}, ${JSON.stringify(after)},
+        ${ctx.now})
+    )${used}
+    select * from payment`.execute(trx);
+  return rows[0]!;
 }
 
 export const presentPayment = (

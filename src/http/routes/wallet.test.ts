@@ -140,6 +140,33 @@ describe('S9 bakery recharge through the API', () => {
     expect(tenders).toEqual([
       { method: 'alipay', amount_fen: 10000, provider: 'recorded', direction: 'charge' },
     ]);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'before', 'after'])
+      .where('merchant_id', '=', m.merchantId)
+      .where('action', '=', 'wallet.pay')
+      .orderBy('created_at')
+      .execute();
+    expect(audit.map((a) => [a.actor_id, a.before, a.after])).toMatchObject([
+      [
+        m.staffIds.cashier,
+        { balances: { principal_fen: 10000, bonus_fen: 2000 } },
+        {
+          order_ref: 'bread-1',
+          bonus_fen: 1800,
+          balances: { principal_fen: 10000, bonus_fen: 200 },
+        },
+      ],
+      [
+        m.staffIds.cashier,
+        { balances: { principal_fen: 10000, bonus_fen: 2000 } },
+        {
+          order_ref: 'bread-2',
+          principal_fen: 200,
+          balances: { principal_fen: 9800, bonus_fen: 0 },
+        },
+      ],
+    ]);
     expect(await walletInvariants(db, m.merchantId)).toBe(0);
   });
 
