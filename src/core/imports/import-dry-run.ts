@@ -5,7 +5,13 @@ import { errorMessage } from '../../lib/errors.ts';
 import { localDate } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
-import { mappedColumns, type RowEnv, type StagedRow, validateRow } from './import.rules.ts';
+import {
+  isHeaderRow,
+  mappedColumns,
+  type RowEnv,
+  type StagedRow,
+  validateRow,
+} from './import.rules.ts';
 import type { ImportDuplicate, ImportJobRow, ImportReport } from './import.table.ts';
 import { readTable, type TableSource, uploadPath } from './import-file.ts';
 import { DEFAULT_BATCH_SIZE, type ImportRunOptions, lockRunningJob } from './import-options.ts';
@@ -62,7 +68,8 @@ export async function runDryRun(
   };
   for await (const { line, values } of readTable(source, progress)) {
     if (header) {
-      header = false;
+      // title lines above the header row are not data
+      header = !isHeaderRow(values, job.headers);
       continue;
     }
     seen += 1;
@@ -274,7 +281,7 @@ async function rejectConflicts(trx: Trx, ctx: Ctx, job: ImportJobRow, source: Ta
   let header = true;
   for await (const row of readTable(source)) {
     if (header) {
-      header = false;
+      header = !isHeaderRow(row.values, job.headers);
       continue;
     }
     const code = codes.get(row.line);

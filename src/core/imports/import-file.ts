@@ -93,9 +93,11 @@ export function detectEncoding(head: Buffer): ImportEncoding {
   }
 }
 
-/** Comma unless the header line clearly uses tabs or semicolons (European and TSV exports). */
-export function detectDelimiter(firstLine: string): string {
-  const counts = [',', '\t', ';'].map((d) => [d, firstLine.split(d).length - 1] as const);
+/** Comma unless the first lines clearly use tabs or semicolons (European and TSV exports). */
+export function detectDelimiter(text: string): string {
+  const lines = text.split(/\r?\n/, 10);
+  const most = (d: string) => Math.max(...lines.map((l) => l.split(d).length - 1));
+  const counts = [',', '\t', ';'].map((d) => [d, most(d)] as const);
   counts.sort((a, b) => b[1] - a[1]);
   return counts[0]![1] > 0 ? counts[0]![0] : ',';
 }

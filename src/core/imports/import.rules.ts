@@ -92,6 +92,22 @@ const synonymTarget = new Map<string, ImportTarget>(
   importTargets.flatMap((t) => HEADER_SYNONYMS[t].map((h) => [normalizeHeader(h), t] as const)),
 );
 
+/**
+ * The header row: the first of the first ten rows with a recognised phone header, so that the
+ * title lines some exports put above the table ("会员资料导出 2024-01-01") are skipped.
+ */
+export function findHeaderRow(rows: readonly (readonly string[])[]): number {
+  return rows
+    .slice(0, 10)
+    .findIndex((row) => row.some((cell) => synonymTarget.get(normalizeHeader(cell)) === 'phone'));
+}
+
+/** Whether a row is the job's header row (the dry run reads the file from its start again). */
+export function isHeaderRow(values: readonly string[], headers: readonly string[]): boolean {
+  const names = uniqueHeaders(values);
+  return names.length === headers.length && names.every((n, i) => n === headers[i]);
+}
+
 /** The suggested mapping: each recognised header to its target, each target used once. */
 export function suggestMapping(headers: readonly string[]): ImportMapping {
   const used = new Set<ImportTarget>();

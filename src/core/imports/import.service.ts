@@ -9,6 +9,7 @@ import type { Ctx } from '../context.ts';
 import {
   applyMappingOverride,
   duplicateRule,
+  findHeaderRow,
   MERGE_RULE,
   suggestMapping,
   uniqueHeaders,
@@ -35,6 +36,8 @@ export interface ImportRunPayload {
 export type EnqueueImport = (trx: Trx, payload: ImportRunPayload) => Promise<void>;
 
 const ENCODINGS = ['auto', 'utf8', 'gbk', 'gb18030'] as const;
+/** enough rows for a title block above the header plus five samples */
+const HEAD_ROWS = 16;
 
 /**
  * Reads an upload's head: format by content, encoding, header row, five sample rows and the
@@ -60,23 +63,20 @@ export async function importUpload(
         : option === 'auto'
           ? detectEncoding(head)
           : (option as ImportEncoding);
-    const firstLine =
-      iconv
-        .decode(head, encoding)
-        .replace(/^\uFEFF/, '')
-        .split(/\r?\n/, 1)[0] ?? '';
-    const delimiter = format === 'csv' ? detectDelimiter(firstLine) : null;
+    const headText = iconv.decode(head, encoding).replace(/^\uFEFF/, '');
+    const delimiter = format === 'csv' ? detectDelimiter(headText) : null;
     const rows: string[][] = [];
     for await (const row of readTable({ path: upload.path, format, encoding, delimiter })) {
       rows.push(row.values);
-      if (rows.length === 6) break;
+      if (rows.length === HEAD_ROWS) break;
     }
     if (rows.length === 0) throw new DomainError('import.empty_file', { field: 'file' });
-    const headers = uniqueHeaders(rows[0]!);
+    const at = findHeaderRow(rows);
+    if (at < 0) throw new DomainError('import.no_phone_column', { field: 'file' });
+    const headers = uniqueHeaders(rows[at]!);
     const mapping = suggestMapping(headers);
-    if (!Object.values(mapping).includes('phone'))
-      throw new DomainError('import.no_phone_column', { field: 'file' });
-    if (rows.length === 1) throw new DomainError('import.empty_file', { field: 'file' });
+    const samples = rows.slice(at + 1, at + 6);
+    if (samples.length === 0) throw new DomainError('import.empty_file', { field: 'file' });
     return await db.transaction().execute(async (trx) => {
       const job = await trx
         .insertInto('import_job')
@@ -91,7 +91,7 @@ export async function importUpload(
           format,
           delimiter,
           headers: JSON.stringify(headers),
-          sample_rows: JSON.stringify(rows.slice(1)),
+          sample_rows: JSON.stringify(samples),
           mapping: JSON.stringify(mapping),
           locale: ctx.locale,
           created_by: ctx.actor.id,
