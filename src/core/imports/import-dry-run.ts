@@ -5,15 +5,10 @@ import { errorMessage } from '../../lib/errors.ts';
 import { localDate } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
-import {
-  isHeaderRow,
-  mappedColumns,
-  type RowEnv,
-  type StagedRow,
-  validateRow,
-} from './import.rules.ts';
+import { type RowEnv, type StagedRow, validateRow } from './import.rules.ts';
 import type { ImportDuplicate, ImportJobRow, ImportReport } from './import.table.ts';
 import { readTable, type TableSource, uploadPath } from './import-file.ts';
+import { isHeaderRow, mappedColumns } from './import-mapping.rules.ts';
 import { DEFAULT_BATCH_SIZE, type ImportRunOptions, lockRunningJob } from './import-options.ts';
 
 interface BadCell {

@@ -1,19 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  applyMappingOverride,
-  mappedColumns,
-  normalizeHeader,
   parseBirthday,
   parseFen,
   parseGender,
   parsePoints,
   parseRegisteredAt,
-  suggestMapping,
-  uniqueHeaders,
   validateRow,
 } from './import.rules.ts';
 import { detectDelimiter, detectEncoding, sniffFormat } from './import-file.ts';
+import {
+  applyMappingOverride,
+  mappedColumns,
+  normalizeHeader,
+  suggestMapping,
+  uniqueHeaders,
+} from './import-mapping.rules.ts';
 
 describe('import rules', () => {
   it('yuan → fen exactly, by string arithmetic', () => {

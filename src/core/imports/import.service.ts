@@ -6,14 +6,7 @@ import { DomainError, errorMessage } from '../../lib/errors.ts';
 import { displayPhone, maskPhone } from '../../lib/phone.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
-import {
-  applyMappingOverride,
-  duplicateRule,
-  findHeaderRow,
-  MERGE_RULE,
-  suggestMapping,
-  uniqueHeaders,
-} from './import.rules.ts';
+import { duplicateRule, MERGE_RULE } from './import.rules.ts';
 import type { ImportJob } from './import.schema.ts';
 import type { ImportEncoding, ImportJobRow } from './import.table.ts';
 import {
@@ -25,6 +18,12 @@ import {
   type StoredUpload,
   sniffFormat,
 } from './import-file.ts';
+import {
+  applyMappingOverride,
+  findHeaderRow,
+  suggestMapping,
+  uniqueHeaders,
+} from './import-mapping.rules.ts';
 
 /** What a job run needs to find its job; the queue carries exactly this. */
 export interface ImportRunPayload {
