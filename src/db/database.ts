@@ -9,16 +9,16 @@ import type {
 import type { LedgerBalanceTable, LedgerEntryTable } from '../core/ledger/ledger.table.ts';
 import type { MallRedemptionTable, MallRewardTable } from '../core/mall/mall.table.ts';
 import type {
-  MembershipInvitationTable,
-  MembershipPlanTable,
-  PaidMembershipTable,
-} from '../core/membership/membership.table.ts';
-import type {
   CustomFieldTable,
   MemberIdentityTable,
   MemberMergeTable,
   MemberTable,
 } from '../core/members/member.table.ts';
+import type {
+  MembershipInvitationTable,
+  MembershipPlanTable,
+  PaidMembershipTable,
+} from '../core/membership/membership.table.ts';
 import type { TenderTable } from '../core/payments/tender.table.ts';
 import type {
   PointsCampaignTable,
