@@ -19,6 +19,12 @@ const ImportWizardPage = lazy(() => import('./pages/imports/ImportWizardPage.tsx
 const StoresPage = lazy(() => import('./pages/stores/StoresPage.tsx'));
 const StaffPage = lazy(() => import('./pages/staff/StaffPage.tsx'));
 const ApiKeysPage = lazy(() => import('./pages/api-keys/ApiKeysPage.tsx'));
+const TiersPage = lazy(() => import('./pages/loyalty/TiersPage.tsx'));
+const PointsRulesPage = lazy(() => import('./pages/loyalty/PointsRulesPage.tsx'));
+const MallPage = lazy(() => import('./pages/loyalty/MallPage.tsx'));
+const MembershipPlansPage = lazy(() => import('./pages/loyalty/MembershipPlansPage.tsx'));
+const RechargePlansPage = lazy(() => import('./pages/wallet/RechargePlansPage.tsx'));
+const LiabilityReportPage = lazy(() => import('./pages/reports/LiabilityReportPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 const queryClient = new QueryClient({
@@ -70,6 +76,12 @@ export function App() {
                   <Route path="stores" element={<StoresPage />} />
                   <Route path="staff" element={<StaffPage />} />
                   <Route path="api-keys" element={<ApiKeysPage />} />
+                  <Route path="tiers" element={<TiersPage />} />
+                  <Route path="points-rules" element={<PointsRulesPage />} />
+                  <Route path="mall" element={<MallPage />} />
+                  <Route path="recharge-plans" element={<RechargePlansPage />} />
+                  <Route path="paid-plans" element={<MembershipPlansPage />} />
+                  <Route path="reports/liability" element={<LiabilityReportPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

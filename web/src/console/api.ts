@@ -166,6 +166,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** what the server adds for the caller, e.g. `available_fen`, `tries_left`, `ceiling` */
+    readonly params?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -216,7 +218,7 @@ async function send(method: string, path: string, options: Options = {}): Promis
   const response = await fetch(withQuery(`/api${path}`, options.query), { method, headers, body });
   if (response.ok) return response;
   const payload = (await response.json().catch(() => null)) as {
-    error?: { code: string; message: string; field?: string };
+    error?: { code: string; message: string; field?: string; params?: Record<string, unknown> };
   } | null;
   const error = payload?.error;
   // a login failure is the login form's business; any other 401 means the session is gone
@@ -226,6 +228,7 @@ async function send(method: string, path: string, options: Options = {}): Promis
     error?.code ?? 'http.error',
     error?.message ?? `${response.status} ${response.statusText}`,
     error?.field,
+    error?.params,
   );
 }
 
@@ -239,6 +242,7 @@ export const api = {
   post: <T>(path: string, body?: unknown, idempotencyKey?: string) =>
     json<T>('POST', path, { body, idempotencyKey }),
   patch: <T>(path: string, body: unknown) => json<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => json<T>('PUT', path, { body }),
   delete: (path: string) => json<null>('DELETE', path),
   upload: <T>(path: string, form: FormData) => json<T>('POST', path, { form }),
   /** Fetches a file with the session header and hands it to the browser as a download. */

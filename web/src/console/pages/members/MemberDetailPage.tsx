@@ -6,11 +6,16 @@ import { AuditTab } from './AuditTab.tsx';
 import { BalancesCard } from './BalancesCard.tsx';
 import { IdentitiesTab } from './IdentitiesTab.tsx';
 import { LedgerTab } from './LedgerTab.tsx';
+import { LoyaltyActions } from './LoyaltyActions.tsx';
 import { MemberActions } from './MemberActions.tsx';
 import { MemberCodeCard } from './MemberCodeCard.tsx';
 import { MergeHistoryTab } from './MergeHistoryTab.tsx';
 import { useMemberDetail } from './member-queries.ts';
+import { PointsTab } from './PointsTab.tsx';
 import { ProfileCard } from './ProfileCard.tsx';
+import { TierCard } from './TierCard.tsx';
+import { TierHistoryTab } from './TierHistoryTab.tsx';
+import { WalletTab } from './WalletTab.tsx';
 
 function MergedBanner({ survivorId }: { survivorId: string }) {
   const { t } = useTranslation();
@@ -50,7 +55,10 @@ export default function MemberDetailPage() {
         <Typography.Title level={3} style={{ margin: 0 }} data-testid="member-title">
           {member.name ?? member.card_no}
         </Typography.Title>
-        <MemberActions detail={detail.data} />
+        <Space>
+          {active && <LoyaltyActions memberId={member.id} />}
+          <MemberActions detail={detail.data} />
+        </Space>
       </Space>
       <Row gutter={16}>
         <Col span={17}>
@@ -60,17 +68,27 @@ export default function MemberDetailPage() {
           </Space>
         </Col>
         <Col span={7}>
-          {active ? (
-            <MemberCodeCard memberId={member.id} cardNo={member.card_no} />
-          ) : (
-            <Typography.Title level={4}>{member.card_no}</Typography.Title>
-          )}
+          <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+            {active ? (
+              <MemberCodeCard memberId={member.id} cardNo={member.card_no} />
+            ) : (
+              <Typography.Title level={4}>{member.card_no}</Typography.Title>
+            )}
+            <TierCard memberId={member.id} />
+          </Space>
         </Col>
       </Row>
       <Card size="small">
         <Tabs
           items={[
             { key: 'ledger', label: t('member.ledger'), children: <LedgerTab memberId={id} /> },
+            { key: 'points', label: t('member.pointsTab'), children: <PointsTab memberId={id} /> },
+            { key: 'wallet', label: t('member.walletTab'), children: <WalletTab memberId={id} /> },
+            {
+              key: 'tier',
+              label: t('member.tierTab'),
+              children: <TierHistoryTab memberId={id} />,
+            },
             {
               key: 'identities',
               label: `${t('member.identities')} (${identities.length})`,

@@ -1,0 +1,55 @@
+import { BarChart, type BarSeriesOption, LineChart, type LineSeriesOption } from 'echarts/charts';
+import {
+  GridComponent,
+  type GridComponentOption,
+  LegendComponent,
+  type LegendComponentOption,
+  TooltipComponent,
+  type TooltipComponentOption,
+} from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import ReactEChartsCore from 'echarts-for-react/esm/core';
+
+// Only what the reports draw is bundled (bars, lines, grid, legend, tooltip, canvas), and only
+// into the lazily loaded reports chunk: the console's first load stays small.
+echarts.use([
+  BarChart,
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
+
+export type ChartOption = echarts.ComposeOption<
+  | BarSeriesOption
+  | LineSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TooltipComponentOption
+>;
+
+export const PALETTE = ['#c2410c', '#f59e0b', '#64748b', '#0f766e', '#a3a3a3'];
+
+/** One chart; no animation, so a printed or captured report shows the finished figures. */
+export function Chart({
+  option,
+  height = 300,
+  testId,
+}: {
+  option: ChartOption;
+  height?: number;
+  testId?: string;
+}) {
+  return (
+    <div data-testid={testId}>
+      <ReactEChartsCore
+        echarts={echarts}
+        option={{ animation: false, color: PALETTE, ...option }}
+        notMerge
+        style={{ height, width: '100%' }}
+      />
+    </div>
+  );
+}
