@@ -277,3 +277,129 @@ describe('spending points', () => {
     expect(marketer.statusCode).toBe(403);
   });
 });
+
+describe('campaigns, profile bonus and the API document', () => {
+  it('a campaign multiplies its categories on its local days; bad dates are refused', async () => {
+    const { app, db } = await testApp();
+    const m = await createTestMerchant(db);
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10); // Shanghai
+    const bad = await call(app, m.tokens.owner, 'POST', '/api/points/campaigns', {
+      name: 'x',
+      multiplier_bp: 20_000,
+      starts_on: '2026-02-02',
+      ends_on: '2026-02-01',
+    });
+    expect(bad.json().error).toMatchObject({ code: 'points.dates_invalid', field: 'ends_on' });
+    const campaign = await call(app, m.tokens.owner, 'POST', '/api/points/campaigns', {
+      name: 'Gold week',
+      multiplier_bp: 20_000,
+      starts_on: today,
+      ends_on: today,
+      categories: ['plain_gold'],
+    });
+    expect(campaign.statusCode).toBe(201);
+    const memberId = (
+      await call(app, m.tokens.cashier, 'POST', '/api/members', { phone: uniquePhone() })
+    ).json().id;
+    const earn = await call(app, m.tokens.cashier, 'POST', `/api/members/${memberId}/points/earn`, {
+      order_ref: `c-${randomUUID()}`,
+      lines: [
+        { category: 'plain_gold', amount_fen: 10_000 },
+        { category: 'bread', amount_fen: 10_000 },
+      ],
+      paid_at: new Date().toISOString(),
+    });
+    expect(earn.json()).toMatchObject({
+      points: 300,
+      detail: { campaign_ids: [campaign.json().id] },
+    });
+    const earning = await db
+      .selectFrom('points_earning')
+      .select(['points', 'amount_fen', 'growth'])
+      .where('merchant_id', '=', m.merchantId)
+      .executeTakeFirstOrThrow();
+    expect(earning).toEqual({ points: 300, amount_fen: 20_000, growth: 200 });
+  });
+
+  it('the profile bonus needs a complete profile and is paid once', async () => {
+    const { app, db } = await testApp();
+    const m = await createTestMerchant(db);
+    const complete = {
+      phone: uniquePhone(),
+      name: '吴敏',
+      gender: 'female',
+      birthday: '1992-02-29',
+    };
+    const early = (await call(app, m.tokens.cashier, 'POST', '/api/members', complete)).json();
+    // the merchant has not set a profile bonus yet
+    const off = await call(
+      app,
+      m.tokens.cashier,
+      'POST',
+      `/api/members/${early.id}/points/profile-bonus`,
+    );
+    expect(off.statusCode).toBe(409);
+    expect(off.json().error.code).toBe('points.bonus_disabled');
+    await call(app, m.tokens.owner, 'PUT', '/api/points/rules', { profile_bonus: 50 });
+    const member = (
+      await call(app, m.tokens.cashier, 'POST', '/api/members', {
+        phone: uniquePhone(),
+        name: '周杰',
+      })
+    ).json();
+    const incomplete = await call(
+      app,
+      m.tokens.cashier,
+      'POST',
+      `/api/members/${member.id}/points/profile-bonus`,
+    );
+    expect(incomplete.statusCode).toBe(409);
+    expect(incomplete.json().error).toMatchObject({
+      code: 'points.profile_incomplete',
+      params: { missing: ['gender', 'birthday'] },
+    });
+    await app.inject({
+      method: 'PATCH',
+      url: `/api/members/${member.id}`,
+      headers: auth(m.tokens.cashier),
+      payload: { gender: 'male', birthday: '1990-05-05' },
+    });
+    const paid = await call(
+      app,
+      m.tokens.cashier,
+      'POST',
+      `/api/members/${member.id}/points/profile-bonus`,
+    );
+    expect(paid.json()).toMatchObject({ bonus: 'profile_bonus', points: 50, balance: 50 });
+    const twice = await call(
+      app,
+      m.tokens.cashier,
+      'POST',
+      `/api/members/${member.id}/points/profile-bonus`,
+    );
+    expect(twice.json().error.code).toBe('points.bonus_already_granted');
+    const entries = await db
+      .selectFrom('ledger_entry')
+      .select('kind')
+      .where('merchant_id', '=', m.merchantId)
+      .where('member_id', '=', member.id)
+      .execute();
+    expect(entries.map((e) => e.kind)).toEqual(['profile_bonus']);
+  });
+
+  it('the OpenAPI document describes the loyalty routes', async () => {
+    const { app } = await testApp();
+    const doc = (await app.inject({ url: '/docs/openapi.json' })).json();
+    for (const path of [
+      '/api/members/{id}/points/earn',
+      '/api/members/{id}/points/spend',
+      '/api/members/{id}/points',
+      '/api/reports/points-liability',
+      '/api/mall/rewards/{id}/redeem',
+      '/api/tiers',
+      '/api/members/{id}/rights/{code}/use',
+    ])
+      expect(Object.keys(doc.paths)).toContain(path);
+    expect(doc.paths['/api/members/{id}/points/earn'].post.requestBody).toBeDefined();
+  });
+});
