@@ -4,6 +4,7 @@ import * as members from './2026_11_25_1710_members.ts';
 import * as imports from './2026_11_25_1720_imports.ts';
 import * as loyalty from './2026_11_25_1730_loyalty.ts';
 import * as wallet from './2026_11_25_1740_wallet.ts';
+import * as walletState from './2026_11_25_1750_wallet_state.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1720_imports': imports,
   '2026_11_25_1730_loyalty': loyalty,
   '2026_11_25_1740_wallet': wallet,
+  '2026_11_25_1750_wallet_state': walletState,
 };

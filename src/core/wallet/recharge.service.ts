@@ -9,7 +9,7 @@ import { checkTenders, type TenderInput } from '../payments/tender.rules.ts';
 import { chargeTenders, listTenders, refundTenders } from '../payments/tender.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
-import { bonusBalance, settleDueParts } from './bonus-part.service.ts';
+import { settleDueParts } from './bonus-part.service.ts';
 import { bonusSchedule, MAX_FEN, type PlanTerms, rechargeRefund } from './recharge.rules.ts';
 import { getRechargePlan } from './recharge-plan.service.ts';
 import { settleParts } from './wallet.rules.ts';
@@ -61,7 +61,7 @@ export async function rechargeMember(trx: Trx, ctx: Ctx, memberId: string, input
   const terms = await termsOf(trx, ctx, input);
   checkTenders(input.tenders, terms.price_fen, 'recharge.tenders_mismatch');
   if (input.store_id) await assertStoreExists(trx, ctx, input.store_id, 'store_id');
-  await lockWallet(trx, ctx, memberId);
+  const { state } = await lockWallet(trx, ctx, memberId);
   const merchant = await getMerchant(trx, ctx);
   const id = newId();
   const principal = await postEntry(trx, ctx, {
@@ -118,7 +118,7 @@ export async function rechargeMember(trx: Trx, ctx: Ctx, memberId: string, input
       .returningAll()
       .execute();
     // a part whose window is already open (immediate bonus, this month's part) is released now
-    await settleDueParts(trx, ctx, memberId, parts, await bonusBalance(trx, ctx, memberId));
+    await settleDueParts(trx, ctx, memberId, parts, state.bonus_ledger_fen);
   }
   await recordAudit(trx, ctx, {
     action: 'wallet.recharge',
@@ -231,12 +231,11 @@ export async function quoteRechargeRefund(db: Db, ctx: Ctx, id: string): Promise
 export async function refundRecharge(trx: Trx, ctx: Ctx, id: string) {
   const found = await findRecharge(trx, ctx, id);
   // a merged or erased member's recharge can still be looked at, not refunded
-  await lockWallet(trx, ctx, found.member_id);
+  const { state } = await lockWallet(trx, ctx, found.member_id);
   const recharge = await findRecharge(trx, ctx, id); // re-read under the member lock
   if (recharge.status === 'refunded') throw new DomainError('recharge.already_refunded');
   if (!recharge.refundable) throw new DomainError('recharge.not_refundable');
   const memberId = recharge.member_id;
-  const state = await readWalletState(trx, ctx, memberId);
   const settled = await settleDueParts(trx, ctx, memberId, state.parts, state.bonus_ledger_fen);
   const parts = await rechargeParts(trx, ctx, id);
   const refund = rechargeRefund({

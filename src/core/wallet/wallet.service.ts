@@ -32,61 +32,64 @@ export interface WalletState {
   parts: PartState[];
 }
 
-/** Locks the member row (the one lock every wallet change takes first) and reads its settings. */
+interface StateRow {
+  principal_fen: number;
+  bonus_fen: number;
+  parts: RawPart[];
+}
+
+const toState = (row: StateRow): WalletState => ({
+  principal_fen: row.principal_fen,
+  bonus_ledger_fen: row.bonus_fen,
+  parts: row.parts.map(toPartState),
+});
+
+/**
+ * Locks the member row (the one lock every wallet change takes first) and, in the same round
+ * trip, reads the merchant's settings, the password lock and the wallet state. The lock is
+ * taken in a materialized CTE; `wallet_state` (PL/pgSQL, volatile) runs after it with a fresh
+ * snapshot, so it sees what the previous holder of the lock committed.
+ */
 export async function lockWallet(trx: Trx, ctx: Ctx, memberId: string) {
-  const row = await trx
-    .selectFrom('member as m')
-    .leftJoin('wallet_setting as s', 's.merchant_id', 'm.merchant_id')
-    .leftJoin('payment_password as pp', (join) =>
-      join.onRef('pp.merchant_id', '=', 'm.merchant_id').onRef('pp.member_id', '=', 'm.id'),
+  const { rows } = await sql<
+    StateRow & {
+      status: string;
+      spending_order: SpendingOrder | null;
+      password_threshold_fen: number | null;
+      locked_until: Date | null;
+    }
+  >`
+    with locked as materialized (
+      select m.status, s.spending_order, s.password_threshold_fen, pp.locked_until
+      from member m
+      left join wallet_setting s on s.merchant_id = m.merchant_id
+      left join payment_password pp on pp.merchant_id = m.merchant_id and pp.member_id = m.id
+      where m.merchant_id = ${ctx.merchantId} and m.id = ${memberId}
+      for update of m
     )
-    .select([
-      'm.status',
-      's.spending_order',
-      's.password_threshold_fen',
-      'pp.failed_tries',
-      'pp.locked_until',
-    ])
-    .where('m.merchant_id', '=', ctx.merchantId)
-    .where('m.id', '=', memberId)
-    .forUpdate('m')
-    .executeTakeFirst();
+    select locked.*, w.* from locked
+    cross join lateral wallet_state(${ctx.merchantId}::uuid, ${memberId}::uuid) w`.execute(trx);
+  const row = rows[0];
   if (!row) throw new DomainError('member.not_found');
   if (row.status !== 'active')
     throw new DomainError('member.not_active', { params: { status: row.status } });
   return {
-    spending_order: (row.spending_order ?? 'proportional') as SpendingOrder,
+    spending_order: row.spending_order ?? 'proportional',
     password_threshold_fen: row.password_threshold_fen,
     locked_until: row.locked_until,
+    state: toState(row),
   };
 }
 
-/**
- * Balances and open bonus parts in one statement. Read after `lockWallet`: under READ
- * COMMITTED this statement's snapshot sees whatever the previous lock holder committed.
- */
+/** Balances and open bonus parts (see `wallet_state`); under a lock, read with `lockWallet`. */
 export async function readWalletState(
   db: Db | Trx,
   ctx: Ctx,
   memberId: string,
 ): Promise<WalletState> {
-  const { rows } = await sql<{ principal_fen: number; bonus_fen: number; parts: RawPart[] }>`
-    select
-      coalesce((select balance from ledger_balance where merchant_id = ${ctx.merchantId}
-        and member_id = ${memberId} and ledger = 'principal'), 0)::bigint as principal_fen,
-      coalesce((select balance from ledger_balance where merchant_id = ${ctx.merchantId}
-        and member_id = ${memberId} and ledger = 'bonus'), 0)::bigint as bonus_fen,
-      coalesce((select json_agg(json_build_object('id', id, 'amount_fen', amount_fen,
-          'remaining_fen', remaining_fen, 'closed_fen', closed_fen, 'status', status,
-          'available_from', available_from, 'expires_at', expires_at))
-        from bonus_part where merchant_id = ${ctx.merchantId} and member_id = ${memberId}
-          and status in ('pending', 'released')), '[]') as parts`.execute(db);
-  const row = rows[0]!;
-  return {
-    principal_fen: row.principal_fen,
-    bonus_ledger_fen: row.bonus_fen,
-    parts: row.parts.map(toPartState),
-  };
+  const { rows } = await sql<StateRow>`
+    select * from wallet_state(${ctx.merchantId}::uuid, ${memberId}::uuid)`.execute(db);
+  return toState(rows[0]!);
 }
 
 interface RawPart extends Omit<PartState, 'available_from' | 'expires_at'> {
@@ -135,7 +138,7 @@ export async function payFromWallet(
       field: 'payment_password',
       params: { threshold_fen: wallet.password_threshold_fen },
     });
-  const state = await readWalletState(trx, ctx, memberId);
+  const { state } = wallet;
   const settled = await settleDueParts(trx, ctx, memberId, state.parts, state.bonus_ledger_fen);
   const spendable = spendableBonus(settled.bonus_fen, settled.parts, ctx.now);
   const split = splitPayment(
