@@ -35,12 +35,24 @@ const stamp = Date.now();
 const source = await benchDatabase(`regulars_bench_expiry_${stamp}`);
 const src = connect(source.url, 2);
 await migrateToLatest(src.db);
-const { merchant } = await src.db.transaction().execute((trx) =>
-  createMerchant(trx, { name: 'Bench', card_prefix: '8801', owner: { login: `bench-${stamp}@bench`, display_name: 'bench', password: 'Bench12345' } }, new Date()),
-);
+const { merchant } = await src.db
+  .transaction()
+  .execute((trx) =>
+    createMerchant(
+      trx,
+      {
+        name: 'Bench',
+        card_prefix: '8801',
+        owner: { login: `bench-${stamp}@bench`, display_name: 'bench', password: 'Bench12345' },
+      },
+      new Date(),
+    ),
+  );
 const m = merchant.id;
 
-console.log(`seeding ${members.toLocaleString()} members, ${(members * lotsPer).toLocaleString()} lots (${duePer} due per member)…`);
+console.log(
+  `seeding ${members.toLocaleString()} members, ${(members * lotsPer).toLocaleString()} lots (${duePer} due per member)…`,
+);
 let t = performance.now();
 // Deterministic ids (md5 of the row number) let lots, entries and balances join without lookups.
 await sql`
@@ -52,7 +64,9 @@ await sql`
   insert into ledger_entry (merchant_id, id, member_id, ledger, kind, amount, balance_after, actor_kind, created_at)
   select ${m}, md5('e' || g || '-' || k)::uuid, md5('m' || g)::uuid, 'points', 'earn', 100 + (g * 7 + k) % 400, 0,
     'system', timestamptz '2025-01-01' + make_interval(days => k * 30)
-  from generate_series(1, ${members}::int) g, generate_series(1, ${lotsPer}::int) k`.execute(src.db);
+  from generate_series(1, ${members}::int) g, generate_series(1, ${lotsPer}::int) k`.execute(
+  src.db,
+);
 // lots 1..due expire at or before this midnight (some partly spent), the rest in the future
 await sql`
   insert into points_lot (merchant_id, id, member_id, entry_id, amount, remaining, expires_at, created_at)
@@ -61,7 +75,9 @@ await sql`
     case when k <= ${duePer}::int then ${midnight}::timestamptz - make_interval(days => k - 1)
       else ${midnight}::timestamptz + make_interval(months => k) end,
     timestamptz '2025-01-01' + make_interval(days => k * 30)
-  from generate_series(1, ${members}::int) g, generate_series(1, ${lotsPer}::int) k`.execute(src.db);
+  from generate_series(1, ${members}::int) g, generate_series(1, ${lotsPer}::int) k`.execute(
+  src.db,
+);
 // the balance holds the lots plus a lot-less opening part on every 4th member
 await sql`
   insert into ledger_balance (merchant_id, member_id, ledger, balance, updated_at)
@@ -78,9 +94,14 @@ const urlOf = (name: string) => {
   return url.toString();
 };
 const admin = connect(urlOf('postgres'), 1);
-const copies = { job: `regulars_bench_expiry_${stamp}_job`, sql: `regulars_bench_expiry_${stamp}_sql` };
+const copies = {
+  job: `regulars_bench_expiry_${stamp}_job`,
+  sql: `regulars_bench_expiry_${stamp}_sql`,
+};
 for (const name of Object.values(copies))
-  await sql.raw(`create database ${name} template regulars_bench_expiry_${stamp}`).execute(admin.db);
+  await sql
+    .raw(`create database ${name} template regulars_bench_expiry_${stamp}`)
+    .execute(admin.db);
 const open = (name: string) => connect(urlOf(name), 2);
 const jobDb = open(copies.job);
 const sqlDb = open(copies.sql);
@@ -98,10 +119,14 @@ async function handWritten(db: Db): Promise<void> {
     await sql`
       insert into ledger_entry (merchant_id, id, member_id, ledger, kind, amount, balance_after, ref_type, actor_kind, created_at)
       select ${m}, gen_random_uuid(), d.member_id, 'points', 'expire', -d.amount, b.balance - d.amount, 'points_expiry', 'system', ${runAt}
-      from (${due}) d join ledger_balance b on b.merchant_id = ${m} and b.member_id = d.member_id and b.ledger = 'points'`.execute(trx);
+      from (${due}) d join ledger_balance b on b.merchant_id = ${m} and b.member_id = d.member_id and b.ledger = 'points'`.execute(
+      trx,
+    );
     await sql`
       update ledger_balance b set balance = b.balance - d.amount, updated_at = ${runAt}
-      from (${due}) d where b.merchant_id = ${m} and b.member_id = d.member_id and b.ledger = 'points'`.execute(trx);
+      from (${due}) d where b.merchant_id = ${m} and b.member_id = d.member_id and b.ledger = 'points'`.execute(
+      trx,
+    );
     await sql`
       update points_lot set expired = expired + remaining, remaining = 0
       where merchant_id = ${m} and remaining > 0 and expires_at <= ${runAt}`.execute(trx);
@@ -109,7 +134,12 @@ async function handWritten(db: Db): Promise<void> {
 }
 
 async function outcome(db: Db) {
-  const { rows } = await sql<{ entries: number; expired: number; balance: number; lots_left: number }>`
+  const { rows } = await sql<{
+    entries: number;
+    expired: number;
+    balance: number;
+    lots_left: number;
+  }>`
     select (select count(*) from ledger_entry where kind = 'expire')::int as entries,
       (select coalesce(-sum(amount), 0) from ledger_entry where kind = 'expire')::bigint as expired,
       (select sum(balance) from ledger_balance)::bigint as balance,
@@ -128,15 +158,32 @@ const job = await expireDuePoints(jobDb.db, runAt);
 const jobMs = performance.now() - t;
 
 const [a, b] = [await outcome(jobDb.db), await outcome(sqlDb.db)];
-if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`results differ: job ${JSON.stringify(a)} vs sql ${JSON.stringify(b)}`);
+if (JSON.stringify(a) !== JSON.stringify(b))
+  throw new Error(`results differ: job ${JSON.stringify(a)} vs sql ${JSON.stringify(b)}`);
 const again = await expireDuePoints(jobDb.db, runAt);
 if (again.lots !== 0) throw new Error('a second run expired more');
 
 console.log(
   `\n${table([
     ['daily expiry', 'members', 'lots', 'lots expired', 'entries', 'points', 'time s'],
-    ['hand-written INSERT…SELECT + UPDATE', members, members * lotsPer, job.lots, b.entries, b.expired, (baselineMs / 1000).toFixed(2)],
-    ['expireDuePoints (job)', members, members * lotsPer, job.lots, a.entries, a.expired, (jobMs / 1000).toFixed(2)],
+    [
+      'hand-written INSERT…SELECT + UPDATE',
+      members,
+      members * lotsPer,
+      job.lots,
+      b.entries,
+      b.expired,
+      (baselineMs / 1000).toFixed(2),
+    ],
+    [
+      'expireDuePoints (job)',
+      members,
+      members * lotsPer,
+      job.lots,
+      a.entries,
+      a.expired,
+      (jobMs / 1000).toFixed(2),
+    ],
   ])}\n\njob / baseline = ${(jobMs / baselineMs).toFixed(2)}× (target ≤ 2×); second run expired ${again.lots} lots\n`,
 );
 
