@@ -35,19 +35,17 @@ const stamp = Date.now();
 const source = await benchDatabase(`regulars_bench_expiry_${stamp}`);
 const src = connect(source.url, 2);
 await migrateToLatest(src.db);
-const { merchant } = await src.db
-  .transaction()
-  .execute((trx) =>
-    createMerchant(
-      trx,
-      {
-        name: 'Bench',
-        card_prefix: '8801',
-        owner: { login: `bench-${stamp}@bench`, display_name: 'bench', password: 'Bench12345' },
-      },
-      new Date(),
-    ),
-  );
+const { merchant } = await src.db.transaction().execute((trx) =>
+  createMerchant(
+    trx,
+    {
+      name: 'Bench',
+      card_prefix: '8801',
+      owner: { login: `bench-${stamp}@bench`, display_name: 'bench', password: 'Bench12345' },
+    },
+    new Date(),
+  ),
+);
 const m = merchant.id;
 
 console.log(
