@@ -9,7 +9,7 @@ import { postEntry } from '../ledger/ledger.service.ts';
 import { grantPoints } from './points.service.ts';
 import { expireDuePoints } from './points-expiry.service.ts';
 import { isLive } from './points-lot.rules.ts';
-import { debitPoints, reverseDebit } from './points-lot.service.ts';
+import { debitPoints, moveLots, reverseDebit } from './points-lot.service.ts';
 import { updatePointsRules } from './points-setting.service.ts';
 
 type Op =
@@ -154,5 +154,43 @@ describe('points lots against the ledger (property)', () => {
       ),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('moving lots on a merge', () => {
+  it('merged-in points keep their expiry on the survivor', async () => {
+    const { db } = await testDb();
+    const m = await createTestMerchant(db);
+    const ctx = m.ctx('owner', new Date('2026-01-10T04:00:00Z'));
+    await db
+      .transaction()
+      .execute((trx) =>
+        updatePointsRules(trx, ctx, { expiry_policy: 'months_after', expiry_months: 1 }),
+      );
+    const survivor = await createMember(db, ctx);
+    const merged = await createMember(db, ctx);
+    await db
+      .transaction()
+      .execute((trx) => grantPoints(trx, ctx, merged.id, { points: 80, reason: 'x' }));
+    await db.transaction().execute(async (trx) => {
+      await postEntry(trx, ctx, {
+        ledger: 'points',
+        memberId: merged.id,
+        amount: -80,
+        kind: 'merge_out',
+      });
+      await postEntry(trx, ctx, {
+        ledger: 'points',
+        memberId: survivor.id,
+        amount: 80,
+        kind: 'merge_in',
+      });
+      expect(await moveLots(trx, ctx, merged.id, survivor.id)).toBe(1);
+    });
+    expect(await expireDuePoints(db, new Date('2026-03-01T00:00:00Z'))).toMatchObject({
+      points: 80,
+    });
+    const state = await pointsState(db, m.merchantId, survivor.id);
+    expect(state.balance).toBe(0);
   });
 });

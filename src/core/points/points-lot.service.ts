@@ -148,3 +148,25 @@ export async function reverseDebit(
       and l.merchant_id = u.merchant_id and l.id = u.lot_id`.execute(trx);
   return entry;
 }
+
+/**
+ * For a member merge (S10): the merged member's live lots move to the survivor with their
+ * expiry, so that merged-in points keep expiring when they would have. The merge moves the
+ * balance itself (merge_out/merge_in entries); the caller holds both member locks.
+ */
+export async function moveLots(
+  trx: Trx,
+  ctx: Ctx,
+  fromMemberId: string,
+  toMemberId: string,
+): Promise<number> {
+  await lockLots(trx, ctx, fromMemberId);
+  const moved = await trx
+    .updateTable('points_lot')
+    .set({ member_id: toMemberId })
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', fromMemberId)
+    .where('remaining', '>', 0)
+    .executeTakeFirst();
+  return Number(moved.numUpdatedRows);
+}
