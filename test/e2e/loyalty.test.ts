@@ -1,3 +1,4 @@
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberRow } from '../../src/core/members/member.table.ts';
 import { createTier } from '../../src/core/tiers/tier.service.ts';
@@ -19,6 +20,15 @@ function shanghaiMonth(offset: number): string {
   const month = Number(parts.find((p) => p.type === 'month')?.value) - 1 + offset;
   const y = year + Math.floor(month / 12);
   return `${y}-${String((month % 12) + 1).padStart(2, '0')}`;
+}
+
+/**
+ * antd ignores clicks on a loading button, and a refused request may still show it loading
+ * for a moment after its error is on screen: a retry waits for the button to settle.
+ */
+async function clickWhenIdle(button: Locator): Promise<void> {
+  await expect.poll(() => button.getAttribute('class')).not.toContain('ant-btn-loading');
+  await button.click();
 }
 
 /** 00:00 on the 1st of "YYYY-MM" in Shanghai (UTC+8, no daylight saving). */
@@ -91,7 +101,7 @@ describe('loyalty economy in a browser', () => {
     expect(await rechargesOf(member.id)).toEqual([]);
 
     await amount.fill('100');
-    await dialog.getByRole('button', { name: '确认收款 ¥100.00' }).click();
+    await clickWhenIdle(dialog.getByRole('button', { name: '确认收款 ¥100.00' }));
     const result = dialog.getByTestId('recharge-result');
     await result.getByText('充值成功 ¥100.00').waitFor();
     const parts = dialog.getByTestId('recharge-parts').locator('.ant-table-row');
@@ -192,7 +202,7 @@ describe('loyalty economy in a browser', () => {
     expect(tries.failed_tries).toBe(1);
 
     await dialog.getByLabel('支付密码').fill('135790');
-    await dialog.getByRole('button', { name: '确认扣款' }).click();
+    await clickWhenIdle(dialog.getByRole('button', { name: '确认扣款' }));
     await dialog.getByTestId('pay-result').getByText('已扣款 ¥30.00').waitFor();
     const payments = await c.db
       .selectFrom('wallet_payment')
@@ -225,7 +235,7 @@ describe('loyalty economy in a browser', () => {
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
     await dialog.getByText(/需店主操作；您的上限为 100 积分/).waitFor();
     await dialog.getByLabel('积分').fill('100');
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await clickWhenIdle(dialog.getByRole('button', { name: /确\s*定/ }));
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('tab', { name: '积分' }).click();
     await page.getByTestId('points-entries').getByText('建议被采纳').waitFor();
@@ -262,7 +272,7 @@ describe('loyalty economy in a browser', () => {
     await dialog.getByText('已有等级使用相同的门槛').waitFor();
 
     await dialog.getByLabel('成长值门槛').fill('1000');
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await clickWhenIdle(dialog.getByRole('button', { name: /确\s*定/ }));
     const row = page
       .getByTestId('tiers-table')
       .locator('.ant-table-row')
