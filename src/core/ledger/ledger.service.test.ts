@@ -61,28 +61,24 @@ describe('ledger core', () => {
     const m = await createTestMerchant(db);
     const ctx = m.ctx();
     const member = await createMember(db, ctx);
-    await db
-      .transaction()
-      .execute((trx) =>
-        postEntry(trx, ctx, {
-          ledger: 'principal',
-          memberId: member.id,
-          amount: 1000,
-          kind: 'test',
-        }),
-      );
+    await db.transaction().execute((trx) =>
+      postEntry(trx, ctx, {
+        ledger: 'principal',
+        memberId: member.id,
+        amount: 1000,
+        kind: 'test',
+      }),
+    );
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
-        db
-          .transaction()
-          .execute((trx) =>
-            postEntry(trx, ctx, {
-              ledger: 'principal',
-              memberId: member.id,
-              amount: i % 2 === 0 ? -100 : 30,
-              kind: 'test',
-            }),
-          ),
+        db.transaction().execute((trx) =>
+          postEntry(trx, ctx, {
+            ledger: 'principal',
+            memberId: member.id,
+            amount: i % 2 === 0 ? -100 : 30,
+            kind: 'test',
+          }),
+        ),
       ),
     );
     const ok = results.filter((r) => r.status === 'fulfilled').length;

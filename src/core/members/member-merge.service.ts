@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getBalances, postEntry } from '../ledger/ledger.service.ts';
 import type { LedgerName } from '../ledger/ledger.table.ts';
+import { moveLots } from '../points/points-lot.service.ts';
 import { mergedProfile } from './member.rules.ts';
 import type { MemberMerge, MemberRow } from './member.table.ts';
 
@@ -34,6 +35,8 @@ export async function mergeMembers(
     .executeTakeFirst();
 
   const balances = await getBalances(trx, ctx, mergedId);
+  // points keep their expiry: the lots behind the moved balance move with it
+  const lots = await moveLots(trx, ctx, mergedId, survivorId);
   for (const ledger of LEDGERS) {
     const amount = balances[ledger];
     if (amount <= 0) continue;
@@ -87,6 +90,7 @@ export async function mergeMembers(
 
   const moved = {
     identities: Number(identities.numUpdatedRows),
+    lots,
     balances,
     profile: Object.keys(patch),
     merged_phone: merged.phone,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auth, createMember, createTestMerchant, testApp } from '../../../test/factories.ts';
 import { postEntry } from '../../core/ledger/ledger.service.ts';
+import { grantPoints } from '../../core/points/points.service.ts';
 
 async function setup() {
   const { app, db } = await testApp();
@@ -265,6 +266,29 @@ describe('find members', () => {
 });
 
 describe('merge members (S10)', () => {
+  it('moves the points lots with the points, so merged points keep their expiry', async () => {
+    const { app, db, m } = await setup();
+    const [survivor, merged] = [await createMember(db, m.ctx()), await createMember(db, m.ctx())];
+    await db
+      .transaction()
+      .execute((trx) =>
+        grantPoints(trx, m.ctx(), merged.id, { points: 300, reason: 'suggestion' }),
+      );
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/members/merge',
+      headers: { ...auth(m.tokens.owner), 'idempotency-key': 'lots' },
+      payload: { survivor_id: survivor.id, merged_id: merged.id },
+    });
+    expect(res.statusCode).toBe(200);
+    const lots = await db
+      .selectFrom('points_lot')
+      .select(['member_id', 'remaining'])
+      .where('merchant_id', '=', m.merchantId)
+      .execute();
+    expect(lots).toEqual([{ member_id: survivor.id, remaining: 300 }]);
+  });
+
   it('moves identities and balances to the survivor in one transaction, recorded on both', async () => {
     const { app, db, m } = await setup();
     const ctx = m.ctx();
@@ -433,16 +457,14 @@ describe('erase member', () => {
       name: '赵六',
       identities: [{ kind: 'wechat_openid', value: 'o-erase' }],
     });
-    await db
-      .transaction()
-      .execute((trx) =>
-        postEntry(trx, m.ctx(), {
-          ledger: 'points',
-          memberId: member.id,
-          amount: 50,
-          kind: 'test',
-        }),
-      );
+    await db.transaction().execute((trx) =>
+      postEntry(trx, m.ctx(), {
+        ledger: 'points',
+        memberId: member.id,
+        amount: 50,
+        kind: 'test',
+      }),
+    );
     expect(
       (
         await app.inject({
