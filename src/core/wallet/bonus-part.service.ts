@@ -124,6 +124,28 @@ export async function bonusBalance(trx: Trx, ctx: Ctx, memberId: string): Promis
   return row?.balance ?? 0;
 }
 
+/**
+ * For a member merge (S10), in the merge's transaction: the open bonus parts follow the bonus
+ * balance to the survivor, so monthly bonus keeps its windows instead of turning into
+ * non-expiring bonus there (and future parts are released to the survivor, not to the
+ * merged record). The merge service calls this beside moving the balances.
+ */
+export async function moveBonusParts(
+  trx: Trx,
+  ctx: Ctx,
+  fromMemberId: string,
+  toMemberId: string,
+): Promise<number> {
+  const moved = await trx
+    .updateTable('bonus_part')
+    .set({ member_id: toMemberId })
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', fromMemberId)
+    .where('status', 'in', OPEN)
+    .executeTakeFirst();
+  return Number(moved.numUpdatedRows);
+}
+
 /** Locks a member row whatever its status: the jobs settle parts of merged members too. */
 async function lockMember(trx: Trx, ctx: Ctx, memberId: string): Promise<void> {
   await trx

@@ -12,7 +12,8 @@ import {
 } from '../../../test/wallet-support.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { getBalances } from '../ledger/ledger.service.ts';
-import { settleDueBonus } from './bonus-part.service.ts';
+import { mergeMembers } from '../members/member-merge.service.ts';
+import { moveBonusParts, settleDueBonus } from './bonus-part.service.ts';
 import { quoteRechargeRefund, refundRecharge } from './recharge.service.ts';
 import { getWallet } from './wallet.service.ts';
 import { updateWalletSetting } from './wallet-setting.service.ts';
@@ -287,5 +288,33 @@ describe('balance payment', () => {
       principal_fen: 0,
       bonus_fen: 1000,
     });
+  });
+});
+
+describe('member merge', () => {
+  it('open bonus parts follow the bonus to the survivor and keep their windows', async () => {
+    const { db, m, at, member } = await setup('bonus_first');
+    const survivor = await createMember(db, m.ctx());
+    const plan = await createPlan(db, at('2026-12-01T09:00:00'), S9_PLAN);
+    await recharge(db, at('2026-12-15T10:00:00'), member.id, {
+      plan_id: plan.id,
+      tenders: cash(10000),
+    });
+    await pay(db, at('2027-01-10T10:00:00'), member.id, 500); // January part released, 1500 left
+    const mergeCtx = m.ctx('manager', sh('2027-01-20T10:00:00'));
+    await db.transaction().execute(async (trx) => {
+      await mergeMembers(trx, mergeCtx, survivor.id, member.id);
+      expect(await moveBonusParts(trx, mergeCtx, member.id, survivor.id)).toBe(5);
+    });
+    expect(await walletInvariants(db, m.merchantId)).toBe(0);
+    const jan = await getWallet(db, at('2027-01-31T23:59:59'), survivor.id);
+    expect(jan).toMatchObject({ principal_fen: 10000, bonus_fen: 1500, bonus_pending_fen: 8000 });
+    // January's rest still expires at midnight; February's part is the survivor's
+    expect((await getWallet(db, at('2027-02-01T00:00:00'), survivor.id)).bonus_fen).toBe(2000);
+    expect(await pay(db, at('2027-02-01T00:00:00'), survivor.id, 2000)).toMatchObject({
+      bonus_fen: 2000,
+      principal_fen: 0,
+    });
+    expect(await walletInvariants(db, m.merchantId)).toBe(0);
   });
 });
