@@ -2,6 +2,7 @@ import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberRow } from '../../src/core/members/member.table.ts';
 import { createTier } from '../../src/core/tiers/tier.service.ts';
+import { grantGrowth } from '../../src/core/tiers/tier-member.service.ts';
 import { setPaymentPassword } from '../../src/core/wallet/payment-password.service.ts';
 import { updateWalletSetting } from '../../src/core/wallet/wallet-setting.service.ts';
 import { createTestMerchant, PASSWORD, type TestMerchant } from '../factories.ts';
@@ -298,10 +299,35 @@ describe('loyalty economy in a browser', () => {
     ]);
     await page.locator('.ant-message-notice').waitFor({ state: 'detached' });
     await c.screenshot('tiers');
+
+    // a member who reaches 1,000 growth is in the new tier and uses its right at the counter
+    const member = members[6]!;
+    await c.db
+      .transaction()
+      .execute((trx) =>
+        grantGrowth(trx, merchant.ctx('owner'), member.id, { growth: 1000, reason: '活动' }),
+      );
+    await page.goto(`/members/${member.id}`);
+    const card = page.getByTestId('tier-card');
+    await card.getByText('金卡').waitFor();
+    await card.getByText('免费升杯：本月剩余 2 / 2 次').waitFor();
+    await card.getByRole('button', { name: '使用一次' }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
+    await card.getByText('免费升杯：本月剩余 1 / 2 次').waitFor();
+    const uses = await c.db
+      .selectFrom('tier_right_use')
+      .select(['right_code', 'member_id'])
+      .where('merchant_id', '=', merchant.merchantId)
+      .execute();
+    expect(uses).toEqual([{ right_code: 'free_upgrade', member_id: member.id }]);
   });
 
   it('shows stored value liability per store (principal vs bonus) and points liability', async () => {
     const { page } = c;
+    await page.locator('.ant-message-notice').waitFor({ state: 'detached' });
     await page.getByRole('menuitem', { name: '负债报表' }).click();
     const table = page.getByTestId('wallet-liability-table');
     await table.getByText(storeNames[1]!).waitFor();
@@ -326,7 +352,6 @@ describe('loyalty economy in a browser', () => {
     expect(await points.textContent()).toContain('未使用（期末）2,400');
     await page.getByTestId('wallet-liability-chart').locator('canvas').first().waitFor();
     await page.getByTestId('points-liability-chart').locator('canvas').first().waitFor();
-    await page.locator('.ant-message-notice').waitFor({ state: 'detached' });
     await c.screenshot('liability');
     expect(c.pageErrors).toEqual([]);
   });

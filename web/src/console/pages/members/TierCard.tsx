@@ -1,9 +1,58 @@
 import { CrownOutlined } from '@ant-design/icons';
-import { Card, Progress, Space, Tag, Typography } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Popconfirm, Progress, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { api, newIdempotencyKey } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
 import { yuan } from '../../format.ts';
-import { discountText, localDate, times } from '../loyalty/loyalty-format.tsx';
+import { discountText, errorText, localDate, times } from '../loyalty/loyalty-format.tsx';
+import type { MemberTierStatus } from '../loyalty/loyalty-types.ts';
 import { useMembershipStatus, useMemberTier } from '../wallet/wallet-queries.ts';
+
+type Right = MemberTierStatus['rights'][number];
+
+/** A service right this month, and "use once" at the counter (counted by the server). */
+function RightLine({ memberId, right }: { memberId: string; right: Right }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { can } = useAuth();
+  const queryClient = useQueryClient();
+  const use = useMutation({
+    // each confirmed use is its own operation, so its own key
+    mutationFn: () =>
+      api.post(
+        `/members/${memberId}/rights/${encodeURIComponent(right.code)}/use`,
+        undefined,
+        newIdempotencyKey(),
+      ),
+    onSuccess: () => {
+      void message.success(t('tierCard.used', { name: right.name }));
+      void queryClient.invalidateQueries({ queryKey: ['member', memberId, 'tier'] });
+    },
+    onError: (error) => void message.error(errorText(error, t)),
+  });
+  return (
+    <Space>
+      <Typography.Text>
+        {t('tierCard.right', {
+          name: right.name,
+          remaining: right.remaining,
+          total: right.monthly_uses,
+        })}
+      </Typography.Text>
+      {can('loyalty.operate') && right.remaining > 0 && (
+        <Popconfirm
+          title={t('tierCard.useConfirm', { name: right.name })}
+          onConfirm={() => use.mutateAsync()}
+        >
+          <Button size="small" type="link" loading={use.isPending}>
+            {t('tierCard.use')}
+          </Button>
+        </Popconfirm>
+      )}
+    </Space>
+  );
+}
 
 /** The member's tier, how far to the next one, this month's service rights, paid membership. */
 export function TierCard({ memberId }: { memberId: string }) {
@@ -61,9 +110,7 @@ export function TierCard({ memberId }: { memberId: string }) {
             </Typography.Text>
           )}
           {s.rights.map((r) => (
-            <Typography.Text key={r.code}>
-              {t('tierCard.right', { name: r.name, remaining: r.remaining, total: r.monthly_uses })}
-            </Typography.Text>
+            <RightLine key={r.code} memberId={memberId} right={r} />
           ))}
           {paid?.paid_member && paid.paid_until && (
             <Typography.Text>

@@ -1,6 +1,7 @@
 import { Col, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatTime, yuan } from '../../format.ts';
+import { useRechargePlans } from '../loyalty/loyalty-queries.ts';
 import type { RechargeSummary, WalletPayment } from '../loyalty/loyalty-types.ts';
 import { BonusPartsTable } from '../wallet/BonusPartsTable.tsx';
 import { useRecharges, useWallet, useWalletPayments } from '../wallet/wallet-queries.ts';
@@ -26,6 +27,9 @@ export function WalletTab({ memberId }: { memberId: string }) {
   const wallet = useWallet(memberId);
   const recharges = useRecharges(memberId);
   const payments = useWalletPayments(memberId);
+  const plans = useRechargePlans().data ?? [];
+  const planName = (id: string | null) =>
+    id ? (plans.find((p) => p.id === id)?.name ?? '—') : t('walletTab.noPlan');
   const w = wallet.data;
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="wallet-tab">
@@ -61,6 +65,7 @@ export function WalletTab({ memberId }: { memberId: string }) {
         data-testid="recharges-table"
         columns={[
           { title: t('member.time'), dataIndex: 'created_at', render: formatTime },
+          { title: t('recharge.plan'), dataIndex: 'plan_id', render: planName },
           { title: t('walletTab.paid'), dataIndex: 'price_fen', align: 'right', render: yuan },
           { title: t('walletTab.bonus'), dataIndex: 'bonus_fen', align: 'right', render: yuan },
           {
