@@ -13,7 +13,12 @@ import { connect } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { benchDatabase, pgbench, startServer, table } from './support.ts';
 
-const { values } = parseArgs({ options: { members: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: {
+    members: { type: 'string', default: '1000000' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
 const members = Number(values.members);
 const seconds = Number(values.seconds);
 
@@ -21,9 +26,19 @@ const database = await benchDatabase(`regulars_bench_members_${Date.now()}`);
 const { db } = connect(database.url, 4);
 await migrateToLatest(db);
 const owner = `bench-${Date.now()}@bench`;
-const { merchant } = await db.transaction().execute((trx) =>
-  createMerchant(trx, { name: 'Bench', card_prefix: '8801', owner: { login: owner, display_name: 'bench', password: 'Bench12345' } }, new Date()),
-);
+const { merchant } = await db
+  .transaction()
+  .execute((trx) =>
+    createMerchant(
+      trx,
+      {
+        name: 'Bench',
+        card_prefix: '8801',
+        owner: { login: owner, display_name: 'bench', password: 'Bench12345' },
+      },
+      new Date(),
+    ),
+  );
 const session = await login(db, owner, 'Bench12345', new Date(), 12);
 if (!session.ok) throw new Error('login failed');
 const m = merchant.id;
@@ -42,7 +57,11 @@ const server = await startServer(database.url);
 const headers = { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' };
 const pick = () => 1 + Math.floor(Math.random() * members);
 
-async function http(title: string, connections: number, request: () => { path: string; method?: 'GET' | 'POST'; body?: string }) {
+async function http(
+  title: string,
+  connections: number,
+  request: () => { path: string; method?: 'GET' | 'POST'; body?: string },
+) {
   const result = await autocannon({
     url: server.url,
     connections,
@@ -55,21 +74,63 @@ async function http(title: string, connections: number, request: () => { path: s
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
-const lookupSql = (column: string, value: string) => `\\set n random(1, ${members})\nselect * from member where merchant_id = '${m}' and ${column} = ${value};\n`;
-const rows: (string | number)[][] = [['operation', 'clients', 'HTTP req/s', 'HTTP p50 ms', 'HTTP p99 ms', 'pgbench tps', 'pgbench p99 ms', 'ratio']];
-for (const [name, column, valueSql, path] of [
-  ['lookup by phone', 'phone', `'+86138' || lpad(:n::text, 8, '0')`, (n: number) => `/api/members/lookup?phone=138${String(n).padStart(8, '0')}`],
-  ['lookup by card no.', 'card_no', `'8801' || lpad(:n::text, 12, '0')`, (n: number) => `/api/members/lookup?card_no=8801${String(n).padStart(12, '0')}`],
-] as const) {
-  const h = await http(name, 4, () => ({ path: path(pick()) }));
-  const p = pgbench(database.url, lookupSql(column, valueSql), { clients: 4, seconds });
-  rows.push([name, 4, h.rps.toFixed(0), h.p50, h.p99, p.tps.toFixed(0), p.p99_ms.toFixed(2), `${((h.rps / p.tps) * 100).toFixed(0)} %`]);
+const lookupSql = (column: string, value: string) =>
+  `\\set n random(1, ${members})\nselect * from member where merchant_id = '${m}' and ${column} = ${value};\n`;
+const rows: (string | number)[][] = [
+  [
+    'operation',
+    'clients',
+    'HTTP req/s',
+    'HTTP p50 ms',
+    'HTTP p99 ms',
+    'pgbench tps',
+    'pgbench p99 ms',
+    'ratio',
+  ],
+];
+// latency at 1 client (what a cashier waits), throughput at 4
+for (const clients of [1, 4]) {
+  for (const [name, column, valueSql, path] of [
+    [
+      'lookup by phone',
+      'phone',
+      `'+86138' || lpad(:n::text, 8, '0')`,
+      (n: number) => `/api/members/lookup?phone=138${String(n).padStart(8, '0')}`,
+    ],
+    [
+      'lookup by card no.',
+      'card_no',
+      `'8801' || lpad(:n::text, 12, '0')`,
+      (n: number) => `/api/members/lookup?card_no=8801${String(n).padStart(12, '0')}`,
+    ],
+  ] as const) {
+    const h = await http(name, clients, () => ({ path: path(pick()) }));
+    const p = pgbench(database.url, lookupSql(column, valueSql), { clients, seconds });
+    rows.push([
+      name,
+      clients,
+      h.rps.toFixed(0),
+      h.p50,
+      h.p99,
+      p.tps.toFixed(0),
+      p.p99_ms.toFixed(2),
+      `${((h.rps / p.tps) * 100).toFixed(0)} %`,
+    ]);
+  }
 }
 
 let phone = 0;
 const register = await http('register', 8, () => {
   phone += 1;
-  return { path: '/api/members', method: 'POST', body: JSON.stringify({ phone: `150${String(phone).padStart(8, '0')}`, name: '压测', source_channel: 'store' }) };
+  return {
+    path: '/api/members',
+    method: 'POST',
+    body: JSON.stringify({
+      phone: `150${String(phone).padStart(8, '0')}`,
+      name: '压测',
+      source_channel: 'store',
+    }),
+  };
 });
 await sql`create sequence bench_register`.execute(db);
 const registerSql = `begin;
@@ -81,9 +142,20 @@ insert into audit_log (merchant_id, id, actor_kind, actor_id, action, entity_typ
 commit;
 `;
 const registerBase = pgbench(database.url, registerSql, { clients: 8, seconds });
-rows.push(['register member', 8, register.rps.toFixed(0), register.p50, register.p99, registerBase.tps.toFixed(0), registerBase.p99_ms.toFixed(2), `${((register.rps / registerBase.tps) * 100).toFixed(0)} %`]);
+rows.push([
+  'register member',
+  8,
+  register.rps.toFixed(0),
+  register.p50,
+  register.p99,
+  registerBase.tps.toFixed(0),
+  registerBase.p99_ms.toFixed(2),
+  `${((register.rps / registerBase.tps) * 100).toFixed(0)} %`,
+]);
 
-console.log(`\nbench:members — ${members.toLocaleString()} members, ${seconds} s per run, ${new Date().toISOString()}`);
+console.log(
+  `\nbench:members — ${members.toLocaleString()} members, ${seconds} s per run, ${new Date().toISOString()}`,
+);
 console.log(table(rows));
 console.log('targets: lookup p99 ≤ 5 ms over HTTP; register ≥ 40 % of pgbench');
 server.stop();
