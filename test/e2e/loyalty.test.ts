@@ -352,6 +352,7 @@ describe('loyalty economy in a browser', () => {
     expect(await points.textContent()).toContain('未使用（期末）2,400');
     await page.getByTestId('wallet-liability-chart').locator('canvas').first().waitFor();
     await page.getByTestId('points-liability-chart').locator('canvas').first().waitFor();
+    await page.mouse.move(1270, 790); // no hover highlight in the picture
     await c.screenshot('liability');
     expect(c.pageErrors).toEqual([]);
   });
