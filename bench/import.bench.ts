@@ -38,23 +38,21 @@ const importUrl = await ensureDatabase(server.toString(), `regulars_bench_import
 async function prepare(url: string) {
   const conn = connect(url, 2);
   await migrateToLatest(conn.db);
-  const { merchant } = await conn.db
-    .transaction()
-    .execute((trx) =>
-      createMerchant(
-        trx,
-        {
-          name: 'Bench',
-          card_prefix: '8801',
-          owner: {
-            login: `bench-${stamp}-${url.length}-${Math.random()}@bench`,
-            display_name: 'bench',
-            password: 'Bench12345',
-          },
+  const { merchant } = await conn.db.transaction().execute((trx) =>
+    createMerchant(
+      trx,
+      {
+        name: 'Bench',
+        card_prefix: '8801',
+        owner: {
+          login: `bench-${stamp}-${url.length}-${Math.random()}@bench`,
+          display_name: 'bench',
+          password: 'Bench12345',
         },
-        new Date(),
-      ),
-    );
+      },
+      new Date(),
+    ),
+  );
   return { ...conn, merchantId: merchant.id };
 }
 const a = await prepare(copyDb.url);

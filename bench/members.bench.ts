@@ -26,19 +26,17 @@ const database = await benchDatabase(`regulars_bench_members_${Date.now()}`);
 const { db } = connect(database.url, 4);
 await migrateToLatest(db);
 const owner = `bench-${Date.now()}@bench`;
-const { merchant } = await db
-  .transaction()
-  .execute((trx) =>
-    createMerchant(
-      trx,
-      {
-        name: 'Bench',
-        card_prefix: '8801',
-        owner: { login: owner, display_name: 'bench', password: 'Bench12345' },
-      },
-      new Date(),
-    ),
-  );
+const { merchant } = await db.transaction().execute((trx) =>
+  createMerchant(
+    trx,
+    {
+      name: 'Bench',
+      card_prefix: '8801',
+      owner: { login: owner, display_name: 'bench', password: 'Bench12345' },
+    },
+    new Date(),
+  ),
+);
 const session = await login(db, owner, 'Bench12345', new Date(), 12);
 if (!session.ok) throw new Error('login failed');
 const m = merchant.id;

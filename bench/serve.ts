@@ -1,7 +1,8 @@
 // The HTTP server as production runs it, on the database a benchmark prepared.
+
+import { loadConfig } from '../src/config.ts';
 import { connect } from '../src/db/connect.ts';
 import { buildApp } from '../src/http/app.ts';
-import { loadConfig } from '../src/config.ts';
 
 const { db } = connect(process.env.BENCH_DATABASE_URL!, 20);
 const app = await buildApp({ db, config: { ...loadConfig(), logLevel: 'silent' } });

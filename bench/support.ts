@@ -6,7 +6,9 @@ import { ensureDatabase } from '../src/db/database-server.ts';
 import { startEmbedded } from '../src/db/embedded.ts';
 
 /** A fresh database for one benchmark run: on DATABASE_URL's server, or a new embedded cluster. */
-export async function benchDatabase(name: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function benchDatabase(
+  name: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   if (process.env.DATABASE_URL) {
     return { url: await ensureDatabase(process.env.DATABASE_URL, name), stop: async () => {} };
   }
@@ -27,7 +29,9 @@ export function freePort(): Promise<number> {
     server.on('error', fail);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
+      );
     });
   });
 }
@@ -39,15 +43,43 @@ export interface PgbenchResult {
 }
 
 /** Runs a pgbench custom script and reads per-transaction latencies from its log. */
-export function pgbench(url: string, script: string, opts: { clients: number; seconds: number; vars?: Record<string, string> }): PgbenchResult {
+export function pgbench(
+  url: string,
+  script: string,
+  opts: { clients: number; seconds: number; vars?: Record<string, string> },
+): PgbenchResult {
   const dir = mkdtempSync(join(resolve('.tmp'), 'pgbench-'));
   const file = join(dir, 'script.sql');
   writeFileSync(file, script);
   const u = new URL(url);
-  const args = ['-n', '-c', String(opts.clients), '-j', String(Math.min(opts.clients, 2)), '-T', String(opts.seconds), '-f', file, '-l', '--log-prefix', join(dir, 'log')];
+  const args = [
+    '-n',
+    '-c',
+    String(opts.clients),
+    '-j',
+    String(Math.min(opts.clients, 2)),
+    '-T',
+    String(opts.seconds),
+    '-f',
+    file,
+    '-l',
+    '--log-prefix',
+    join(dir, 'log'),
+  ];
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('-D', `${k}=${v}`);
-  args.push('-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), u.pathname.slice(1));
-  const out = execFileSync('pgbench', args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }, encoding: 'utf8' });
+  args.push(
+    '-h',
+    u.hostname,
+    '-p',
+    u.port || '5432',
+    '-U',
+    decodeURIComponent(u.username),
+    u.pathname.slice(1),
+  );
+  const out = execFileSync('pgbench', args, {
+    env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) },
+    encoding: 'utf8',
+  });
   const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
   const latencies: number[] = [];
   for (const f of readdirSync(dir).filter((f) => f.startsWith('log'))) {
@@ -58,7 +90,8 @@ export function pgbench(url: string, script: string, opts: { clients: number; se
   }
   rmSync(dir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
   return { tps, p50_ms: at(0.5), p99_ms: at(0.99) };
 }
 
