@@ -103,12 +103,12 @@ const ids = (
 const server = await startServer(database.url);
 const headers = { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' };
 
-async function http(title: string, pick: () => string) {
+async function http(title: string, pick: () => string, duration = slice) {
   let n = 0;
   const result = await autocannon({
     url: server.url,
     connections: clients,
-    duration: slice,
+    duration,
     requests: [
       {
         setupRequest: (req) => {
@@ -198,6 +198,7 @@ for (const [name, pick, n] of [
 ] as const) {
   const h: Awaited<ReturnType<typeof http>>[] = [];
   const p: ReturnType<typeof pgbench>[] = [];
+  await http(name, pick, 2); // warm-up (JIT, pool connections), not counted
   for (let r = 0; r < rounds; r++) {
     h.push(await http(name, pick));
     p.push(pgbench(database.url, paymentScript(n), { clients, seconds: slice }));
