@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Ctx } from '../src/core/context.ts';
 import type { TenderInput } from '../src/core/payments/tender.rules.ts';
@@ -7,6 +8,8 @@ import { createRechargePlan } from '../src/core/wallet/recharge-plan.service.ts'
 import { payFromWallet } from '../src/core/wallet/wallet.service.ts';
 import type { PaymentAuth } from '../src/core/wallet/wallet.table.ts';
 import type { Db } from '../src/db/database.ts';
+import { type App, buildApp } from '../src/http/app.ts';
+import { auth, type TestMerchant, testConfig } from './factories.ts';
 
 /** S9: pay ¥100, get ¥100 returned ¥20 a month for the next 5 months. */
 export const S9_PLAN: PlanInput = {
@@ -79,3 +82,40 @@ export async function entriesOf(db: Db, merchantId: string, memberId: string) {
     .orderBy('id')
     .execute();
 }
+
+/**
+ * The real app plus one test-only hook: `x-test-now` sets the request's clock after auth,
+ * so the S9 month edges can be driven through the API. Production never has this hook.
+ */
+export async function clockApp(db: Db): Promise<App> {
+  const app = await buildApp({ db, config: testConfig() });
+  app.addHook('preHandler', async (request) => {
+    const now = request.headers['x-test-now'];
+    if (typeof now === 'string' && request.ctx) request.ctx.now = new Date(now);
+  });
+  await app.ready();
+  return app;
+}
+
+export function walletClient(app: App, m: TestMerchant) {
+  return (
+    role: 'owner' | 'manager' | 'cashier' | 'marketer',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+    url: string,
+    body?: unknown,
+    extra: { now?: string; key?: string } = {},
+  ) =>
+    app.inject({
+      method,
+      url,
+      headers: {
+        ...auth(m.tokens[role]),
+        ...(extra.now ? { 'x-test-now': extra.now } : {}),
+        ...(extra.key !== undefined ? { 'idempotency-key': extra.key } : {}),
+        'accept-language': 'en',
+      },
+      ...(body !== undefined ? { payload: body as object } : {}),
+    });
+}
+
+export const key = () => randomUUID();

@@ -10,7 +10,13 @@ import { chargeTenders, listTenders, refundTenders } from '../payments/tender.se
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
 import { settleDueParts } from './bonus-part.service.ts';
-import { bonusSchedule, MAX_FEN, type PlanTerms, rechargeRefund } from './recharge.rules.ts';
+import {
+  bonusSchedule,
+  MAX_FEN,
+  type PlanTerms,
+  rechargeRefund,
+  type ScheduledPart,
+} from './recharge.rules.ts';
 import { getRechargePlan } from './recharge-plan.service.ts';
 import { settleParts } from './wallet.rules.ts';
 import { lockWallet, presentPart, readWalletState } from './wallet.service.ts';
@@ -97,29 +103,12 @@ export async function rechargeMember(trx: Trx, ctx: Ctx, memberId: string, input
     .executeTakeFirstOrThrow();
   const tenders = await chargeTenders(trx, ctx, { type: 'recharge', id }, input.tenders);
   const schedule = bonusSchedule(terms, ctx.now, merchant.time_zone);
-  if (schedule.length > 0) {
-    const parts = await trx
-      .insertInto('bonus_part')
-      .values(
-        schedule.map((s) => ({
-          merchant_id: ctx.merchantId,
-          id: newId(),
-          member_id: memberId,
-          recharge_id: id,
-          ...s,
-          remaining_fen: s.amount_fen,
-          closed_fen: 0,
-          status: 'pending' as const,
-          released_entry_id: null,
-          closed_entry_id: null,
-          created_at: ctx.now,
-        })),
-      )
-      .returningAll()
-      .execute();
-    // a part whose window is already open (immediate bonus, this month's part) is released now
-    await settleDueParts(trx, ctx, memberId, parts, state.bonus_ledger_fen);
-  }
+  await createParts(
+    trx,
+    ctx,
+    { memberId, rechargeId: id, bonusFen: state.bonus_ledger_fen },
+    schedule,
+  );
   await recordAudit(trx, ctx, {
     action: 'wallet.recharge',
     entityType: 'member',
@@ -134,6 +123,36 @@ export async function rechargeMember(trx: Trx, ctx: Ctx, memberId: string, input
     },
   });
   return presentRecharge(recharge, tenders, await rechargeParts(trx, ctx, id), ctx.now);
+}
+
+/** The recharge's bonus parts; a part whose window is already open is released at once. */
+async function createParts(
+  trx: Trx,
+  ctx: Ctx,
+  at: { memberId: string; rechargeId: string; bonusFen: number },
+  schedule: ScheduledPart[],
+): Promise<void> {
+  if (schedule.length === 0) return;
+  const parts = await trx
+    .insertInto('bonus_part')
+    .values(
+      schedule.map((s) => ({
+        merchant_id: ctx.merchantId,
+        id: newId(),
+        member_id: at.memberId,
+        recharge_id: at.rechargeId,
+        ...s,
+        remaining_fen: s.amount_fen,
+        closed_fen: 0,
+        status: 'pending' as const,
+        released_entry_id: null,
+        closed_entry_id: null,
+        created_at: ctx.now,
+      })),
+    )
+    .returningAll()
+    .execute();
+  await settleDueParts(trx, ctx, at.memberId, parts, at.bonusFen);
 }
 
 async function rechargeParts(db: Db | Trx, ctx: Ctx, rechargeId: string): Promise<BonusPart[]> {

@@ -123,21 +123,9 @@ export async function payFromWallet(
 ) {
   if (!Number.isSafeInteger(input.amount_fen) || input.amount_fen < 1 || input.amount_fen > MAX_FEN)
     throw new DomainError('wallet.amount_invalid', { field: 'amount_fen' });
-  const storeId = input.store_id ?? ctx.storeId ?? null;
   if (input.store_id) await assertStoreExists(trx, ctx, input.store_id, 'store_id');
   const wallet = await lockWallet(trx, ctx, memberId);
-  if (
-    wallet.locked_until &&
-    isLocked({ failed_tries: 0, locked_until: wallet.locked_until }, ctx.now)
-  )
-    throw new DomainError('payment_password.locked', {
-      params: { locked_until: wallet.locked_until.toISOString() },
-    });
-  if (auth === 'none' && passwordRequired(input.amount_fen, wallet.password_threshold_fen))
-    throw new DomainError('payment_password.required', {
-      field: 'payment_password',
-      params: { threshold_fen: wallet.password_threshold_fen },
-    });
+  checkAuthorised(wallet, input.amount_fen, auth, ctx.now);
   const { state } = wallet;
   const settled = await settleDueParts(trx, ctx, memberId, state.parts, state.bonus_ledger_fen);
   const spendable = spendableBonus(settled.bonus_fen, settled.parts, ctx.now);
@@ -155,47 +143,57 @@ export async function payFromWallet(
         bonus_fen: spendable.total_fen,
       },
     });
-  const { uses } = allocateBonus(split.bonus_fen, spendable);
   const paymentId = newId();
-  const ref = { refType: 'wallet_payment', refId: paymentId };
-  const principal =
-    split.principal_fen > 0
-      ? await postEntry(trx, ctx, {
-          ledger: 'principal',
-          memberId,
-          amount: -split.principal_fen,
-          kind: 'payment',
-          ...ref,
-        })
-      : undefined;
-  const bonus =
-    split.bonus_fen > 0
-      ? await postEntry(trx, ctx, {
-          ledger: 'bonus',
-          memberId,
-          amount: -split.bonus_fen,
-          kind: 'payment',
-          ...ref,
-        })
-      : undefined;
+  const post = async (ledger: 'principal' | 'bonus', amount: number, before: number) =>
+    amount > 0
+      ? (
+          await postEntry(trx, ctx, {
+            ledger,
+            memberId,
+            amount: -amount,
+            kind: 'payment',
+            refType: 'wallet_payment',
+            refId: paymentId,
+          })
+        ).balance_after
+      : before;
+  const before = { principal_fen: state.principal_fen, bonus_fen: settled.bonus_fen };
   const balances = {
-    principal_fen: principal?.balance_after ?? state.principal_fen,
-    bonus_fen: bonus?.balance_after ?? settled.bonus_fen,
+    principal_fen: await post('principal', split.principal_fen, before.principal_fen),
+    bonus_fen: await post('bonus', split.bonus_fen, before.bonus_fen),
   };
   const payment = await writePayment(trx, ctx, {
     id: paymentId,
     member_id: memberId,
     order_ref: input.order_ref,
-    store_id: storeId,
+    store_id: input.store_id ?? ctx.storeId ?? null,
     amount_fen: input.amount_fen,
     principal_fen: split.principal_fen,
     bonus_fen: split.bonus_fen,
-    uses,
+    uses: allocateBonus(split.bonus_fen, spendable).uses,
     auth,
-    before: { principal_fen: state.principal_fen, bonus_fen: settled.bonus_fen },
+    before,
     balances,
   });
   return presentPayment(payment, balances);
+}
+
+/** A lock from wrong passwords stops every balance payment; above the threshold, one is needed. */
+function checkAuthorised(
+  wallet: { locked_until: Date | null; password_threshold_fen: number | null },
+  amountFen: number,
+  auth: PaymentAuth,
+  now: Date,
+): void {
+  if (wallet.locked_until && isLocked({ failed_tries: 0, locked_until: wallet.locked_until }, now))
+    throw new DomainError('payment_password.locked', {
+      params: { locked_until: wallet.locked_until.toISOString() },
+    });
+  if (auth === 'none' && passwordRequired(amountFen, wallet.password_threshold_fen))
+    throw new DomainError('payment_password.required', {
+      field: 'payment_password',
+      params: { threshold_fen: wallet.password_threshold_fen },
+    });
 }
 
 /**
