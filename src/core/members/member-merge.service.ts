@@ -6,6 +6,7 @@ import type { Ctx } from '../context.ts';
 import { getBalances, postEntry } from '../ledger/ledger.service.ts';
 import type { LedgerName } from '../ledger/ledger.table.ts';
 import { moveLots } from '../points/points-lot.service.ts';
+import { moveBonusParts } from '../wallet/bonus-part.service.ts';
 import { mergedProfile } from './member.rules.ts';
 import type { MemberMerge, MemberRow } from './member.table.ts';
 
@@ -35,8 +36,9 @@ export async function mergeMembers(
     .executeTakeFirst();
 
   const balances = await getBalances(trx, ctx, mergedId);
-  // points keep their expiry: the lots behind the moved balance move with it
+  // value keeps its expiry: points lots and monthly bonus parts move with the balances
   const lots = await moveLots(trx, ctx, mergedId, survivorId);
+  const bonusParts = await moveBonusParts(trx, ctx, mergedId, survivorId);
   for (const ledger of LEDGERS) {
     const amount = balances[ledger];
     if (amount <= 0) continue;
@@ -91,6 +93,7 @@ export async function mergeMembers(
   const moved = {
     identities: Number(identities.numUpdatedRows),
     lots,
+    bonus_parts: bonusParts,
     balances,
     profile: Object.keys(patch),
     merged_phone: merged.phone,

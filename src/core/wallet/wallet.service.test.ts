@@ -13,7 +13,7 @@ import {
 import { DomainError } from '../../lib/errors.ts';
 import { getBalances } from '../ledger/ledger.service.ts';
 import { mergeMembers } from '../members/member-merge.service.ts';
-import { moveBonusParts, settleDueBonus } from './bonus-part.service.ts';
+import { settleDueBonus } from './bonus-part.service.ts';
 import { quoteRechargeRefund, refundRecharge } from './recharge.service.ts';
 import { getWallet } from './wallet.service.ts';
 import { updateWalletSetting } from './wallet-setting.service.ts';
@@ -302,10 +302,16 @@ describe('member merge', () => {
     });
     await pay(db, at('2027-01-10T10:00:00'), member.id, 500); // January part released, 1500 left
     const mergeCtx = m.ctx('manager', sh('2027-01-20T10:00:00'));
-    await db.transaction().execute(async (trx) => {
-      await mergeMembers(trx, mergeCtx, survivor.id, member.id);
-      expect(await moveBonusParts(trx, mergeCtx, member.id, survivor.id)).toBe(5);
-    });
+    const merge = await db
+      .transaction()
+      .execute((trx) => mergeMembers(trx, mergeCtx, survivor.id, member.id));
+    expect(merge.moved).toMatchObject({ bonus_parts: 5 });
+    const parts = await db
+      .selectFrom('bonus_part')
+      .select('member_id')
+      .where('merchant_id', '=', m.merchantId)
+      .execute();
+    expect(new Set(parts.map((p) => p.member_id))).toEqual(new Set([survivor.id]));
     expect(await walletInvariants(db, m.merchantId)).toBe(0);
     const jan = await getWallet(db, at('2027-01-31T23:59:59'), survivor.id);
     expect(jan).toMatchObject({ principal_fen: 10000, bonus_fen: 1500, bonus_pending_fen: 8000 });
