@@ -9,6 +9,7 @@ import { payFromWallet } from '../src/core/wallet/wallet.service.ts';
 import type { PaymentAuth } from '../src/core/wallet/wallet.table.ts';
 import type { Db } from '../src/db/database.ts';
 import { type App, buildApp } from '../src/http/app.ts';
+import { testDb } from './db.ts';
 import { auth, type TestMerchant, testConfig } from './factories.ts';
 
 /** S9: pay ¥100, get ¥100 returned ¥20 a month for the next 5 months. */
@@ -95,6 +96,17 @@ export async function clockApp(db: Db): Promise<App> {
   });
   await app.ready();
   return app;
+}
+
+let sharedClockApp: Promise<{ app: App; db: Db }> | undefined;
+
+/** This file's database and one clock-settable app on it, built once per test file. */
+export function clockTestApp(): Promise<{ app: App; db: Db }> {
+  sharedClockApp ??= (async () => {
+    const { db } = await testDb();
+    return { app: await clockApp(db), db };
+  })();
+  return sharedClockApp;
 }
 
 export function walletClient(app: App, m: TestMerchant) {

@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { testDb } from '../../../test/db.ts';
 import { createMember, createTestMerchant, testConfig } from '../../../test/factories.ts';
 import {
   clockApp,
+  clockTestApp,
   key,
   S9_PLAN,
   walletClient,
   walletInvariants,
 } from '../../../test/wallet-support.ts';
 import { signMemberCode } from '../../core/members/member-code.ts';
-import type { Db } from '../../db/database.ts';
-import type { App } from '../app.ts';
 
-let shared: Promise<{ app: App; db: Db }> | undefined;
-const setup = () => {
-  shared ??= (async () => {
-    const { db } = await testDb();
-    return { app: await clockApp(db), db };
-  })();
-  return shared;
-};
+const setup = clockTestApp;
 
 describe('payment password', () => {
   it('wrong → 403 with tries left; the 5th → 423; still locked on a new app instance', async () => {

@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { testDb } from '../../../test/db.ts';
 import { createMember, createTestMerchant } from '../../../test/factories.ts';
 import {
-  clockApp,
+  clockTestApp,
   key,
   S9_PLAN,
   walletClient,
   walletInvariants,
 } from '../../../test/wallet-support.ts';
-import type { Db } from '../../db/database.ts';
-import type { App } from '../app.ts';
 
-let shared: Promise<{ app: App; db: Db }> | undefined;
-const setup = () => {
-  shared ??= (async () => {
-    const { db } = await testDb();
-    return { app: await clockApp(db), db };
-  })();
-  return shared;
-};
+const setup = clockTestApp;
 
 describe('S9 bakery recharge through the API', () => {
   it('pay 100 get 100 in 5 monthly parts: January spendable at 23:59:59, gone at 00:00:00', async () => {
