@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { connect } from '../src/db/connect.ts';
 import { startEmbedded } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { chromiumExecutable } from './e2e/chromium.ts';
 
 export const TEMPLATE = 'regulars_template';
 
@@ -20,6 +21,8 @@ declare module 'vitest' {
  * template database that every test file clones.
  */
 export default async function setup(project: TestProject) {
+  // unpacks the npm-shipped Chromium once, before the browser test files run in parallel
+  await chromiumExecutable();
   let serverUrl = process.env.TEST_DATABASE_URL;
   let stop = async () => {};
   if (!serverUrl) {

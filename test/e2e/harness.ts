@@ -10,8 +10,8 @@ import { startBoss } from '../../src/jobs/boss.ts';
 import { registerWorkers } from '../../src/jobs/workers.ts';
 import { testDb } from '../db.ts';
 import { testConfig } from '../factories.ts';
+import { chromiumLaunchOptions } from './chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DIST = resolve('web/dist/index.html');
 const SCREENSHOTS = resolve('docs/screenshots');
 
@@ -34,8 +34,6 @@ export interface Console {
 export async function startConsole(options: { jobs?: boolean } = {}): Promise<Console> {
   if (!existsSync(DIST))
     throw new Error(`${DIST} is missing: run \`npm run build:web\` before the browser tests`);
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium fonts-wqy-microhei`);
   const { db, url } = await testDb();
   const config = testConfig();
   let boss: PgBoss | undefined;
@@ -46,19 +44,7 @@ export async function startConsole(options: { jobs?: boolean } = {}): Promise<Co
   const app = await buildApp({ db, config, ...(boss ? { boss } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await chromium.launch(await chromiumLaunchOptions());
   const context = await browser.newContext({
     baseURL: baseUrl,
     viewport: { width: 1280, height: 800 },
