@@ -80,6 +80,11 @@ export const errorCodes = {
     zh: '会员已合并或已注销',
     en: 'The member was merged or erased',
   },
+  'member.lookup_rate_limited': {
+    status: 429,
+    zh: '按手机号查找会员过于频繁，请稍后再试',
+    en: 'Too many member lookups by phone; try again later',
+  },
   'member.merge_same': {
     status: 400,
     zh: '不能将会员与自己合并',
@@ -119,6 +124,11 @@ export const errorCodes = {
     status: 400,
     zh: '列映射不合法：列名不存在、目标字段未知或重复',
     en: 'The column mapping is invalid: unknown column, unknown target or a target used twice',
+  },
+  'import.file_too_complex': {
+    status: 400,
+    zh: '文件过大或过于复杂（解压后体积、单元格或行过长），请拆分后再上传',
+    en: 'The file is too large or too complex (unpacked size, a cell or a row too long); split it and upload again',
   },
   'import.file_malformed': {
     status: 400,

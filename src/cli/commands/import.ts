@@ -5,6 +5,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Ctx } from '../../core/context.ts';
 import {
+  badLines,
   exportImportErrors,
   getImportJob,
   importUpload,
@@ -55,6 +56,26 @@ async function runPhase(db: Db, job: ImportJobRow, dataDir: string, batchSize: n
   }
 }
 
+/** `3, 7-9, 12`: every bad line, runs folded, so a long list stays readable. */
+export async function lineRanges(lines: AsyncIterable<number>): Promise<string> {
+  const parts: string[] = [];
+  let start = 0;
+  let end = 0;
+  const close = () => {
+    if (start) parts.push(start === end ? String(start) : `${start}-${end}`);
+  };
+  for await (const line of lines) {
+    if (start && line === end + 1) end = line;
+    else {
+      close();
+      start = line;
+      end = line;
+    }
+  }
+  close();
+  return parts.join(', ');
+}
+
 function printReport(job: ImportJobRow, ctx: Ctx) {
   const shown = presentImportJob(job, ctx);
   const out = process.stdout;
@@ -91,6 +112,7 @@ async function importMembers(file: string, o: ImportOptions) {
     if (report.status !== 'dry_run_done') fail(report.error ?? `dry run ended as ${report.status}`);
     printReport(report, ctx);
     if (report.bad_rows > 0) {
+      process.stdout.write(`bad lines: ${await lineRanges(badLines(db, ctx, report.id))}\n`);
       const out = o.errorsOut ?? `${file}.errors.csv`;
       await pipeline(await exportImportErrors(db, ctx, report.id), createWriteStream(out));
       process.stdout.write(`bad rows written to ${out} (fix them and import that file)\n`);

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { unescapeFormula } from '../../lib/csv.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { ImportEncoding, ImportFormat } from './import.table.ts';
@@ -127,6 +128,20 @@ export function readTable(source: TableSource, progress?: ReadProgress): AsyncGe
 
 const NEWLINES = /\r\n|\r|\n/g;
 
+/** No member file needs more: a longer record or more columns is refused, a longer cell is cut. */
+export const TABLE_LIMITS = { recordChars: 64 * 1024, columns: 200, cellChars: 1024 };
+
+/**
+ * A cell as stored and shown (samples, errors.csv): trimmed, cut to `cellChars`, and without the
+ * apostrophe our own CSV writer puts before a formula, so a downloaded errors.csv reads back.
+ */
+function cells(record: readonly string[]): string[] {
+  if (record.length > TABLE_LIMITS.columns) throw tooComplex();
+  return record.map((v) => unescapeFormula(v.trim()).slice(0, TABLE_LIMITS.cellChars));
+}
+
+const tooComplex = () => new DomainError('import.file_too_complex', { field: 'file' });
+
 async function* readCsv(source: TableSource, progress?: ReadProgress): AsyncGenerator<TableRow> {
   const file = createReadStream(source.path, { highWaterMark: 256 * 1024 });
   const parser = parse({
@@ -136,6 +151,7 @@ async function* readCsv(source: TableSource, progress?: ReadProgress): AsyncGene
     // blank lines come through as [''] so that line numbers can be counted here: csv-parse's
     // own count doubles CRLF inside quoted fields
     skip_empty_lines: false,
+    max_record_size: TABLE_LIMITS.recordChars,
   });
   const rows = file.pipe(iconv.decodeStream(source.encoding)).pipe(parser);
   let line = 1;
@@ -148,7 +164,7 @@ async function* readCsv(source: TableSource, progress?: ReadProgress): AsyncGene
           line += value.match(NEWLINES)?.length ?? 0;
       }
       if (progress) progress.bytesRead = file.bytesRead;
-      const values = record.map((v) => v.trim());
+      const values = cells(record);
       if (values.some((v) => v !== '')) yield { line: start, values };
     }
   } catch (e) {
@@ -161,6 +177,7 @@ async function* readCsv(source: TableSource, progress?: ReadProgress): AsyncGene
 function malformed(e: unknown, line: number): unknown {
   if (e instanceof DomainError) return e;
   const code = (e as { code?: string }).code;
+  if (code === 'CSV_MAX_RECORD_SIZE') return tooComplex();
   if (typeof code === 'string' && code.startsWith('CSV_'))
     return new DomainError('import.file_malformed', { params: { line, reason: code } });
   return e;
@@ -200,9 +217,10 @@ async function* readXlsx(source: TableSource, progress?: ReadProgress): AsyncGen
       sheets += 1;
       for await (const row of sheet) {
         if (progress) progress.bytesRead = file.bytesRead;
-        const cells = row.values as ExcelJS.CellValue[];
-        const values: string[] = [];
-        for (let i = 1; i < cells.length; i++) values.push(cellText(cells[i] ?? null).trim());
+        const raw = row.values as ExcelJS.CellValue[];
+        const texts: string[] = [];
+        for (let i = 1; i < raw.length; i++) texts.push(cellText(raw[i] ?? null));
+        const values = cells(texts);
         if (values.some((v) => v !== '')) yield { line: row.number, values };
       }
       break; // the first worksheet is the table

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, Nullable, Page, Timestamp, Uuid } from '../../lib/schema.ts';
 import { importTargets } from './import.table.ts';
 
 const Target = Type.Union(importTargets.map((t) => Type.Literal(t)));
@@ -23,6 +23,23 @@ const Status = Type.Union([
   Type.Literal('failed'),
 ]);
 
+const RowError = Type.Object({
+  line: Type.Integer({ description: 'the line (CSV) or row (XLSX) as the file shows it' }),
+  column: Type.String(),
+  code: Type.String(),
+  message: Type.String(),
+});
+
+export const ImportErrorPage = Page(RowError);
+
+export const ImportErrorsQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+
 export const ImportJob = Type.Object({
   id: Uuid,
   status: Status,
@@ -39,15 +56,9 @@ export const ImportJob = Type.Object({
   new_members: Type.Integer(),
   existing_members: Type.Integer(),
   duplicate_rows: Type.Integer(),
-  errors: Type.Array(
-    Type.Object({
-      line: Type.Integer(),
-      column: Type.String(),
-      code: Type.String(),
-      message: Type.String(),
-    }),
-    { description: 'the first 100 row errors; all of them in errors.csv' },
-  ),
+  errors: Type.Array(RowError, {
+    description: 'the first 100 row errors; every one in GET /imports/{id}/errors and errors.csv',
+  }),
   duplicates: Type.Array(
     Type.Object({
       line: Type.Integer(),

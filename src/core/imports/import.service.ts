@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import type { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { Db, Trx } from '../../db/database.ts';
+import { csvStream } from '../../lib/csv.ts';
 import { DomainError, errorMessage } from '../../lib/errors.ts';
 import { displayPhone, maskPhone } from '../../lib/phone.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -24,6 +24,7 @@ import {
   suggestMapping,
   uniqueHeaders,
 } from './import-mapping.rules.ts';
+import { checkWorkbook } from './import-zip-guard.ts';
 
 /** What a job run needs to find its job; the queue carries exactly this. */
 export interface ImportRunPayload {
@@ -62,6 +63,7 @@ export async function importUpload(
         : option === 'auto'
           ? detectEncoding(head)
           : (option as ImportEncoding);
+    if (format === 'xlsx') await checkWorkbook(upload.path);
     const headText = iconv.decode(head, encoding).replace(/^\uFEFF/, '');
     const delimiter = format === 'csv' ? detectDelimiter(headText) : null;
     const rows: string[][] = [];
@@ -278,9 +280,9 @@ export function presentImportJob(job: ImportJobRow, ctx: Ctx): ImportJob {
 
 const ERROR_PAGE = 1000;
 
-/** Pages of bad rows (keyset on line): original cells plus every reason of the row. */
+/** Pages of bad rows (keyset on line): the line, the original cells, every reason of the row. */
 async function* errorRows(db: Db, ctx: Ctx, job: ImportJobRow) {
-  yield [...job.headers, '错误原因'];
+  yield ['行号', ...job.headers, '错误原因'];
   let after = 0;
   for (;;) {
     const rows = await db
@@ -305,15 +307,79 @@ async function* errorRows(db: Db, ctx: Ctx, job: ImportJobRow) {
     const complete = rows.length < ERROR_PAGE ? lines : lines.slice(0, -1);
     for (const line of complete) {
       const { raw, reasons } = byLine.get(line)!;
-      yield [...job.headers.map((_, i) => raw[i] ?? ''), reasons.join('；')];
+      yield [line, ...job.headers.map((_, i) => raw[i] ?? ''), reasons.join('；')];
     }
     after = complete.at(-1) ?? after;
     if (rows.length < ERROR_PAGE) return;
   }
 }
 
+/** Every row error of a job with its line, keyset-paginated on (line, column). */
+export async function listImportErrors(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  page: { cursor?: string | undefined; limit?: number | undefined },
+) {
+  await getImportJob(db, ctx, id);
+  const limit = page.limit ?? 100;
+  const after = page.cursor ? decodeErrorCursor(page.cursor) : undefined;
+  let query = db
+    .selectFrom('import_row_error')
+    .select(['line', 'column_name', 'code'])
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('job_id', '=', id);
+  if (after)
+    query = query.where((eb) =>
+      eb(eb.refTuple('line', 'column_name'), '>', eb.tuple(after.line, after.column)),
+    );
+  const rows = await query
+    .orderBy('line')
+    .orderBy('column_name')
+    .limit(limit + 1)
+    .execute();
+  const items = rows.slice(0, limit).map((r) => ({
+    line: r.line,
+    column: r.column_name,
+    code: r.code,
+    message: errorMessage(r.code as never, ctx.locale),
+  }));
+  const last = items.at(-1);
+  const next = rows.length > limit && last ? JSON.stringify([last.line, last.column]) : null;
+  return { items, next_cursor: next ? Buffer.from(next).toString('base64url') : null };
+}
+
+function decodeErrorCursor(raw: string): { line: number; column: string } {
+  try {
+    const [line, column] = JSON.parse(Buffer.from(raw, 'base64url').toString()) as unknown[];
+    if (Number.isInteger(line) && typeof column === 'string')
+      return { line: line as number, column };
+  } catch {}
+  throw new DomainError('request.invalid', { field: 'cursor' });
+}
+
+/** The line numbers of every bad row, in order (the CLI prints them all). */
+export async function* badLines(db: Db, ctx: Ctx, id: string): AsyncGenerator<number> {
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('import_row_error')
+      .select('line')
+      .distinct()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('job_id', '=', id)
+      .where('line', '>', after)
+      .orderBy('line')
+      .limit(ERROR_PAGE)
+      .execute();
+    for (const r of rows) yield r.line;
+    if (rows.length < ERROR_PAGE) return;
+    after = rows.at(-1)!.line;
+  }
+}
+
 /** The bad rows as CSV (UTF-8 with BOM, so Excel opens it), to fix and upload again. */
 export async function exportImportErrors(db: Db, ctx: Ctx, id: string): Promise<Readable> {
   const job = await getImportJob(db, ctx, id);
-  return Readable.from(errorRows(db, ctx, job)).pipe(stringify({ bom: true }));
+  return csvStream(errorRows(db, ctx, job));
 }

@@ -1,12 +1,17 @@
-import { PassThrough, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Db } from '../../db/database.ts';
+import { csvStream } from '../../lib/csv.ts';
 import { displayPhone } from '../../lib/phone.ts';
 import type { Ctx } from '../context.ts';
 import { presentMember } from './member.rules.ts';
 import type { ListMembersQuery } from './member.schema.ts';
 import { listMembers } from './member-query.service.ts';
+
+async function* withHeader(header: string[], rows: AsyncIterable<unknown[]>) {
+  yield header;
+  yield* rows;
+}
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -49,7 +54,10 @@ async function* exportRows(db: Db, ctx: Ctx, filter: ListMembersQuery, canSeePii
   } while (cursor);
 }
 
-/** A stream of the export file; CSV carries a UTF-8 BOM so Excel opens Chinese text correctly. */
+/**
+ * A stream of the export file. CSV goes through the one CSV writer (BOM, formulas escaped); XLSX
+ * cells are written as strings, which a spreadsheet never evaluates.
+ */
 export function exportMembers(
   db: Db,
   ctx: Ctx,
@@ -60,7 +68,7 @@ export function exportMembers(
   const header = COLUMNS.map(([, zh]) => zh);
   const rows = exportRows(db, ctx, filter, canSeePii);
   if (format === 'csv') {
-    return Readable.from(rows).pipe(stringify({ bom: true, header: true, columns: header }));
+    return csvStream(withHeader(header, rows));
   }
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
@@ -71,7 +79,8 @@ export function exportMembers(
   const sheet = workbook.addWorksheet('members');
   sheet.addRow(header).commit();
   (async () => {
-    for await (const row of rows) sheet.addRow(row).commit();
+    for await (const row of rows)
+      sheet.addRow(row.map((v) => (v === null ? null : String(v)))).commit();
     sheet.commit();
     await workbook.commit();
   })().catch((e: unknown) => out.destroy(e as Error));

@@ -210,8 +210,8 @@ describe('imports API', () => {
     expect(errors.headers['content-type']).toContain('text/csv');
     expect([...errors.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(errors.body.slice(1).trim().split('\n')).toHaveLength(2);
-    expect(errors.body).toContain('手机号,姓名,卡号,余额,赠送余额,积分,错误原因');
-    expect(errors.body).toContain('bad,王五,900003');
+    expect(errors.body).toContain('行号,手机号,姓名,卡号,余额,赠送余额,积分,错误原因');
+    expect(errors.body).toContain('4,bad,王五,900003');
 
     const list = await app.inject({ url: '/api/imports', headers: auth(token) });
     expect(list.json().map((j: ImportJob) => j.id)).toEqual([job.id]);

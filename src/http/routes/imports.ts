@@ -1,12 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { DryRunBody, ImportJob } from '../../core/imports/import.schema.ts';
+import {
+  DryRunBody,
+  ImportErrorPage,
+  ImportErrorsQuery,
+  ImportJob,
+} from '../../core/imports/import.schema.ts';
 import type { ImportRunPayload } from '../../core/imports/import.service.ts';
 import {
   exportImportErrors,
   getImportJob,
   importUpload,
+  listImportErrors,
   listImportJobs,
   presentImportJob,
   requestCommit,
@@ -135,12 +141,28 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    '/imports/:id/errors',
+    {
+      config: { permission: 'imports.run' },
+      schema: {
+        tags,
+        summary: 'Every row error of a job with its line number (cursor pagination)',
+        params: IdParams,
+        querystring: ImportErrorsQuery,
+        response: { 200: ImportErrorPage, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    (request) => listImportErrors(app.db, request.ctx, request.params.id, request.query),
+  );
+
+  app.get(
     '/imports/:id/errors.csv',
     {
       config: { permission: 'imports.run' },
       schema: {
         tags,
-        summary: 'The bad rows as CSV (UTF-8 with BOM): original columns plus 错误原因',
+        summary:
+          'The bad rows as CSV (UTF-8 with BOM): 行号 (line), the original columns, 错误原因; formulas escaped',
         params: IdParams,
       },
     },
