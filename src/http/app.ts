@@ -1,19 +1,18 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import scalar from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type PgBoss from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import { registerApiDocs } from './plugins/api-docs.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { registerConsole } from './plugins/console-static.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
+import { directives } from './plugins/security-headers.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
@@ -30,8 +29,6 @@ import { storeRoutes } from './routes/stores.ts';
 import { tierRoutes } from './routes/tiers.ts';
 import { walletRoutes } from './routes/wallet.ts';
 import './types.ts';
-
-const WEB_DIST = resolve(import.meta.dirname, '../../web/dist');
 
 export interface AppDeps {
   db: Db;
@@ -54,8 +51,8 @@ export async function buildApp(deps: AppDeps) {
   app.decorateRequest('ctx', null as never);
 
   registerErrorHandler(app);
-  // The console and the API reference use inline styles and scripts; CSP is left to the proxy.
-  await app.register(helmet, { contentSecurityPolicy: false });
+  // the console's policy on every response; /docs sets its own (plugins/api-docs.ts)
+  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives } });
   if (process.env.CORS_ORIGIN)
     await app.register(cors, { origin: process.env.CORS_ORIGIN.split(',') });
   await app.register(rateLimit, { global: false });
@@ -86,7 +83,7 @@ export async function buildApp(deps: AppDeps) {
       security: [{ session: [] }, { apiKey: [] }],
     },
   });
-  await app.register(scalar, { routePrefix: '/docs' });
+  await registerApiDocs(app);
   registerAuth(app);
 
   await app.register(healthRoutes);
@@ -105,15 +102,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(walletRoutes, { prefix: '/api' });
   await app.register(membershipRoutes, { prefix: '/api' });
 
-  if (existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
-  }
-  app.setNotFoundHandler((request, reply) => {
-    if (request.method === 'GET' && !request.url.startsWith('/api/') && existsSync(WEB_DIST)) {
-      return reply.sendFile('index.html');
-    }
-    return reply.code(404).send({ error: { code: 'request.not_found', message: request.url } });
-  });
+  await registerConsole(app);
   return app;
 }
 

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+export const WEB_DIST = resolve(import.meta.dirname, '../../../web/dist');
+const ASSETS = `${sep}assets${sep}`;
+
+/**
+ * The built console (web/dist) at `/`: the brotli or gzip file the build wrote beside each
+ * asset, hashed assets cached for a year (a new build has new names), index.html revalidated
+ * on every load so a deploy is seen at once. Other GETs outside /api and /assets get
+ * index.html (client-side routes); a missing asset is a 404, not a page.
+ */
+export async function registerConsole(app: FastifyInstance): Promise<void> {
+  const built = existsSync(resolve(WEB_DIST, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      wildcard: false,
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders(reply, path) {
+        reply.header(
+          'cache-control',
+          path.includes(ASSETS) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const page = !request.url.startsWith('/api/') && !request.url.startsWith('/assets/');
+    if (built && request.method === 'GET' && page) return reply.sendFile('index.html');
+    return reply.code(404).send({ error: { code: 'request.not_found', message: request.url } });
+  });
+}
