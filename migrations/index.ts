@@ -5,6 +5,7 @@ import * as imports from './2026_11_25_1720_imports.ts';
 import * as loyalty from './2026_11_25_1730_loyalty.ts';
 import * as wallet from './2026_11_25_1740_wallet.ts';
 import * as walletState from './2026_11_25_1750_wallet_state.ts';
+import * as tenantForeignKeys from './2026_12_01_1000_tenant_foreign_keys.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1730_loyalty': loyalty,
   '2026_11_25_1740_wallet': wallet,
   '2026_11_25_1750_wallet_state': walletState,
+  '2026_12_01_1000_tenant_foreign_keys': tenantForeignKeys,
 };

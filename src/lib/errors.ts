@@ -26,7 +26,12 @@ export function errorMessage(code: ErrorCode, locale: Locale): string {
   return locale === 'en' ? entry.en : entry.zh;
 }
 
-export function assertFound<T>(value: T | undefined | null, code: ErrorCode): T {
-  if (value === undefined || value === null) throw new DomainError(code);
+/**
+ * The one find-or-404: a row the caller's merchant does not have is `code` (a `*.not_found`),
+ * with the body `field` that named it when the id came from a body.
+ */
+export function assertFound<T>(value: T | undefined | null, code: ErrorCode, field?: string): T {
+  if (value === undefined || value === null)
+    throw new DomainError(code, field ? { field } : {});
   return value;
 }

@@ -1,8 +1,16 @@
-import { type Static, type TSchema, Type } from 'typebox';
+import { type Static, type TObject, type TSchema, Type } from 'typebox';
 
 /** Request bodies refuse unknown fields: a typo must not be silently dropped. */
 export const Body = <T extends Record<string, TSchema>>(properties: T) =>
   Type.Object(properties, { additionalProperties: false });
+
+/**
+ * A PATCH body: every field of `body` optional, unknown fields still refused (`Type.Partial`
+ * alone drops `additionalProperties: false`), and at least one field: an empty PATCH is a client
+ * mistake answered 400 `request.invalid` (field `body`) on every route, never a silent no-op.
+ */
+export const PatchBody = <T extends TObject>(body: T) =>
+  Type.Partial(body, { additionalProperties: false, minProperties: 1 });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, DateString, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, DateString, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 
 export const RewardKind = Type.Union(
   [Type.Literal('goods'), Type.Literal('service'), Type.Literal('coupon')],
@@ -25,7 +25,7 @@ export const RewardBody = Body({
 });
 export type RewardBody = Static<typeof RewardBody>;
 
-export const RewardPatch = Type.Partial(Type.Omit(RewardBody, ['kind']));
+export const RewardPatch = PatchBody(Type.Omit(RewardBody, ['kind']));
 export type RewardPatch = Static<typeof RewardPatch>;
 
 export const Reward = Type.Object({

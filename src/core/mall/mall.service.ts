@@ -1,6 +1,7 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { pickDefined } from '../../lib/patch.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { localDateOf } from '../points/local-time.ts';
@@ -55,8 +56,7 @@ export async function getReward(db: Db | Trx, ctx: Ctx, id: string): Promise<Mal
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!reward) throw new DomainError('mall.reward_not_found');
-  return reward;
+  return assertFound(reward, 'mall.reward_not_found');
 }
 
 /** Stock set here is the new count; redemptions in flight wait on the same row lock. */
@@ -66,23 +66,36 @@ export async function updateReward(
   id: string,
   input: RewardPatch,
 ): Promise<MallReward> {
-  const before = await trx
-    .selectFrom('mall_reward')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!before) throw new DomainError('mall.reward_not_found');
-  checkDates({ ...before, ...input });
+  const before = assertFound(
+    await trx
+      .selectFrom('mall_reward')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst(),
+    'mall.reward_not_found',
+  );
+  const patch = pickDefined(input, [
+    'name',
+    'description',
+    'points_price',
+    'stock',
+    'per_member_limit',
+    'starts_on',
+    'ends_on',
+    'active',
+    'coupon_template_id',
+  ]);
+  checkDates({ ...before, ...patch });
   const reward = await trx
     .updateTable('mall_reward')
-    .set({ ...input, ...(input.name ? { name: input.name.trim() } : {}), updated_at: ctx.now })
+    .set({ ...patch, ...(patch.name ? { name: patch.name.trim() } : {}), updated_at: ctx.now })
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const changed = Object.keys(input) as (keyof MallReward)[];
+  const changed = Object.keys(patch) as (keyof typeof patch)[];
   await recordAudit(trx, ctx, {
     action: 'mall.reward_update',
     entityType: 'mall_reward',

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, DateString, Nullable, Page, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, DateString, Nullable, Page, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 
 export const Gender = Type.Union([
   Type.Literal('male'),
@@ -35,16 +35,18 @@ export const RegisterMemberBody = Body({
 });
 export type RegisterMemberBody = Static<typeof RegisterMemberBody>;
 
-export const UpdateMemberBody = Body({
-  phone: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-  name: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
-  gender: Type.Optional(Gender),
-  birthday: Type.Optional(Nullable(DateString)),
-  source_channel: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-  home_store_id: Type.Optional(Nullable(Uuid)),
-  custom: Type.Optional(CustomValues),
-  marketing_consent: Type.Optional(Type.Boolean()),
-});
+export const UpdateMemberBody = PatchBody(
+  Body({
+    phone: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    name: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+    gender: Type.Optional(Gender),
+    birthday: Type.Optional(Nullable(DateString)),
+    source_channel: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    home_store_id: Type.Optional(Nullable(Uuid)),
+    custom: Type.Optional(CustomValues),
+    marketing_consent: Type.Optional(Type.Boolean()),
+  }),
+);
 export type UpdateMemberBody = Static<typeof UpdateMemberBody>;
 
 export const Member = Type.Object({

@@ -3,6 +3,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
+import { getTier } from '../tiers/tier.service.ts';
 import {
   type MembershipPlanInput,
   refundPolicyText,
@@ -16,6 +17,7 @@ export async function createMembershipPlan(
   input: MembershipPlanInput,
 ): Promise<MembershipPlan> {
   const terms = validateMembershipPlan(input);
+  if (terms.tier_id) await getTier(trx, ctx, terms.tier_id, 'tier_id');
   const plan = await trx
     .insertInto('membership_plan')
     .values({

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Body, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 import { CouponPackItem, CouponPackItemBody, Tender, Tenders } from '../wallet/wallet.schema.ts';
 
 export const CreateMembershipPlanBody = Body({
@@ -16,10 +16,12 @@ export const CreateMembershipPlanBody = Body({
   ),
 });
 
-export const UpdateMembershipPlanBody = Body({
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  active: Type.Optional(Type.Boolean()),
-});
+export const UpdateMembershipPlanBody = PatchBody(
+  Body({
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    active: Type.Optional(Type.Boolean()),
+  }),
+);
 
 export const MembershipPlan = Type.Object({
   id: Uuid,

@@ -1,6 +1,7 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { pickDefined } from '../../lib/patch.ts';
 import { isValidTimeZone } from '../../lib/time.ts';
 import { ttlCache } from '../../lib/ttl-cache.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -53,8 +54,7 @@ export async function getMerchant(db: Db | Trx, ctx: Ctx): Promise<Merchant> {
   const merchant = await merchants.get(ctx.merchantId, () =>
     db.selectFrom('merchant').selectAll().where('id', '=', ctx.merchantId).executeTakeFirst(),
   );
-  if (!merchant) throw new DomainError('merchant.not_found');
-  return merchant;
+  return assertFound(merchant, 'merchant.not_found');
 }
 
 export interface UpdateMerchantInput {
@@ -72,15 +72,16 @@ export async function updateMerchant(
   if (input.time_zone !== undefined && !isValidTimeZone(input.time_zone)) {
     throw new DomainError('merchant.time_zone_invalid', { field: 'time_zone' });
   }
+  const patch = pickDefined(input, ['name', 'time_zone', 'card_prefix', 'allow_foreign_phone']);
   const before = await getMerchant(trx, ctx);
   const after = await trx
     .updateTable('merchant')
-    .set(input)
+    .set(patch)
     .where('id', '=', ctx.merchantId)
     .returningAll()
     .executeTakeFirstOrThrow();
   merchants.delete(ctx.merchantId);
-  const changed = Object.keys(input) as (keyof Merchant)[];
+  const changed = Object.keys(patch) as (keyof typeof patch)[];
   await recordAudit(trx, ctx, {
     action: 'merchant.update',
     entityType: 'merchant',

@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId, randomToken, sha256 } from '../../lib/ids.ts';
+import { pickDefined } from '../../lib/patch.ts';
 import { hashSecret, verifyNothing, verifySecret } from '../../lib/secrets.ts';
 import { ttlCache } from '../../lib/ttl-cache.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
+import { assertStoreExists } from './store.service.ts';
 import type { Role, Staff } from './tenancy.table.ts';
 
 const MAX_FAILED_LOGINS = 5;
@@ -45,6 +47,7 @@ const publicColumns = [
 
 export async function addStaff(trx: Trx, ctx: Ctx, input: AddStaffInput): Promise<PublicStaff> {
   assertStrongPassword(input.password);
+  if (input.store_id) await assertStoreExists(trx, ctx, input.store_id, 'store_id');
   const staff = await trx
     .insertInto('staff')
     .values({
@@ -92,14 +95,17 @@ export async function updateStaff(
   id: string,
   input: UpdateStaffInput,
 ): Promise<PublicStaff> {
-  const before = await trx
-    .selectFrom('staff')
-    .select(publicColumns)
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!before) throw new DomainError('staff.not_found');
+  const before = assertFound(
+    await trx
+      .selectFrom('staff')
+      .select(publicColumns)
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst(),
+    'staff.not_found',
+  );
+  if (input.store_id) await assertStoreExists(trx, ctx, input.store_id, 'store_id');
   if (
     id === ctx.actor.id &&
     (input.active === false || (input.role && input.role !== before.role))
@@ -107,11 +113,11 @@ export async function updateStaff(
     throw new DomainError('staff.cannot_demote_self', { field: input.role ? 'role' : 'active' });
   }
   if (input.password !== undefined) assertStrongPassword(input.password);
-  const { password, ...fields } = input;
+  const { password } = input;
   const after = await trx
     .updateTable('staff')
     .set({
-      ...fields,
+      ...pickDefined(input, ['display_name', 'role', 'store_id', 'active']),
       ...(password !== undefined
         ? { password_hash: await hashSecret(password), failed_logins: 0, locked_until: null }
         : {}),

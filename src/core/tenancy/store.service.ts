@@ -1,6 +1,7 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { pickDefined } from '../../lib/patch.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import type { Store } from './tenancy.table.ts';
@@ -39,14 +40,14 @@ export async function updateStore(
   id: string,
   input: Partial<StoreInput>,
 ): Promise<Store> {
-  const store = await trx
+  const row = await trx
     .updateTable('store')
-    .set(input)
+    .set(pickDefined(input, ['code', 'name', 'address']))
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
-  if (!store) throw new DomainError('store.not_found');
+  const store = assertFound(row, 'store.not_found');
   await recordAudit(trx, ctx, {
     action: 'store.update',
     entityType: 'store',
@@ -77,5 +78,5 @@ export async function assertStoreExists(
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!found) throw new DomainError('store.not_found', { field });
+  assertFound(found, 'store.not_found', field);
 }

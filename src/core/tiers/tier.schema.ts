@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 
 const Bp = (description: string, maximum = 100_000) =>
   Type.Integer({ minimum: 0, maximum, description });
@@ -26,7 +26,7 @@ export const TierBody = Body({
   rights: Type.Optional(Type.Array(TierRight, { maxItems: 20 })),
 });
 export type TierBody = Static<typeof TierBody>;
-export const TierPatch = Type.Partial(TierBody);
+export const TierPatch = PatchBody(TierBody);
 export type TierPatch = Static<typeof TierPatch>;
 
 export const Tier = Type.Object({

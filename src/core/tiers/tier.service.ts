@@ -1,7 +1,8 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/pg-errors.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { pickDefined } from '../../lib/patch.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { validateRights } from './tier.rules.ts';
@@ -64,15 +65,15 @@ export async function listTiers(db: Db | Trx, ctx: Ctx): Promise<Tier[]> {
     .execute();
 }
 
-export async function getTier(db: Db | Trx, ctx: Ctx, id: string): Promise<Tier> {
+/** `field` names the body field when the id came from a body (a foreign id): 404 with it. */
+export async function getTier(db: Db | Trx, ctx: Ctx, id: string, field?: string): Promise<Tier> {
   const tier = await db
     .selectFrom('tier')
     .selectAll()
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!tier) throw new DomainError('tier.not_found');
-  return tier;
+  return assertFound(tier, 'tier.not_found', field);
 }
 
 function uniqueTierError(e: unknown): unknown {
@@ -115,11 +116,16 @@ export async function createTier(trx: Trx, ctx: Ctx, input: TierBody): Promise<T
 /** Members keep the tier they hold until their review; a changed threshold applies from then. */
 export async function updateTier(trx: Trx, ctx: Ctx, id: string, input: TierPatch): Promise<Tier> {
   const before = await getTier(trx, ctx, id);
-  const { rights, name, ...rest } = input;
+  const { rights, name } = input;
   const tier = await trx
     .updateTable('tier')
     .set({
-      ...rest,
+      ...pickDefined(input, [
+        'threshold',
+        'discount_bp',
+        'points_multiplier_bp',
+        'birthday_multiplier_bp',
+      ]),
       ...(name !== undefined ? { name: name.trim() } : {}),
       ...(rights !== undefined ? { rights: JSON.stringify(validateRights(rights)) } : {}),
       updated_at: ctx.now,

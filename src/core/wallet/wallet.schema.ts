@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 
 const Fen = (description?: string) => Type.Integer(description ? { description } : {});
 /** Money in a request body: whole fen, not negative; the rules check the rest and name the field. */
@@ -69,10 +69,12 @@ export const CreateRechargePlanBody = Body({
 });
 export type CreateRechargePlanBody = Static<typeof CreateRechargePlanBody>;
 
-export const UpdateRechargePlanBody = Body({
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  active: Type.Optional(Type.Boolean()),
-});
+export const UpdateRechargePlanBody = PatchBody(
+  Body({
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    active: Type.Optional(Type.Boolean()),
+  }),
+);
 
 export const RechargePlan = Type.Object({
   id: Uuid,

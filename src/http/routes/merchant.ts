@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getMerchant, updateMerchant } from '../../core/tenancy/merchant.service.ts';
-import { Body, ErrorResponse, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, ErrorResponse, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 import { inTransaction } from '../transaction.ts';
 
 const Merchant = Type.Object({
@@ -30,18 +30,20 @@ export const merchantRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['merchant'],
         summary: 'Merchant settings',
-        body: Body({
-          name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-          time_zone: Type.Optional(
-            Type.String({
-              minLength: 1,
-              maxLength: 64,
-              description: 'IANA zone, e.g. Asia/Shanghai',
-            }),
-          ),
-          card_prefix: Type.Optional(Type.String({ pattern: '^[0-9]{2,6}$' })),
-          allow_foreign_phone: Type.Optional(Type.Boolean()),
-        }),
+        body: PatchBody(
+          Body({
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            time_zone: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 64,
+                description: 'IANA zone, e.g. Asia/Shanghai',
+              }),
+            ),
+            card_prefix: Type.Optional(Type.String({ pattern: '^[0-9]{2,6}$' })),
+            allow_foreign_phone: Type.Optional(Type.Boolean()),
+          }),
+        ),
         response: { 200: Merchant, 400: ErrorResponse },
       },
     },

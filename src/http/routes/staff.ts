@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { addStaff, listStaff, updateStaff } from '../../core/tenancy/staff.service.ts';
-import { Body, IdParams, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, IdParams, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 import { inTransaction } from '../transaction.ts';
 
 const Role = Type.Union([
@@ -58,13 +58,15 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['staff'],
         params: IdParams,
-        body: Body({
-          display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-          role: Type.Optional(Role),
-          store_id: Type.Optional(Nullable(Uuid)),
-          active: Type.Optional(Type.Boolean()),
-          password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
-        }),
+        body: PatchBody(
+          Body({
+            display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            role: Type.Optional(Role),
+            store_id: Type.Optional(Nullable(Uuid)),
+            active: Type.Optional(Type.Boolean()),
+            password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+          }),
+        ),
         response: { 200: Staff },
       },
     },

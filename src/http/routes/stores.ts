@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createStore, listStores, updateStore } from '../../core/tenancy/store.service.ts';
-import { Body, IdParams, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, IdParams, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 import { inTransaction } from '../transaction.ts';
 
 const Store = Type.Object({
@@ -44,7 +44,7 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['stores'],
         params: IdParams,
-        body: Type.Partial(StoreBody),
+        body: PatchBody(StoreBody),
         response: { 200: Store },
       },
     },
