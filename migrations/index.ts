@@ -6,6 +6,7 @@ import * as loyalty from './2026_11_25_1730_loyalty.ts';
 import * as wallet from './2026_11_25_1740_wallet.ts';
 import * as walletState from './2026_11_25_1750_wallet_state.ts';
 import * as tenantForeignKeys from './2026_12_01_1000_tenant_foreign_keys.ts';
+import * as valueOnce from './2026_12_01_1010_value_once.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1740_wallet': wallet,
   '2026_11_25_1750_wallet_state': walletState,
   '2026_12_01_1000_tenant_foreign_keys': tenantForeignKeys,
+  '2026_12_01_1010_value_once': valueOnce,
 };

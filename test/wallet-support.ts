@@ -46,7 +46,13 @@ export function pay(
   return db
     .transaction()
     .execute((trx) =>
-      payFromWallet(trx, ctx, memberId, { amount_fen: amount, order_ref: `o-${amount}` }, auth),
+      payFromWallet(
+        trx,
+        ctx,
+        memberId,
+        { amount_fen: amount, order_ref: `o-${amount}-${randomUUID()}` },
+        { method: auth },
+      ),
     );
 }
 

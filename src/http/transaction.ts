@@ -14,6 +14,41 @@ export async function inTransaction<T>(db: Db, fn: (trx: Trx) => Promise<T>): Pr
   }
 }
 
+const requestHashOf = (request: FastifyRequest) =>
+  sha256(`${request.method} ${request.url} ${JSON.stringify(request.body ?? null)}`);
+
+const idempotencyKeyOf = (request: FastifyRequest) => {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
+    throw new DomainError('idempotency.key_required', { field: 'Idempotency-Key' });
+  }
+  return key;
+};
+
+/**
+ * The stored answer of a finished request with this Idempotency-Key, read before anything
+ * else is checked: a retry of a paid payment gets its answer even after the member code
+ * expired or the password locked. `undefined` when there is none yet (or it is in flight).
+ */
+export async function findReplay<T>(
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<{ response: T } | undefined> {
+  const key = idempotencyKeyOf(request);
+  const prior = await db
+    .selectFrom('idempotency_key')
+    .select(['request_hash', 'status_code', 'response'])
+    .where('merchant_id', '=', request.ctx.merchantId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  if (!prior || prior.status_code === null) return undefined;
+  if (prior.request_hash !== requestHashOf(request))
+    throw new DomainError('idempotency.key_reused', { field: 'Idempotency-Key' });
+  reply.header('idempotent-replayed', 'true').code(prior.status_code);
+  return { response: prior.response as T };
+}
+
 /**
  * A value-moving POST: the Idempotency-Key, a hash of the request and the response are written
  * in the operation's own transaction. A retry gets the stored response; a concurrent duplicate
@@ -26,14 +61,9 @@ export async function idempotent<T>(
   status: number,
   fn: (trx: Trx) => Promise<T>,
 ): Promise<T> {
-  const key = request.headers['idempotency-key'];
-  if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
-    throw new DomainError('idempotency.key_required', { field: 'Idempotency-Key' });
-  }
+  const key = idempotencyKeyOf(request);
   const { merchantId } = request.ctx;
-  const requestHash = sha256(
-    `${request.method} ${request.url} ${JSON.stringify(request.body ?? null)}`,
-  );
+  const requestHash = requestHashOf(request);
   return inTransaction(db, async (trx) => {
     const claimed = await trx
       .insertInto('idempotency_key')

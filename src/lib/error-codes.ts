@@ -95,6 +95,11 @@ export const errorCodes = {
     zh: '会员码无效或已过期',
     en: 'The member code is invalid or expired',
   },
+  'member.code_used': {
+    status: 422,
+    zh: '该会员码已用于一笔支付，请刷新会员码',
+    en: 'This member code has already paid once; refresh the code',
+  },
   'member.cursor_invalid': { status: 400, zh: '分页游标无效', en: 'The page cursor is invalid' },
   'custom_field.key_taken': { status: 409, zh: '字段标识已存在', en: 'The field key is taken' },
   'ledger.insufficient_balance': { status: 409, zh: '余额不足', en: 'Insufficient balance' },
@@ -237,11 +242,21 @@ export const errorCodes = {
   },
   'points.paid_at_invalid': {
     status: 400,
-    zh: '支付时间不能晚于当前时间',
-    en: 'The payment time cannot be in the future',
+    zh: '支付时间不能晚于当前时间，也不能早于积分规则允许补录的天数',
+    en: 'The payment time cannot be in the future or older than the rules allow to backdate',
+  },
+  'points.amount_invalid': {
+    status: 400,
+    zh: '订单金额超出上限',
+    en: 'The order amount is over the limit',
+  },
+  'points.grant_over_daily_ceiling': {
+    status: 422,
+    zh: '超过当前操作员今日手工赠送积分上限',
+    en: 'The grant exceeds your daily ceiling for manual grants',
   },
   'points.grant_over_ceiling': {
-    status: 403,
+    status: 422,
     zh: '超过当前角色的手工赠送积分上限，需店主操作',
     en: 'The grant exceeds your role’s ceiling; the owner must make it',
   },
@@ -328,6 +343,11 @@ export const errorCodes = {
     zh: '余额支付记录不存在',
     en: 'Balance payment not found',
   },
+  'wallet.order_already_paid': {
+    status: 409,
+    zh: '该订单已用余额支付过',
+    en: 'This order has already been paid from the balance',
+  },
   'recharge.plan_not_found': { status: 404, zh: '充值方案不存在', en: 'Recharge plan not found' },
   'recharge.plan_inactive': {
     status: 409,
@@ -381,7 +401,7 @@ export const errorCodes = {
     en: 'This recharge plan is not refundable',
   },
   'payment_password.wrong': {
-    status: 403,
+    status: 422,
     zh: '支付密码错误',
     en: 'Wrong payment password',
   },
@@ -391,7 +411,7 @@ export const errorCodes = {
     en: 'Too many wrong payment passwords; balance payment is locked for 30 minutes',
   },
   'payment_password.required': {
-    status: 403,
+    status: 422,
     zh: '此笔余额支付需要支付密码',
     en: 'This balance payment needs the payment password',
   },
@@ -405,8 +425,13 @@ export const errorCodes = {
     zh: '支付密码须为 6 位数字，且不能是重复或连续的数字',
     en: 'The payment password must be 6 digits, not repeated or sequential',
   },
-  'payment_password.member_code_not_allowed': {
+  'payment_password.first_needs_member': {
     status: 403,
+    zh: '首次设置支付密码需会员本人操作，或由店长核验身份后重置',
+    en: 'A first payment password is set by the member, or by a manager after an identity check',
+  },
+  'payment_password.member_code_not_allowed': {
+    status: 422,
     zh: '本商户不允许用会员码代替支付密码',
     en: 'This merchant does not accept the member code instead of the password',
   },

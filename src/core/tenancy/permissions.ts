@@ -22,12 +22,15 @@ export const permissions = [
   'wallet.pay', // balance payments, setting a member's payment password
   'wallet.refund', // refund recharges and paid memberships
   'wallet.password_reset', // reset a payment password after an identity check
+  // Mint a dynamic member code: the member's own channel only (the member page, an
+  // integrator's member app). No staff role holds it: the till verifies codes, never mints them.
+  'members.code',
 ] as const;
 
 export type Permission = (typeof permissions)[number];
 
 const rolePermissions: Record<Role, readonly Permission[]> = {
-  owner: permissions,
+  owner: permissions.filter((p) => p !== 'members.code'),
   manager: [
     'members.read',
     'members.pii',

@@ -4,7 +4,7 @@ import { hashSecret, verifySecret } from '../../lib/secrets.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getMemberRow, lockActiveMember } from '../members/member.service.ts';
-import { verifyMemberCode } from '../members/member-code.ts';
+import { type MemberCodeClaim, readMemberCode } from '../members/member-code.ts';
 import {
   afterWrongTry,
   checkPasswordStrength,
@@ -121,6 +121,22 @@ async function saveTries(
     .execute();
 }
 
+/** How a payment was authorised; a member code's claim is spent by the payment (once). */
+export interface WalletAuth {
+  method: PaymentAuth;
+  code?: MemberCodeClaim;
+}
+
+export const authMethodOf = (input: {
+  payment_password?: string | undefined;
+  member_code?: string | undefined;
+}): PaymentAuth =>
+  input.payment_password !== undefined
+    ? 'password'
+    : input.member_code !== undefined
+      ? 'member_code'
+      : 'none';
+
 /**
  * How a balance payment is authorised, checked before the payment's own transaction:
  * the payment password, or (where the merchant allows it) a valid dynamic member code of this
@@ -132,23 +148,29 @@ export async function authorizeWalletPayment(
   memberId: string,
   input: { payment_password?: string | undefined; member_code?: string | undefined },
   secret: string,
-): Promise<PaymentAuth> {
+): Promise<WalletAuth> {
   if (input.payment_password !== undefined) {
     await verifyPaymentPassword(db, ctx, memberId, input.payment_password);
-    return 'password';
+    return { method: 'password' };
   }
   if (input.member_code !== undefined) {
     const setting = await getWalletSetting(db, ctx);
     if (!setting.member_code_as_password)
       throw new DomainError('payment_password.member_code_not_allowed', { field: 'member_code' });
-    if (verifyMemberCode(input.member_code, ctx.merchantId, ctx.now, secret) !== memberId)
+    const claim = readMemberCode(input.member_code, ctx.merchantId, ctx.now, secret);
+    if (claim?.member_id !== memberId)
       throw new DomainError('member.code_invalid', { field: 'member_code' });
-    return 'member_code';
+    return { method: 'member_code', code: claim };
   }
-  return 'none';
+  return { method: 'none' };
 }
 
-/** Sets the first password, or changes it given the old one (a wrong old one counts as a try). */
+/**
+ * Changes the password given the old one (a wrong old one counts as a try), or sets the first
+ * one. A first password lets whoever knows it spend the balance, so only the member's own
+ * channel (`members.code`) sets it here; at the till a manager sets it through the audited
+ * reset after checking who the member is.
+ */
 export async function setPaymentPassword(
   db: Db,
   ctx: Ctx,
@@ -158,6 +180,10 @@ export async function setPaymentPassword(
   checkPasswordStrength(input.password);
   await getMemberRow(db, ctx, memberId);
   const status = await getPasswordStatus(db, ctx, memberId);
+  if (!status.set && !ctx.actor.permissions.has('members.code'))
+    throw new DomainError('payment_password.first_needs_member', {
+      params: { permission: 'wallet.password_reset' },
+    });
   if (status.set) {
     if (input.old_password === undefined)
       throw new DomainError('payment_password.required', { field: 'old_password' });

@@ -5,10 +5,15 @@ import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
 import { postEntry } from '../ledger/ledger.service.ts';
 import { getMemberRow } from '../members/member.service.ts';
+import type { MemberCodeClaim } from '../members/member-code.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
 import { settleDueParts } from './bonus-part.service.ts';
 import { isLocked, passwordRequired } from './payment-password.rules.ts';
-import { getPasswordStatus, type PasswordStatus } from './payment-password.service.ts';
+import {
+  getPasswordStatus,
+  type PasswordStatus,
+  type WalletAuth,
+} from './payment-password.service.ts';
 import { MAX_FEN } from './recharge.rules.ts';
 import {
   allocateBonus,
@@ -50,17 +55,20 @@ const toState = (row: StateRow): WalletState => ({
  * taken in a materialized CTE; `wallet_state` (PL/pgSQL, volatile) runs after it with a fresh
  * snapshot, so it sees what the previous holder of the lock committed.
  */
-export async function lockWallet(trx: Trx, ctx: Ctx, memberId: string) {
+export async function lockWallet(trx: Trx, ctx: Ctx, memberId: string, orderRef = '') {
   const { rows } = await sql<
     StateRow & {
       status: string;
       spending_order: SpendingOrder | null;
       password_threshold_fen: number | null;
       locked_until: Date | null;
+      paid: WalletPayment | null;
     }
   >`
     with locked as materialized (
-      select m.status, s.spending_order, s.password_threshold_fen, pp.locked_until
+      select m.status, s.spending_order, s.password_threshold_fen, pp.locked_until,
+        (select row_to_json(p) from wallet_payment p
+          where p.merchant_id = m.merchant_id and p.order_ref = ${orderRef}) as paid
       from member m
       left join wallet_setting s on s.merchant_id = m.merchant_id
       left join payment_password pp on pp.merchant_id = m.merchant_id and pp.member_id = m.id
@@ -77,6 +85,7 @@ export async function lockWallet(trx: Trx, ctx: Ctx, memberId: string) {
     spending_order: row.spending_order ?? 'proportional',
     password_threshold_fen: row.password_threshold_fen,
     locked_until: row.locked_until,
+    paid: row.paid,
     state: toState(row),
   };
 }
@@ -113,19 +122,22 @@ export interface PayInput {
  * Balance payment: lock the member, post whatever bonus windows opened or closed by now, ask
  * the rules how to split the amount between principal and bonus (and which bonus parts pay),
  * then post. More than is spendable is a 409 carrying the available amount, and nothing moves.
+ * An order reference is paid once (409 carrying the first payment); a member code pays once.
  */
 export async function payFromWallet(
   trx: Trx,
   ctx: Ctx,
   memberId: string,
   input: PayInput,
-  auth: PaymentAuth,
+  { method: auth, code }: WalletAuth,
 ) {
   if (!Number.isSafeInteger(input.amount_fen) || input.amount_fen < 1 || input.amount_fen > MAX_FEN)
     throw new DomainError('wallet.amount_invalid', { field: 'amount_fen' });
   if (input.store_id) await assertStoreExists(trx, ctx, input.store_id, 'store_id');
-  const wallet = await lockWallet(trx, ctx, memberId);
+  const wallet = await lockWallet(trx, ctx, memberId, input.order_ref);
+  if (wallet.paid) throw orderAlreadyPaid(wallet.paid);
   checkAuthorised(wallet, input.amount_fen, auth, ctx.now);
+  if (code) await spendMemberCode(trx, ctx, code);
   const { state } = wallet;
   const settled = await settleDueParts(trx, ctx, memberId, state.parts, state.bonus_ledger_fen);
   const spendable = spendableBonus(settled.bonus_fen, settled.parts, ctx.now);
@@ -162,7 +174,7 @@ export async function payFromWallet(
     principal_fen: await post('principal', split.principal_fen, before.principal_fen),
     bonus_fen: await post('bonus', split.bonus_fen, before.bonus_fen),
   };
-  const payment = await writePayment(trx, ctx, {
+  const payment = await writePaymentOnce(trx, ctx, {
     id: paymentId,
     member_id: memberId,
     order_ref: input.order_ref,
@@ -176,6 +188,31 @@ export async function payFromWallet(
     balances,
   });
   return presentPayment(payment, balances);
+}
+
+const orderAlreadyPaid = (paid: WalletPayment) =>
+  new DomainError('wallet.order_already_paid', {
+    field: 'order_ref',
+    params: {
+      payment: {
+        id: paid.id,
+        member_id: paid.member_id,
+        order_ref: paid.order_ref,
+        amount_fen: Number(paid.amount_fen),
+        principal_fen: Number(paid.principal_fen),
+        bonus_fen: Number(paid.bonus_fen),
+        created_at: new Date(paid.created_at).toISOString(),
+      },
+    },
+  });
+
+/** Records the code's nonce under its primary key: a second payment with the code is refused. */
+async function spendMemberCode(trx: Trx, ctx: Ctx, code: MemberCodeClaim) {
+  const { rows } = await sql`
+    insert into member_code_use (merchant_id, nonce, member_id, expires_at, used_at)
+    values (${ctx.merchantId}, ${code.nonce}, ${code.member_id}, ${code.expires_at}, ${ctx.now})
+    on conflict do nothing returning nonce`.execute(trx);
+  if (rows.length === 0) throw new DomainError('member.code_used', { field: 'member_code' });
 }
 
 /** A lock from wrong passwords stops every balance payment; above the threshold, one is needed. */
@@ -201,7 +238,7 @@ function checkAuthorised(
  * the amounts taken off the bonus parts (relative, under the member lock), the payment row,
  * and its audit row (the row `recordAudit` writes, with before/after of the balances).
  */
-async function writePayment(
+async function writePaymentOnce(
   trx: Trx,
   ctx: Ctx,
   p: Omit<WalletPayment, 'merchant_id' | 'bonus_parts' | 'created_at'> & {
@@ -233,6 +270,7 @@ async function writePayment(
       values (${ctx.merchantId}, ${p.id}, ${p.member_id}, ${p.order_ref}, ${p.store_id},
         ${p.amount_fen}, ${p.principal_fen}, ${p.bonus_fen}, ${JSON.stringify(p.uses)}, ${p.auth},
         ${ctx.now})
+      on conflict (merchant_id, order_ref) do nothing
       returning *
     ), audit as (
       insert into audit_log (merchant_id, id, actor_kind, actor_id, action, entity_type,
@@ -242,7 +280,15 @@ async function writePayment(
         ${ctx.now})
     )${used}
     select * from payment`.execute(trx);
-  return rows[0]!;
+  if (rows[0]) return rows[0];
+  // another member's payment of this order committed meanwhile: refuse, and everything rolls back
+  const paid = await trx
+    .selectFrom('wallet_payment')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('order_ref', '=', p.order_ref)
+    .executeTakeFirstOrThrow();
+  throw orderAlreadyPaid(paid);
 }
 
 export const presentPayment = (

@@ -224,10 +224,11 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/members/:id/code',
     {
-      config: { permission: 'members.read' },
+      config: { permission: 'members.code' },
       schema: {
         tags,
-        summary: 'A dynamic member code (valid 60 s) and its QR image',
+        summary:
+          "Mint a dynamic member code (valid 60 s, pays once) and its QR image: the member's own channel only (scope members.code, held by no staff role)",
         params: IdParams,
         response: { 200: MemberCode },
       },

@@ -111,7 +111,7 @@ describe('S4 points rules, end to end through the API', () => {
       points: 500,
       reason: 'adopted suggestion',
     });
-    expect(refused.statusCode).toBe(403);
+    expect(refused.statusCode).toBe(422);
     expect(refused.json().error).toMatchObject({
       code: 'points.grant_over_ceiling',
       params: { ceiling: 100 },

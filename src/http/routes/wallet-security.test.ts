@@ -12,8 +12,19 @@ import { signMemberCode } from '../../core/members/member-code.ts';
 
 const setup = clockTestApp;
 
+/** A first password at the till: a manager after an identity check (audited). */
+const setFirstPassword = (
+  call: ReturnType<typeof walletClient>,
+  memberId: string,
+  password: string,
+) =>
+  call('manager', 'POST', `/api/members/${memberId}/payment-password/reset`, {
+    password,
+    identity_check: { method: 'in_person', reference: 'member present' },
+  });
+
 describe('payment password', () => {
-  it('wrong → 403 with tries left; the 5th → 423; still locked on a new app instance', async () => {
+  it('wrong → 422 with tries left; the 5th → 423; still locked on a new app instance', async () => {
     const { app, db } = await setup();
     const m = await createTestMerchant(db);
     const call = walletClient(app, m);
@@ -31,9 +42,7 @@ describe('payment password', () => {
       password: '123456',
     });
     expect(weak.json().error).toMatchObject({ code: 'payment_password.weak', field: 'password' });
-    const set = await call('cashier', 'PUT', `/api/members/${member.id}/payment-password`, {
-      password: '135790',
-    });
+    const set = await setFirstPassword(call, member.id, '135790');
     expect(set.json()).toEqual({ set: true, locked_until: null, tries_left: 5 });
 
     // under the threshold no password is needed; above it, it is
@@ -52,7 +61,7 @@ describe('payment password', () => {
       { amount_fen: 5001, order_ref: 'b' },
       { key: key() },
     );
-    expect(missing.statusCode).toBe(403);
+    expect(missing.statusCode).toBe(422);
     expect(missing.json().error).toMatchObject({
       code: 'payment_password.required',
       field: 'payment_password',
@@ -70,10 +79,10 @@ describe('payment password', () => {
       statuses.push([res.statusCode, res.json().error.code, res.json().error.params?.tries_left]);
     }
     expect(statuses).toEqual([
-      [403, 'payment_password.wrong', 4],
-      [403, 'payment_password.wrong', 3],
-      [403, 'payment_password.wrong', 2],
-      [403, 'payment_password.wrong', 1],
+      [422, 'payment_password.wrong', 4],
+      [422, 'payment_password.wrong', 3],
+      [422, 'payment_password.wrong', 2],
+      [422, 'payment_password.wrong', 1],
       [423, 'payment_password.locked', undefined],
     ]);
     const right = await call(
@@ -126,9 +135,7 @@ describe('payment password', () => {
     const m = await createTestMerchant(db);
     const call = walletClient(app, m);
     const member = await createMember(db, m.ctx());
-    await call('cashier', 'PUT', `/api/members/${member.id}/payment-password`, {
-      password: '135790',
-    });
+    await setFirstPassword(call, member.id, '135790');
     const change = await call('cashier', 'PUT', `/api/members/${member.id}/payment-password`, {
       password: '246801',
       old_password: '999999',
@@ -161,6 +168,7 @@ describe('payment password', () => {
       .select(['action', 'actor_id', 'after'])
       .where('merchant_id', '=', m.merchantId)
       .where('action', '=', 'payment_password.reset')
+      .orderBy('created_at', 'desc')
       .executeTakeFirstOrThrow();
     expect(audit).toMatchObject({
       actor_id: m.staffIds.manager,

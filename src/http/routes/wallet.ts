@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
+  authMethodOf,
   authorizeWalletPayment,
   resetPaymentPassword,
   setPaymentPassword,
@@ -31,14 +32,16 @@ import { getWallet, listWalletPayments, payFromWallet } from '../../core/wallet/
 import { walletLiability } from '../../core/wallet/wallet-report.service.ts';
 import { getWalletSetting, updateWalletSetting } from '../../core/wallet/wallet-setting.service.ts';
 import { ErrorResponse, IdParams } from '../../lib/schema.ts';
-import { idempotent, inTransaction } from '../transaction.ts';
+import { findReplay, idempotent, inTransaction } from '../transaction.ts';
 
 const tags = ['wallet'];
+type Paid = Awaited<ReturnType<typeof payFromWallet>>;
 const errors = {
   400: ErrorResponse,
   403: ErrorResponse,
   404: ErrorResponse,
   409: ErrorResponse,
+  422: ErrorResponse,
   423: ErrorResponse,
 };
 const Limit = Type.Object(
@@ -150,6 +153,12 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { payment_password, member_code, ...pay } = request.body;
+      // The stored request hash must not hold the password: six digits are cheap to brute-force
+      // from a sha256. The key's identity is the payment and how it was authorised.
+      const method = authMethodOf({ payment_password, member_code });
+      request.body = { ...pay, auth: method } as typeof request.body;
+      const replay = await findReplay<Paid>(app.db, request, reply);
+      if (replay) return replay.response;
       const auth = await authorizeWalletPayment(
         app.db,
         request.ctx,
@@ -157,9 +166,6 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { payment_password, member_code },
         app.config.secret,
       );
-      // The stored request hash must not hold the password: six digits are cheap to brute-force
-      // from a sha256. The key's identity is the payment and how it was authorised.
-      request.body = { ...pay, auth } as typeof request.body;
       return idempotent(app.db, request, reply, 201, (trx) =>
         payFromWallet(trx, request.ctx, request.params.id, pay, auth),
       );
@@ -223,10 +229,11 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/wallet/settings',
     {
-      config: { permission: 'loyalty.admin' },
+      config: { permission: 'merchant.admin' },
       schema: {
         tags,
-        summary: 'Spending order, password threshold, member code as password, pay-to-join minimum',
+        summary:
+          'Spending order, password threshold, member code as password, pay-to-join minimum (merchant.admin)',
         body: UpdateWalletSettingBody,
         response: { 200: WalletSetting, 400: ErrorResponse },
       },
