@@ -18,7 +18,7 @@ export async function benchDatabase(
     url: await ensureDatabase(server.url, name),
     stop: async () => {
       await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(server.dataDir, { recursive: true, force: true });
     },
   };
 }
