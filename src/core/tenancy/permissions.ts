@@ -14,7 +14,8 @@ export const permissions = [
   'api_keys.admin',
   'audit.read',
   'merchant.admin', // name, time zone, card prefix, foreign phone numbers
-  'loyalty.admin', // tiers, points rules, campaigns, mall catalogue
+  'loyalty.admin', // tiers, points rules, recharge and membership plans, mall catalogue
+  'campaigns.admin', // points campaigns (multiplier periods): what a marketer runs
   'loyalty.operate', // earn, spend, redeem, bonuses, service rights at the counter
   'points.grant', // manual grants, capped per role (points_setting.grant_ceilings)
   'reports.read',
@@ -41,6 +42,7 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'ledger.adjust',
     'audit.read',
     'loyalty.admin',
+    'campaigns.admin',
     'loyalty.operate',
     'points.grant',
     'reports.read',
@@ -58,7 +60,8 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'wallet.pay',
   ],
   // Marketers work on segments and campaigns: they see members, never whole phone numbers.
-  marketer: ['members.read', 'members.export', 'reports.read'],
+  // The mall catalogue and points rules are read with members.read; campaigns are theirs to run.
+  marketer: ['members.read', 'members.export', 'reports.read', 'campaigns.admin'],
 };
 
 export const permissionsOfRole = (role: Role): ReadonlySet<Permission> =>

@@ -33,7 +33,13 @@ import { ErrorResponse, IdParams, Nullable, Uuid } from '../../lib/schema.ts';
 import { idempotent, inTransaction } from '../transaction.ts';
 
 const tags = ['points'];
-const errors = { 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
+const errors = {
+  400: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  422: ErrorResponse,
+};
 
 const BonusResult = Type.Object({
   member_id: Uuid,
@@ -65,9 +71,10 @@ export const pointsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: 'loyalty.admin' },
       schema: {
         tags,
-        summary: 'Change the given parts of the points rules (others stay)',
+        summary:
+          'Change the given parts of the points rules (others stay); grant ceilings need merchant.admin',
         body: PointsRulesBody,
-        response: { 200: PointsRules, 400: ErrorResponse },
+        response: { 200: PointsRules, 400: ErrorResponse, 403: ErrorResponse },
       },
     },
     (request) => inTransaction(app.db, (trx) => updatePointsRules(trx, request.ctx, request.body)),
@@ -85,7 +92,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/points/campaigns',
     {
-      config: { permission: 'loyalty.admin' },
+      config: { permission: 'campaigns.admin' },
       schema: {
         tags,
         summary: 'A points multiplier over local dates (inclusive), optionally for some categories',
@@ -102,7 +109,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/points/campaigns/:id',
     {
-      config: { permission: 'loyalty.admin' },
+      config: { permission: 'campaigns.admin' },
       schema: { tags, params: IdParams, response: { 204: Type.Null(), 404: ErrorResponse } },
     },
     async (request, reply) => {
@@ -140,7 +147,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary:
-          'Grant points by hand with a reason; above the role’s ceiling only the owner may (403 with the ceiling); needs Idempotency-Key',
+          'Grant points by hand with a reason; above the role’s ceiling per grant or per day only the owner may (422 with the ceiling); needs Idempotency-Key',
         params: IdParams,
         body: GrantBody,
         response: { 200: PointsMovement, ...errors },
