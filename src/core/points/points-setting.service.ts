@@ -17,6 +17,8 @@ export function defaultPointsSetting(merchantId: string, now: Date): PointsSetti
     activation_bonus: 100,
     profile_bonus: 0,
     grant_ceilings: { manager: 1000, cashier: 100, marketer: 0, api_key: 1000 },
+    grant_daily_ceilings: { manager: 5000, cashier: 500, marketer: 0, api_key: 5000 },
+    earn_backdate_days: 30,
     updated_at: now,
   };
 }
@@ -30,12 +32,23 @@ export async function getPointsSetting(db: Db | Trx, ctx: Ctx): Promise<PointsSe
   return row ?? defaultPointsSetting(ctx.merchantId, ctx.now);
 }
 
-/** Replaces the given parts of the rules; what is not sent stays as it was. */
+/**
+ * Replaces the given parts of the rules; what is not sent stays as it was. Grant ceilings
+ * need `merchant.admin`: a manager must not raise their own.
+ */
 export async function updatePointsRules(
   trx: Trx,
   ctx: Ctx,
   input: PointsRulesBody,
 ): Promise<PointsSetting> {
+  if (
+    (input.grant_ceilings || input.grant_daily_ceilings) &&
+    !ctx.actor.permissions.has('merchant.admin')
+  )
+    throw new DomainError('auth.forbidden', {
+      field: input.grant_ceilings ? 'grant_ceilings' : 'grant_daily_ceilings',
+      params: { permission: 'merchant.admin' },
+    });
   const { merchant_id: _m, updated_at: _u, ...before } = await getPointsSetting(trx, ctx);
   const next = {
     ...before,
@@ -43,6 +56,7 @@ export async function updatePointsRules(
     categories:
       input.categories?.map((c) => ({ ...c, category: c.category.trim() })) ?? before.categories,
     grant_ceilings: { ...before.grant_ceilings, ...input.grant_ceilings },
+    grant_daily_ceilings: { ...before.grant_daily_ceilings, ...input.grant_daily_ceilings },
   };
   const seen = new Set<string>();
   next.categories.forEach((c, i) => {
@@ -57,6 +71,7 @@ export async function updatePointsRules(
     ...next,
     categories: JSON.stringify(next.categories),
     grant_ceilings: JSON.stringify(next.grant_ceilings),
+    grant_daily_ceilings: JSON.stringify(next.grant_daily_ceilings),
     updated_at: ctx.now,
   };
   const after = await trx

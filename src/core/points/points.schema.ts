@@ -8,6 +8,20 @@ const FenPerPoint = Type.Integer({
   description: 'paid fen per point: 100 = 1 point per ¥1',
 });
 const Ceiling = Type.Integer({ minimum: 0, maximum: 100_000_000 });
+const Ceilings = Body({
+  manager: Type.Optional(Ceiling),
+  cashier: Type.Optional(Ceiling),
+  marketer: Type.Optional(Ceiling),
+  api_key: Type.Optional(Ceiling),
+});
+const CeilingsView = Type.Object({
+  manager: Type.Integer(),
+  cashier: Type.Integer(),
+  marketer: Type.Integer(),
+  api_key: Type.Integer(),
+});
+/** ¥1,000,000 per order: above this an earn is a typo or an attack, not a sale. */
+export const EARN_MAX_FEN = 100_000_000;
 
 export const PointsRulesBody = Body({
   default_fen_per_point: Type.Optional(Nullable(FenPerPoint)),
@@ -24,14 +38,9 @@ export const PointsRulesBody = Body({
   expiry_months: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 120 }))),
   activation_bonus: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
   profile_bonus: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-  grant_ceilings: Type.Optional(
-    Body({
-      manager: Type.Optional(Ceiling),
-      cashier: Type.Optional(Ceiling),
-      marketer: Type.Optional(Ceiling),
-      api_key: Type.Optional(Ceiling),
-    }),
-  ),
+  grant_ceilings: Type.Optional(Ceilings),
+  grant_daily_ceilings: Type.Optional(Ceilings),
+  earn_backdate_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 3660 })),
 });
 export type PointsRulesBody = Static<typeof PointsRulesBody>;
 
@@ -42,12 +51,9 @@ export const PointsRules = Type.Object({
   expiry_months: Nullable(Type.Integer()),
   activation_bonus: Type.Integer(),
   profile_bonus: Type.Integer(),
-  grant_ceilings: Type.Object({
-    manager: Type.Integer(),
-    cashier: Type.Integer(),
-    marketer: Type.Integer(),
-    api_key: Type.Integer(),
-  }),
+  grant_ceilings: CeilingsView,
+  grant_daily_ceilings: CeilingsView,
+  earn_backdate_days: Type.Integer(),
 });
 
 export const CampaignBody = Body({
@@ -72,7 +78,7 @@ export const Campaign = Type.Object({
 export const EarnBody = Body({
   order_ref: Type.String({ minLength: 1, maxLength: 100 }),
   lines: Type.Array(
-    Body({ category: Category, amount_fen: Type.Integer({ minimum: 0, maximum: 1e11 }) }),
+    Body({ category: Category, amount_fen: Type.Integer({ minimum: 0, maximum: EARN_MAX_FEN }) }),
     { minItems: 1, maxItems: 500 },
   ),
   paid_at: Type.String({ format: 'date-time', description: 'when the member paid' }),

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/pg-errors.ts';
 import { DomainError } from '../../lib/errors.ts';
@@ -9,7 +10,8 @@ import { getMerchant } from '../tenancy/merchant.service.ts';
 import { awardGrowth, ensureLoyalty } from '../tiers/growth.service.ts';
 import { growthFromSpend } from '../tiers/tier.rules.ts';
 import { getTierSetting, listTiers } from '../tiers/tier.service.ts';
-import { localDateOf } from './local-time.ts';
+import { localDateOf, startOfLocalDay } from './local-time.ts';
+import { EARN_MAX_FEN } from './points.schema.ts';
 import {
   type EarnLine,
   earnPoints,
@@ -35,12 +37,17 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000;
  * paid and may upgrade the tier at once — for the next order.
  */
 export async function earnForOrder(trx: Trx, ctx: Ctx, memberId: string, input: EarnInput) {
-  if (input.paid_at.getTime() > ctx.now.getTime() + CLOCK_SKEW_MS)
-    throw new DomainError('points.paid_at_invalid', { field: 'paid_at' });
+  const total = input.lines.reduce((n, l) => n + l.amount_fen, 0);
+  if (!Number.isSafeInteger(total) || total > EARN_MAX_FEN)
+    throw new DomainError('points.amount_invalid', {
+      field: 'lines',
+      params: { max_fen: EARN_MAX_FEN },
+    });
+  const setting = await getPointsSetting(trx, ctx);
+  checkPaidAt(input.paid_at, ctx.now, setting.earn_backdate_days);
   const member = await lockActiveMember(trx, ctx, memberId);
   const loyalty = await ensureLoyalty(trx, ctx, memberId);
   const zone = (await getMerchant(trx, ctx)).time_zone;
-  const setting = await getPointsSetting(trx, ctx);
   const paidOn = localDateOf(input.paid_at, zone);
   const tier = (await listTiers(trx, ctx)).find((t) => t.id === loyalty.tier_id) ?? null;
   const result = earnPoints(
@@ -122,9 +129,20 @@ export async function earnForOrder(trx: Trx, ctx: Ctx, memberId: string, input: 
   };
 }
 
+/** Not in the future (beyond another till's clock skew), not older than the rules allow. */
+function checkPaidAt(paidAt: Date, now: Date, backdateDays: number) {
+  const earliest = now.getTime() - backdateDays * 86_400_000;
+  if (paidAt.getTime() > now.getTime() + CLOCK_SKEW_MS || paidAt.getTime() < earliest)
+    throw new DomainError('points.paid_at_invalid', {
+      field: 'paid_at',
+      params: { earn_backdate_days: backdateDays },
+    });
+}
+
 /**
  * A manual grant with its reason (S4: an adopted suggestion, 100–1000). Each role has a
- * ceiling; above it only the owner may grant, and the refusal names the ceiling.
+ * ceiling per grant and per actor and local day; above them only the owner may grant, and
+ * the refusal names the ceiling.
  */
 export async function grantPoints(
   trx: Trx,
@@ -136,6 +154,12 @@ export async function grantPoints(
   const ceiling = grantCeiling(ctx.actor, setting.grant_ceilings);
   if (ceiling !== null && input.points > ceiling)
     throw new DomainError('points.grant_over_ceiling', { field: 'points', params: { ceiling } });
+  await checkDailyGrants(
+    trx,
+    ctx,
+    input.points,
+    grantCeiling(ctx.actor, setting.grant_daily_ceilings),
+  );
   await lockActiveMember(trx, ctx, memberId);
   const { entry, lot } = await creditPoints(trx, ctx, {
     memberId,
@@ -157,6 +181,30 @@ export async function grantPoints(
     balance: entry.balance_after,
     lot,
   };
+}
+
+/**
+ * What this actor granted today (local day), all members together, plus this grant, within
+ * the daily ceiling. A transaction-scoped advisory lock per actor serialises their grants, so
+ * parallel grants to different members cannot both fit under the ceiling.
+ */
+async function checkDailyGrants(trx: Trx, ctx: Ctx, points: number, ceiling: number | null) {
+  if (ceiling === null) return;
+  const zone = (await getMerchant(trx, ctx)).time_zone;
+  const since = startOfLocalDay(localDateOf(ctx.now, zone), zone);
+  const lockKey = `grant:${ctx.merchantId}:${ctx.actor.id}`;
+  // its own statement: the sum below must be read with a snapshot taken after the lock
+  await sql`select pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`.execute(trx);
+  const { rows } = await sql<{ granted: string }>`
+    select coalesce(sum(amount), 0)::bigint as granted from ledger_entry
+    where merchant_id = ${ctx.merchantId} and kind = 'grant' and actor_id = ${ctx.actor.id}
+      and created_at >= ${since}`.execute(trx);
+  const granted = Number(rows[0]!.granted);
+  if (granted + points > ceiling)
+    throw new DomainError('points.grant_over_daily_ceiling', {
+      field: 'points',
+      params: { ceiling, granted_today: granted },
+    });
 }
 
 type Bonus = 'activation' | 'profile_bonus';

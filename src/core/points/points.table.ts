@@ -26,6 +26,10 @@ export interface PointsSettingTable {
   activation_bonus: number;
   profile_bonus: number;
   grant_ceilings: ColumnType<GrantCeilings, string, string>;
+  /** Most each actor grants by hand per local day, all members together */
+  grant_daily_ceilings: ColumnType<GrantCeilings, string, string>;
+  /** How many days back an order's `paid_at` may lie and still earn */
+  earn_backdate_days: number;
   updated_at: Date;
 }
 
