@@ -16,7 +16,7 @@ interface Figures {
 // How an entry counts: by the kind of the entry it reverses when it is a reversal (a refunded
 // mall redemption lowers "spent", a reversed earning lowers "issued"); expiry apart; merges
 // move points between members (and so between stores) without issuing or spending any.
-const CLASS = sql`case
+export const POINTS_ENTRY_CLASS = sql`case
   when coalesce(o.kind, e.kind) = 'expire' then 'expired'
   when coalesce(o.kind, e.kind) in ('merge_in', 'merge_out') then 'moved'
   when coalesce(o.amount, e.amount) > 0 then 'issued'
@@ -45,7 +45,7 @@ export async function pointsLiability(
     select m.home_store_id as store_id,
       case when e.created_at >= ${start}
         then to_char(e.created_at at time zone ${zone}, 'YYYY-MM') end as month,
-      ${CLASS} as class, sum(e.amount)::bigint as amount
+      ${POINTS_ENTRY_CLASS} as class, sum(e.amount)::bigint as amount
     from ledger_entry e
     join member m on m.merchant_id = e.merchant_id and m.id = e.member_id
     left join ledger_entry o on o.merchant_id = e.merchant_id and o.id = e.reverses_id

@@ -17,7 +17,7 @@ export async function registerConsole(app: FastifyInstance): Promise<void> {
   if (built) {
     await app.register(fastifyStatic, {
       root: WEB_DIST,
-      wildcard: false,
+      serve: false,
       preCompressed: true,
       cacheControl: false,
       setHeaders(reply, path) {
@@ -27,6 +27,11 @@ export async function registerConsole(app: FastifyInstance): Promise<void> {
         );
       },
     });
+    const page = { config: { public: true } } as const;
+    app.get('/', page, (_request, reply) => reply.sendFile('index.html'));
+    app.get<{ Params: { '*': string } }>('/assets/*', page, (request, reply) =>
+      reply.sendFile(`assets/${request.params['*']}`),
+    );
   }
   app.setNotFoundHandler((request, reply) => {
     const page = !request.url.startsWith('/api/') && !request.url.startsWith('/assets/');
