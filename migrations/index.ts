@@ -7,6 +7,7 @@ import * as wallet from './2026_11_25_1740_wallet.ts';
 import * as walletState from './2026_11_25_1750_wallet_state.ts';
 import * as tenantForeignKeys from './2026_12_01_1000_tenant_foreign_keys.ts';
 import * as valueOnce from './2026_12_01_1010_value_once.ts';
+import * as auditActor from './2026_12_01_1020_audit_actor.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1750_wallet_state': walletState,
   '2026_12_01_1000_tenant_foreign_keys': tenantForeignKeys,
   '2026_12_01_1010_value_once': valueOnce,
+  '2026_12_01_1020_audit_actor': auditActor,
 };

@@ -12,6 +12,7 @@ import { registerApiDocs } from './plugins/api-docs.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerConsole } from './plugins/console-static.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
+import { registerPiiMask } from './plugins/pii.ts';
 import { directives } from './plugins/security-headers.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps) {
   });
   await registerApiDocs(app);
   registerAuth(app);
+  registerPiiMask(app);
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api' });

@@ -10,8 +10,11 @@ export interface AuditInput {
   after?: unknown;
 }
 
-/** Every write records who did what, when, and for value changes the before and after. */
-export async function recordAudit(trx: Trx, ctx: Ctx, input: AuditInput): Promise<void> {
+/**
+ * Every write records who did what, when, and for value changes the before and after; inside the
+ * operation's transaction (`trx`), or on its own for an audited read (`db`).
+ */
+export async function recordAudit(trx: Db | Trx, ctx: Ctx, input: AuditInput): Promise<void> {
   await trx
     .insertInto('audit_log')
     .values({

@@ -240,6 +240,14 @@ export async function requestCommit(
   return updated;
 }
 
+/** Sample cells of the column mapped to the phone, masked (a sample row has no field names). */
+function maskPhoneColumns(job: ImportJobRow): string[][] {
+  const phoneAt = job.headers.findIndex((h) => job.mapping[h] === 'phone');
+  return job.sample_rows.map((row) =>
+    row.map((cell, i) => (i === phoneAt && cell ? (maskPhone(cell) ?? '') : cell)),
+  );
+}
+
 /** The job as the API shows it: messages in the reader's language, phones masked without PII. */
 export function presentImportJob(job: ImportJobRow, ctx: Ctx): ImportJob {
   const pii = ctx.actor.permissions.has('members.pii');
@@ -252,7 +260,7 @@ export function presentImportJob(job: ImportJobRow, ctx: Ctx): ImportJob {
     format: job.format,
     headers: job.headers,
     mapping: job.mapping,
-    sample_rows: job.sample_rows,
+    sample_rows: pii ? job.sample_rows : maskPhoneColumns(job),
     total_rows: job.total_rows,
     processed_rows: job.processed_rows,
     ok_rows: job.ok_rows,

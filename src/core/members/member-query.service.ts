@@ -6,6 +6,7 @@ import type { Ctx } from '../context.ts';
 import type { ListMembersQuery, LookupQuery } from './member.schema.ts';
 import type { MemberRow } from './member.table.ts';
 import { verifyMemberCode } from './member-code.ts';
+import { recordPhoneLookup } from './phone-lookup.service.ts';
 
 interface Cursor {
   at: string;
@@ -49,7 +50,11 @@ export async function listMembers(db: Db, ctx: Ctx, query: ListMembersQuery) {
   const text = query.q?.trim();
   if (text) {
     const digits = text.replace(/[\s-]/g, '');
-    if (/^\+?\d{4,}$/.test(digits)) {
+    // without members.pii digits are a card number only: a search must not confirm a phone
+    // or rebuild a masked one tail by tail (the till's phone lookup is rate-limited and audited)
+    if (/^\+?\d{4,}$/.test(digits) && !ctx.actor.permissions.has('members.pii')) {
+      q = q.where('card_no', '=', digits);
+    } else if (/^\+?\d{4,}$/.test(digits)) {
       const phone = normalizePhone(digits, true);
       q = q.where((eb) =>
         eb.or([
@@ -95,6 +100,7 @@ export async function lookupMember(
     // a foreign number can only be found where it could have been registered: no setting to read
     const phone = normalizePhone(query.phone, true);
     if (!phone) throw new DomainError('member.phone_invalid', { field: 'phone' });
+    if (!ctx.actor.permissions.has('members.pii')) await recordPhoneLookup(db, ctx, phone);
     found = await base.where('member.phone', '=', phone).executeTakeFirst();
   } else if (query.card_no !== undefined) {
     const cardNo = query.card_no.replace(/\s/g, '');

@@ -58,10 +58,30 @@ export function mergedProfile(survivor: MemberRow, merged: MemberRow): Partial<M
   return patch;
 }
 
+/** A field that holds a phone number, wherever it sits: `phone`, `merged_phone`, `payer_phone`… */
+const PHONE_FIELD = /(^|_)phone$/;
+
+/**
+ * A value as a role without `members.pii` may see it: every phone field masked, at any depth
+ * (a member, an audit payload, a merge record's `moved`, an idempotent replay). The HTTP layer
+ * runs every response through this (see `http/plugins/pii.ts`); masking twice changes nothing.
+ */
+export function maskPhones<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(maskPhones) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value; // Date, Buffer, streams
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = PHONE_FIELD.test(key) && typeof v === 'string' ? maskPhone(v) : maskPhones(v);
+  }
+  return out as T;
+}
+
 /** The member as a role may see it: whole phone numbers only with `members.pii`. */
 export function presentMember<T extends Pick<MemberRow, 'phone'>>(
   member: T,
   canSeePii: boolean,
 ): T {
-  return canSeePii ? member : { ...member, phone: maskPhone(member.phone) };
+  return canSeePii ? member : maskPhones(member);
 }

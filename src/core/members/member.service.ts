@@ -11,7 +11,7 @@ import { getBalances } from '../ledger/ledger.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
 import type { Merchant } from '../tenancy/tenancy.table.ts';
-import { presentMember, validateCustomValues } from './member.rules.ts';
+import { validateCustomValues } from './member.rules.ts';
 import type { MemberDetail, RegisterMemberBody, UpdateMemberBody } from './member.schema.ts';
 import type { IdentityKind, MemberRow } from './member.table.ts';
 
@@ -204,12 +204,8 @@ export async function unlinkIdentity(
   });
 }
 
-export async function getMemberDetail(
-  db: Db,
-  ctx: Ctx,
-  id: string,
-  canSeePii: boolean,
-): Promise<MemberDetail> {
+/** Phones are masked for roles without members.pii by the HTTP layer's one presenter. */
+export async function getMemberDetail(db: Db, ctx: Ctx, id: string): Promise<MemberDetail> {
   const member = await getMemberRow(db, ctx, id);
   const [identities, balances, merges] = await Promise.all([
     db
@@ -229,7 +225,7 @@ export async function getMemberDetail(
       .execute(),
   ]);
   return {
-    member: presentMember(member, canSeePii) as never,
+    member: member as never,
     identities,
     balances,
     merges: merges as never,

@@ -4,7 +4,6 @@ import { Type } from 'typebox';
 import { listAudit } from '../../core/audit/audit.service.ts';
 import type { Ctx } from '../../core/context.ts';
 import { listEntries } from '../../core/ledger/ledger.service.ts';
-import { presentMember } from '../../core/members/member.rules.ts';
 import {
   IdentityBody,
   ListMembersQuery,
@@ -31,19 +30,11 @@ import { signMemberCode } from '../../core/members/member-code.ts';
 import { exportMembers } from '../../core/members/member-export.service.ts';
 import { mergeMembers } from '../../core/members/member-merge.service.ts';
 import { listMembers, lookupMember } from '../../core/members/member-query.service.ts';
-import { maskPhone } from '../../lib/phone.ts';
 import { ErrorResponse, IdParams, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
 import { idempotent, inTransaction } from '../transaction.ts';
 
 const pii = (ctx: Ctx) => ctx.actor.permissions.has('members.pii');
 const tags = ['members'];
-
-/** Audit payloads may hold phone numbers; roles without members.pii see them masked. */
-function withoutPhone(payload: unknown): unknown {
-  if (typeof payload !== 'object' || payload === null || !('phone' in payload)) return payload;
-  const phone = (payload as { phone: unknown }).phone;
-  return { ...payload, phone: typeof phone === 'string' ? maskPhone(phone) : phone };
-}
 
 const LedgerEntry = Type.Object({
   id: Uuid,
@@ -83,7 +74,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const member = await inTransaction(app.db, (trx) =>
         registerMember(trx, request.ctx, request.body),
       );
-      return reply.code(201).send(presentMember(member, pii(request.ctx)));
+      return reply.code(201).send(member);
     },
   );
 
@@ -100,7 +91,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const page = await listMembers(app.db, request.ctx, request.query);
-      return { ...page, items: page.items.map((m) => presentMember(m, pii(request.ctx))) };
+      return page;
     },
   );
 
@@ -115,11 +106,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Member, 404: ErrorResponse },
       },
     },
-    async (request) =>
-      presentMember(
-        await lookupMember(app.db, request.ctx, request.query, app.config.secret),
-        pii(request.ctx),
-      ),
+    (request) => lookupMember(app.db, request.ctx, request.query, app.config.secret),
   );
 
   app.get(
@@ -157,7 +144,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: 'members.read' },
       schema: { tags, params: IdParams, response: { 200: MemberDetail, 404: ErrorResponse } },
     },
-    (request) => getMemberDetail(app.db, request.ctx, request.params.id, pii(request.ctx)),
+    (request) => getMemberDetail(app.db, request.ctx, request.params.id),
   );
 
   app.patch(
@@ -167,10 +154,9 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, params: IdParams, body: UpdateMemberBody, response: { 200: Member } },
     },
     async (request) => {
-      const member = await inTransaction(app.db, (trx) =>
+      return inTransaction(app.db, (trx) =>
         updateMember(trx, request.ctx, request.params.id, request.body),
       );
-      return presentMember(member, pii(request.ctx));
     },
   );
 
@@ -331,18 +317,11 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       await getMemberRow(app.db, request.ctx, request.params.id);
-      const entries = await listAudit(app.db, request.ctx, {
+      return listAudit(app.db, request.ctx, {
         entityType: 'member',
         entityId: request.params.id,
         limit: 200,
       });
-      return pii(request.ctx)
-        ? entries
-        : entries.map((e) => ({
-            ...e,
-            before: withoutPhone(e.before),
-            after: withoutPhone(e.after),
-          }));
     },
   );
 };
