@@ -16,7 +16,7 @@ export async function startServer(): Promise<void> {
   claimPidFile(config.dataDir);
   await buildWebIfMissing(log);
   const database = await openDatabase(config, (m) => log.warn(m), { poolSize: 20 });
-  const boss = await startBoss(database.url, (m) => log.error(m));
+  const boss = await startBoss(database.url, (m, level) => log[level](m));
   await registerWorkers(boss, database.db, config, log);
   const demo = config.seedDemo ? await seedDemoIfEmpty(database.db, new Date(), 3000) : undefined;
   const app = await buildApp({ db: database.db, config, boss, logger: log });

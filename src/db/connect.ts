@@ -18,9 +18,13 @@ export interface Connection {
 }
 
 export function connect(url: string, max = 10): Connection {
-  const pool = new pg.Pool({ connectionString: url, max });
-  // A dropped idle connection must not crash the process; the pool replaces it.
+  // a database that does not answer fails the request (503) instead of holding it forever
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 15_000 });
+  // A connection the server drops (restart, kill) must not crash the process: idle ones are
+  // reported on the pool, checked-out ones on the client (their query fails, which is a 503);
+  // the pool replaces both.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, url };
 }

@@ -31,3 +31,30 @@ export const isUniqueViolation = (e: unknown, constraint?: string): boolean =>
 
 export const isSerializationFailure = (e: unknown): boolean =>
   isPgError(e) && (e.code === '40001' || e.code === '40P01');
+
+/** Node-level failures of a connection to a server that is away (down, restarting, unreachable). */
+const connectionFailures = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+]);
+
+/**
+ * Whether an error means the database is away rather than the request being wrong: the server
+ * shut down or is starting up (class 57P), the connection broke (class 08), or could not be made.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && (/^57P0[1-3]$/.test(code) || code.startsWith('08'))) return true;
+  if (typeof code === 'string' && connectionFailures.has(code)) return true;
+  const message = (e as { message?: unknown }).message;
+  return (
+    typeof message === 'string' &&
+    /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(
+      message,
+    )
+  );
+}

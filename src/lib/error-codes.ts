@@ -480,6 +480,11 @@ export const errorCodes = {
     zh: '支付金额必须是正整数（分）',
     en: 'The amount paid must be a positive whole number of fen',
   },
+  'service.unavailable': {
+    status: 503,
+    zh: '数据库暂时不可用，请稍后重试',
+    en: 'The database is unavailable for a moment; try again shortly',
+  },
   'internal.error': { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { translatePgError } from '../../db/pg-errors.ts';
+import { isDatabaseUnavailable, translatePgError } from '../../db/pg-errors.ts';
 import type { ErrorCode } from '../../lib/error-codes.ts';
 import { DomainError, errorMessage, type Locale } from '../../lib/errors.ts';
 
@@ -66,6 +66,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return send(reply, locale, 'request.invalid', fe.statusCode, undefined, {
         detail: fe.message,
       });
+    }
+    if (isDatabaseUnavailable(raw)) {
+      request.log.warn({ err: raw }, 'database unavailable');
+      return send(reply.header('retry-after', '5'), locale, 'service.unavailable', 503);
     }
     request.log.error({ err: raw }, 'unhandled error');
     return send(reply, locale, 'internal.error', 500);
