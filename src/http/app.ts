@@ -25,6 +25,7 @@ import { membershipRoutes } from './routes/membership.ts';
 import { merchantRoutes } from './routes/merchant.ts';
 import { pointsRoutes } from './routes/points.ts';
 import { rechargePlanRoutes } from './routes/recharge-plans.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { storeRoutes } from './routes/stores.ts';
 import { tierRoutes } from './routes/tiers.ts';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(rechargePlanRoutes, { prefix: '/api' });
   await app.register(walletRoutes, { prefix: '/api' });
   await app.register(membershipRoutes, { prefix: '/api' });
+  await app.register(reportRoutes, { prefix: '/api' });
 
   await registerConsole(app);
   return app;
