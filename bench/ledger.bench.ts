@@ -17,8 +17,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
+import { login } from '../src/core/tenancy/login.service.ts';
 import { createMerchant } from '../src/core/tenancy/merchant.service.ts';
-import { login } from '../src/core/tenancy/staff.service.ts';
 import { connect } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { benchDatabase, pgbench, startServer, table } from './support.ts';
@@ -58,7 +58,12 @@ const { merchant, ownerId } = await db.transaction().execute((trx) =>
     new Date(),
   ),
 );
-const session = await login(db, owner, 'Bench12345', new Date(), 12);
+const session = await login(
+  db,
+  { login: owner, password: 'Bench12345', address: '127.0.0.1' },
+  new Date(),
+  { sessionHours: 12, sessionIdleMinutes: 60 },
+);
 if (!session.ok) throw new Error('login failed');
 const m = merchant.id;
 

@@ -8,6 +8,7 @@ import * as walletState from './2026_11_25_1750_wallet_state.ts';
 import * as tenantForeignKeys from './2026_12_01_1000_tenant_foreign_keys.ts';
 import * as valueOnce from './2026_12_01_1010_value_once.ts';
 import * as auditActor from './2026_12_01_1020_audit_actor.ts';
+import * as loginThrottle from './2026_12_01_1050_login_throttle.ts';
 import * as reportDayIndexes from './2026_12_01_1060_report_day_indexes.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1000_tenant_foreign_keys': tenantForeignKeys,
   '2026_12_01_1010_value_once': valueOnce,
   '2026_12_01_1020_audit_actor': auditActor,
+  '2026_12_01_1050_login_throttle': loginThrottle,
   '2026_12_01_1060_report_day_indexes': reportDayIndexes,
 };

@@ -9,8 +9,8 @@ import { startBoss } from './jobs/boss.ts';
 import { registerWorkers } from './jobs/workers.ts';
 
 /** config → database (embedded unless DATABASE_URL) → migrate → jobs → http. */
-export async function startServer(): Promise<void> {
-  const config = loadConfig();
+export async function startServer(options: { demo?: boolean } = {}): Promise<void> {
+  const config = loadConfig(options.demo ? { ...process.env, DEMO: '1' } : process.env);
   const log = pino({ level: config.logLevel });
   log.info({ embedded: !config.databaseUrl, dataDir: config.dataDir }, 'starting Regulars');
   claimPidFile(config.dataDir);
@@ -18,7 +18,13 @@ export async function startServer(): Promise<void> {
   const database = await openDatabase(config, (m) => log.warn(m), { poolSize: 20 });
   const boss = await startBoss(database.url, (m, level) => log[level](m));
   await registerWorkers(boss, database.db, config, log);
-  const demo = config.seedDemo ? await seedDemoIfEmpty(database.db, new Date(), 3000) : undefined;
+  const empty = !(await database.db
+    .selectFrom('merchant')
+    .select('id')
+    .limit(1)
+    .executeTakeFirst());
+  const demo =
+    empty && config.seedDemo ? await seedDemoIfEmpty(database.db, new Date(), 3000) : undefined;
   const app = await buildApp({ db: database.db, config, boss, logger: log });
   await app.listen({ host: config.host, port: config.port });
 
@@ -26,8 +32,15 @@ export async function startServer(): Promise<void> {
   const lines = [`Regulars is running: ${url}/  (API reference: ${url}/docs)`];
   if (demo)
     lines.push(
-      'Demo logins (password for all: Regulars2026):',
+      'DEMO: an empty database got the demo bakery merchant, whose password is published.',
+      'Do not enter real data into it. Demo logins (password for all: Regulars2026):',
       ...demo.logins.map((l) => `  ${l.role.padEnd(9)} ${l.login}`),
+    );
+  else if (empty)
+    lines.push(
+      'The database has no merchant. The demo merchant is seeded only on a loopback address',
+      'without TRUST_PROXY (or with DEMO=1 / `start --demo`). Create a real merchant with',
+      '  npx regulars merchant create --name … --owner-login … --owner-password …',
     );
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 

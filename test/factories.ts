@@ -3,9 +3,10 @@ import type { Config } from '../src/config.ts';
 import type { Ctx } from '../src/core/context.ts';
 import { registerMember } from '../src/core/members/member.service.ts';
 import type { MemberRow } from '../src/core/members/member.table.ts';
+import { login } from '../src/core/tenancy/login.service.ts';
 import { createMerchant } from '../src/core/tenancy/merchant.service.ts';
 import { permissionsOfRole } from '../src/core/tenancy/permissions.ts';
-import { addStaff, login } from '../src/core/tenancy/staff.service.ts';
+import { addStaff } from '../src/core/tenancy/staff.service.ts';
 import type { Role } from '../src/core/tenancy/tenancy.table.ts';
 import type { Db } from '../src/db/database.ts';
 import { type App, buildApp } from '../src/http/app.ts';
@@ -25,6 +26,8 @@ export function testConfig(): Config {
     uploadLimitBytes: 2 * 1024 * 1024,
     seedDemo: false,
     sessionHours: 12,
+    sessionIdleMinutes: 60,
+    trustProxy: [],
   };
 }
 
@@ -84,7 +87,8 @@ export async function createTestMerchant(
   }
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) {
-    const result = await login(db, logins[role], PASSWORD, now, 12);
+    const input = { login: logins[role], password: PASSWORD, address: '127.0.0.1' };
+    const result = await login(db, input, now, testConfig());
     if (!result.ok) throw new Error(`login failed for ${role}`);
     tokens[role] = result.token;
   }

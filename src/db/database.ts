@@ -30,6 +30,7 @@ import type {
 import type {
   ApiKeyTable,
   IdempotencyKeyTable,
+  LoginThrottleTable,
   MerchantTable,
   StaffSessionTable,
   StaffTable,
@@ -57,6 +58,7 @@ export interface Database {
   store: StoreTable;
   staff: StaffTable;
   staff_session: StaffSessionTable;
+  login_throttle: LoginThrottleTable;
   api_key: ApiKeyTable;
   audit_log: AuditLogTable;
   idempotency_key: IdempotencyKeyTable;

@@ -4,7 +4,7 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import type PgBoss from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
@@ -42,8 +42,12 @@ export interface AppDeps {
 /** Builds the HTTP application without listening: tests drive it with `app.inject()`. */
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    trustProxy: true,
+    ...(deps.logger
+      ? { loggerInstance: deps.logger.child({}, { serializers: { req: requestLogLine } }) }
+      : { logger: false }),
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (none by default):
+    // otherwise anyone could pick their address and walk past per-address login throttling.
+    trustProxy: deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false } },
   }).setValidatorCompiler(TypeBoxValidatorCompiler);
@@ -53,10 +57,12 @@ export async function buildApp(deps: AppDeps) {
   app.decorateRequest('ctx', null as never);
 
   registerErrorHandler(app);
+  registerAuth(app);
   // the console's policy on every response; /docs sets its own (plugins/api-docs.ts)
   await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives } });
-  if (process.env.CORS_ORIGIN)
-    await app.register(cors, { origin: process.env.CORS_ORIGIN.split(',') });
+  const corsOrigin = process.env.CORS_ORIGIN;
+  if (corsOrigin)
+    await app.publicRoutes(() => app.register(cors, { origin: corsOrigin.split(',') }));
   await app.register(rateLimit, { global: false });
   await app.register(multipart, { limits: { fileSize: deps.config.uploadLimitBytes, files: 1 } });
   await app.register(swagger, {
@@ -86,7 +92,6 @@ export async function buildApp(deps: AppDeps) {
     },
   });
   await registerApiDocs(app);
-  registerAuth(app);
   registerPiiMask(app);
 
   await app.register(healthRoutes);
@@ -111,3 +116,8 @@ export async function buildApp(deps: AppDeps) {
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+/** Request log lines keep the path only: query strings carry phone numbers and codes. */
+function requestLogLine(request: FastifyRequest) {
+  return { method: request.method, url: request.url.split('?')[0], remoteAddress: request.ip };
+}

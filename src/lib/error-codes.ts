@@ -11,9 +11,9 @@ export const errorCodes = {
   'auth.required': { status: 401, zh: '请先登录', en: 'Authentication required' },
   'auth.invalid_credentials': { status: 401, zh: '账号或密码错误', en: 'Wrong login or password' },
   'auth.locked': {
-    status: 423,
-    zh: '密码错误次数过多，账号已锁定 15 分钟',
-    en: 'Too many failed logins; the account is locked for 15 minutes',
+    status: 429,
+    zh: '登录失败次数过多，请稍后再试',
+    en: 'Too many failed logins; try again in a moment',
   },
   'auth.api_key_invalid': {
     status: 401,

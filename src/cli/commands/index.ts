@@ -30,7 +30,8 @@ export function registerCommands(program: Command): void {
   program
     .command('start')
     .description('run the server (embedded PostgreSQL unless DATABASE_URL)')
-    .action(() => startServer());
+    .option('--demo', 'seed the demo merchant into an empty database even off loopback')
+    .action((opts: { demo?: boolean }) => startServer({ demo: opts.demo === true }));
 
   program
     .command('migrate')

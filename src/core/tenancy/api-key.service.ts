@@ -1,7 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId, randomToken, sha256 } from '../../lib/ids.ts';
-import { hashSecret, verifySecret } from '../../lib/secrets.ts';
+import { verifySecret } from '../../lib/secrets.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import type { Permission } from './permissions.ts';
@@ -21,7 +22,11 @@ const publicColumns = [
   'revoked_at',
 ] as const;
 
-/** Creates a key `rk_<prefix>_<secret>`; the whole key is returned once and stored only hashed. */
+/**
+ * Creates a key `rk_<prefix>_<secret>`; the whole key is returned once and stored only as its
+ * SHA-256. The secret is 24 random bytes, so its hash cannot be guessed or reversed: a slow
+ * password hash would add nothing but one argon2 run per junk request.
+ */
 export async function createApiKey(
   trx: Trx,
   ctx: Ctx,
@@ -36,7 +41,7 @@ export async function createApiKey(
       id: newId(),
       name: input.name,
       prefix,
-      secret_hash: await hashSecret(key),
+      secret_hash: sha256(key),
       scopes: [...new Set(input.scopes)],
       created_by: ctx.actor.id ?? '00000000-0000-0000-0000-000000000000',
       created_at: ctx.now,
@@ -76,10 +81,6 @@ export async function revokeApiKey(trx: Trx, ctx: Ctx, id: string): Promise<Publ
   return revoked;
 }
 
-// argon2 costs tens of milliseconds; a key already verified is remembered by its SHA-256 so each
-// request costs one indexed read (which still sees a revocation at once).
-const verified = new Map<string, string>();
-
 export async function authenticateApiKey(db: Db, key: string) {
   const prefix = /^rk_([A-Za-z0-9]+)_[A-Za-z0-9_-]+$/.exec(key)?.[1];
   if (!prefix) return undefined;
@@ -89,12 +90,28 @@ export async function authenticateApiKey(db: Db, key: string) {
     .where('prefix', '=', prefix)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  if (!row) return undefined;
-  const digest = sha256(key);
-  if (verified.get(digest) !== row.secret_hash) {
-    if (!(await verifySecret(row.secret_hash, key))) return undefined;
-    if (verified.size > 10_000) verified.clear();
-    verified.set(digest, row.secret_hash);
-  }
+  if (!row || !(await keyMatches(db, row, key))) return undefined;
   return { merchantId: row.merchant_id, id: row.id, scopes: row.scopes };
+}
+
+async function keyMatches(
+  db: Db,
+  row: { merchant_id: string; id: string; secret_hash: string },
+  key: string,
+): Promise<boolean> {
+  const digest = sha256(key);
+  if (!row.secret_hash.startsWith('$argon2')) {
+    const stored = Buffer.from(row.secret_hash);
+    return stored.length === digest.length && timingSafeEqual(stored, Buffer.from(digest));
+  }
+  // Keys created before December 2026 were stored as argon2id: such a key is verified the slow
+  // way once, on its next use, and stored as its SHA-256 from then on.
+  if (!(await verifySecret(row.secret_hash, key))) return false;
+  await db
+    .updateTable('api_key')
+    .set({ secret_hash: digest })
+    .where('merchant_id', '=', row.merchant_id)
+    .where('id', '=', row.id)
+    .execute();
+  return true;
 }

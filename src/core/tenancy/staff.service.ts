@@ -1,23 +1,16 @@
-import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import { assertFound, DomainError } from '../../lib/errors.ts';
-import { newId, randomToken, sha256 } from '../../lib/ids.ts';
+import { newId } from '../../lib/ids.ts';
 import { pickDefined } from '../../lib/patch.ts';
-import { hashSecret, verifyNothing, verifySecret } from '../../lib/secrets.ts';
-import { ttlCache } from '../../lib/ttl-cache.ts';
+import { hashSecret } from '../../lib/secrets.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
+import { forgetLoginStreak } from './login.service.ts';
+import { endStaffSessions } from './session.service.ts';
 import { assertStoreExists } from './store.service.ts';
 import type { Role, Staff } from './tenancy.table.ts';
 
-const MAX_FAILED_LOGINS = 5;
-const LOCK_MINUTES = 15;
-
-// A session is read on every request; caching it for a few seconds saves a round trip. Logout
-// and deactivation clear this process's entry at once; other processes follow within the TTL.
-const sessions = ttlCache<Awaited<ReturnType<typeof readSession>>>(10_000);
-
-export type PublicStaff = Omit<Staff, 'password_hash' | 'failed_logins'>;
+export type PublicStaff = Pick<Staff, (typeof publicColumns)[number]>;
 
 export interface AddStaffInput {
   login: string;
@@ -41,7 +34,6 @@ const publicColumns = [
   'role',
   'store_id',
   'active',
-  'locked_until',
   'created_at',
 ] as const;
 
@@ -58,7 +50,6 @@ export async function addStaff(trx: Trx, ctx: Ctx, input: AddStaffInput): Promis
       role: input.role,
       store_id: input.store_id ?? null,
       password_hash: await hashSecret(input.password),
-      locked_until: null,
       created_at: ctx.now,
     })
     .returning(publicColumns)
@@ -118,29 +109,15 @@ export async function updateStaff(
     .updateTable('staff')
     .set({
       ...pickDefined(input, ['display_name', 'role', 'store_id', 'active']),
-      ...(password !== undefined
-        ? { password_hash: await hashSecret(password), failed_logins: 0, locked_until: null }
-        : {}),
+      ...(password !== undefined ? { password_hash: await hashSecret(password) } : {}),
     })
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', id)
     .returning(publicColumns)
     .executeTakeFirstOrThrow();
-  if (input.active === false || input.role !== undefined) {
-    const staffSessions = trx
-      .selectFrom('staff_session')
-      .select('token_hash')
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('staff_id', '=', id);
-    for (const { token_hash } of await staffSessions.execute()) sessions.delete(token_hash);
-  }
-  if (input.active === false) {
-    await trx
-      .deleteFrom('staff_session')
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('staff_id', '=', id)
-      .execute();
-  }
+  // Every instance refuses the ended sessions within its session cache window (auth plugin).
+  if (input.active === false || password !== undefined) await endStaffSessions(trx, ctx, id);
+  if (password !== undefined) await forgetLoginStreak(trx, before.login);
   await recordAudit(trx, ctx, {
     action: 'staff.update',
     entityType: 'staff',
@@ -154,96 +131,4 @@ export async function updateStaff(
     },
   });
   return after;
-}
-
-export type LoginResult =
-  | { ok: true; token: string; staff: PublicStaff; expiresAt: Date }
-  | { ok: false; code: 'auth.invalid_credentials' | 'auth.locked' };
-
-/**
- * Password login. Failures are counted even though the caller answers with an error, so this
- * runs its own small writes instead of a rolled-back transaction. The fifth failure in a row
- * locks the account for 15 minutes.
- */
-export async function login(
-  db: Db,
-  login: string,
-  password: string,
-  now: Date,
-  sessionHours: number,
-): Promise<LoginResult> {
-  const staff = await db
-    .selectFrom('staff')
-    .selectAll()
-    .where('login', '=', login.trim().toLowerCase())
-    .where('active', '=', true)
-    .executeTakeFirst();
-  if (!staff) {
-    await verifyNothing(password);
-    return { ok: false, code: 'auth.invalid_credentials' };
-  }
-  if (staff.locked_until && staff.locked_until > now) return { ok: false, code: 'auth.locked' };
-  if (!(await verifySecret(staff.password_hash, password))) {
-    const updated = await db
-      .updateTable('staff')
-      .set((eb) => ({
-        failed_logins: eb('failed_logins', '+', 1),
-        locked_until: eb
-          .case()
-          .when('failed_logins', '>=', MAX_FAILED_LOGINS - 1)
-          .then(sql<Date>`${new Date(now.getTime() + LOCK_MINUTES * 60_000)}::timestamptz`)
-          .else(null)
-          .end(),
-      }))
-      .where('merchant_id', '=', staff.merchant_id)
-      .where('id', '=', staff.id)
-      .returning('locked_until')
-      .executeTakeFirstOrThrow();
-    return { ok: false, code: updated.locked_until ? 'auth.locked' : 'auth.invalid_credentials' };
-  }
-  const token = randomToken();
-  const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('staff')
-      .set({ failed_logins: 0, locked_until: null })
-      .where('merchant_id', '=', staff.merchant_id)
-      .where('id', '=', staff.id)
-      .execute();
-    await trx
-      .insertInto('staff_session')
-      .values({
-        token_hash: sha256(token),
-        merchant_id: staff.merchant_id,
-        staff_id: staff.id,
-        expires_at: expiresAt,
-        created_at: now,
-      })
-      .execute();
-  });
-  const { password_hash: _h, failed_logins: _f, ...pub } = staff;
-  return { ok: true, token, staff: pub, expiresAt };
-}
-
-async function readSession(db: Db, tokenHash: string) {
-  return db
-    .selectFrom('staff_session as s')
-    .innerJoin('staff', (join) =>
-      join.onRef('staff.merchant_id', '=', 's.merchant_id').onRef('staff.id', '=', 's.staff_id'),
-    )
-    .select(['staff.merchant_id', 'staff.id', 'staff.role', 'staff.store_id', 's.expires_at'])
-    .where('s.token_hash', '=', tokenHash)
-    .where('staff.active', '=', true)
-    .executeTakeFirst();
-}
-
-export async function findSessionStaff(db: Db, token: string, now: Date) {
-  const tokenHash = sha256(token);
-  const session = await sessions.get(tokenHash, () => readSession(db, tokenHash));
-  return session && session.expires_at > now ? session : undefined;
-}
-
-export async function logout(db: Db, token: string): Promise<void> {
-  sessions.delete(sha256(token));
-  await db.deleteFrom('staff_session').where('token_hash', '=', sha256(token)).execute();
 }

@@ -32,8 +32,11 @@ export interface StaffTable {
   store_id: string | null;
   password_hash: string;
   active: Generated<boolean>;
+  /** failed password logins since the last successful one: the owner is told at next login */
   failed_logins: Generated<number>;
-  locked_until: Date | null;
+  last_failed_login_at: Date | null;
+  /** client addresses of the latest successful logins, newest first (spared by the login delay) */
+  login_addresses: Generated<string[]>;
   created_at: CreatedAt;
 }
 
@@ -42,7 +45,20 @@ export interface StaffSessionTable {
   merchant_id: string;
   staff_id: string;
   expires_at: Date;
+  /** slides with use (written at most once a minute); idle past SESSION_IDLE_MINUTES ends it */
+  last_seen_at: Date;
+  /** what the staff member is told after this login: failures since their previous login */
+  failed_logins_before: Generated<number>;
+  last_failed_login_at: Date | null;
   created_at: CreatedAt;
+}
+
+/** Global, not a tenant table: keyed `login:<name>` or `address:<ip>` before a merchant is known. */
+export interface LoginThrottleTable {
+  key: string;
+  /** failures in the current streak */
+  failures: number;
+  last_failed_at: Date;
 }
 
 export interface ApiKeyTable {

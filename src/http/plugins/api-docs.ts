@@ -16,27 +16,29 @@ type Encoding = 'br' | 'gzip';
  * page gets its own CSP: the inline start-up script allowed by hash.
  */
 export async function registerApiDocs(app: FastifyInstance): Promise<void> {
-  await app.register(async (docs) => {
-    docs.addHook('onSend', async (request, reply, payload) => {
-      if (typeof payload !== 'string') return payload;
-      if (String(reply.getHeader('content-type')).startsWith('text/html'))
-        reply.header('content-security-policy', docsCsp(payload));
-      return compressed(request, reply, payload);
-    });
-    await docs.register(scalar, {
-      routePrefix: '/docs',
-      logLevel: 'warn',
-      configuration: {
-        pageTitle: '熟客 Regulars API',
-        withDefaultFonts: false,
-        telemetry: false,
-        hideClientButton: true,
-        showDeveloperTools: 'never',
-        agent: { disabled: true },
-        mcp: { disabled: true },
-      },
-    });
-  });
+  await app.publicRoutes(() =>
+    app.register(async (docs) => {
+      docs.addHook('onSend', async (request, reply, payload) => {
+        if (typeof payload !== 'string') return payload;
+        if (String(reply.getHeader('content-type')).startsWith('text/html'))
+          reply.header('content-security-policy', docsCsp(payload));
+        return compressed(request, reply, payload);
+      });
+      await docs.register(scalar, {
+        routePrefix: '/docs',
+        logLevel: 'warn',
+        configuration: {
+          pageTitle: '熟客 Regulars API',
+          withDefaultFonts: false,
+          telemetry: false,
+          hideClientButton: true,
+          showDeveloperTools: 'never',
+          agent: { disabled: true },
+          mcp: { disabled: true },
+        },
+      });
+    }),
+  );
 }
 
 /** The console's policy, plus the page's inline scripts by hash and Scalar's inline styles. */

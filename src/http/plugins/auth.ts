@@ -2,78 +2,132 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../core/context.ts';
 import { authenticateApiKey } from '../../core/tenancy/api-key.service.ts';
 import { isPermission, permissionsOfRole } from '../../core/tenancy/permissions.ts';
-import { findSessionStaff } from '../../core/tenancy/staff.service.ts';
+import {
+  findSession,
+  isSessionLive,
+  type StaffSession,
+  TOUCH_EVERY_MS,
+  tokenHash,
+  touchSession,
+} from '../../core/tenancy/session.service.ts';
+import type { Locale } from '../../lib/errors.ts';
 import { DomainError } from '../../lib/errors.ts';
+import { ttlCache } from '../../lib/ttl-cache.ts';
 import { requestLocale } from './errors.ts';
 
-function bearer(request: FastifyRequest): string | undefined {
+/**
+ * Sessions are read on every request, so each app instance remembers them this long: a
+ * deactivated staff member, a changed password or a logout on another instance is refused by
+ * every instance within this window (logout is immediate on the instance that received it).
+ */
+export const SESSION_CACHE_MS = 10_000;
+
+export type SessionCache = ReturnType<typeof ttlCache<StaffSession | undefined>>;
+
+/** The caller's token, read one way for the auth hook and for logout. */
+export function requestToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
   const apiKey = request.headers['x-api-key'];
-  return typeof apiKey === 'string' ? apiKey : undefined;
+  return typeof apiKey === 'string' && apiKey ? apiKey : undefined;
 }
 
 /**
- * Every route is closed unless it says `public: true`: a staff session token or an API key
- * builds `request.ctx`, and the route's `permission` is checked before the handler runs.
+ * Authentication and permission are decided on the matched route, never on the raw URL (which
+ * may be percent-encoded): every route must say `public: true` or name a `permission`, and a
+ * route that is not public needs a token and that permission before anything else runs, the
+ * body included. Unmatched requests go on to the 404 handler.
  */
 export function registerAuth(app: FastifyInstance): void {
+  const sessions: SessionCache = ttlCache(SESSION_CACHE_MS);
+  app.decorate('sessions', sessions);
+  app.decorateRequest('session', null);
+
+  // Third-party plugins (API reference, console files, CORS preflight) cannot declare
+  // `public: true` on their routes: registered through `app.publicRoutes`, they are marked here.
+  let publicWindows = 0;
+  app.decorate('publicRoutes', async (register: () => PromiseLike<unknown>) => {
+    publicWindows += 1;
+    try {
+      await register();
+    } finally {
+      publicWindows -= 1;
+    }
+  });
   app.addHook('onRoute', (route) => {
-    const url = route.url;
-    if (!url.startsWith('/api/')) return;
+    if (publicWindows > 0) route.config = { ...route.config, public: true };
     if (!route.config?.public && !route.config?.permission) {
       throw new Error(
-        `route ${route.method} ${url} declares neither a permission nor public: true`,
+        `route ${route.method} ${route.url} declares neither a permission nor public: true (register a third-party plugin's routes through app.publicRoutes)`,
       );
     }
   });
 
   app.addHook('onRequest', async (request) => {
-    const config = request.routeOptions.config;
-    if (request.is404 || !request.url.startsWith('/api/') || config.public) return;
-    const token = bearer(request);
+    const { url, config } = request.routeOptions;
+    if (url === undefined || config.public) return;
+    const token = requestToken(request);
     if (!token) throw new DomainError('auth.required');
     const now = new Date();
     const locale = requestLocale(request);
-    let ctx: Ctx;
-    if (token.startsWith('rk_')) {
-      const key = await authenticateApiKey(app.db, token);
-      if (!key) throw new DomainError('auth.api_key_invalid');
-      ctx = {
-        merchantId: key.merchantId,
-        actor: {
-          kind: 'api_key',
-          id: key.id,
-          role: null,
-          permissions: new Set(key.scopes.filter(isPermission)),
-        },
-        now,
-        locale,
-      };
-    } else {
-      const staff = await findSessionStaff(app.db, token, now);
-      if (!staff) throw new DomainError('auth.required');
-      ctx = {
-        merchantId: staff.merchant_id,
-        ...(staff.store_id ? { storeId: staff.store_id } : {}),
-        actor: {
-          kind: 'staff',
-          id: staff.id,
-          role: staff.role,
-          permissions: permissionsOfRole(staff.role),
-        },
-        now,
-        locale,
-      };
-    }
-    if (config.permission && !ctx.actor.permissions.has(config.permission)) {
+    const ctx = token.startsWith('rk_')
+      ? await apiKeyCtx(app, token, now, locale)
+      : await sessionCtx(app, request, token, now, locale);
+    const permission = config.permission;
+    if (!permission || !ctx.actor.permissions.has(permission)) {
       throw new DomainError(
         ctx.actor.kind === 'api_key' ? 'auth.scope_missing' : 'auth.forbidden',
-        {
-          params: { permission: config.permission },
-        },
+        { params: { permission } },
       );
     }
     request.ctx = ctx;
   });
+}
+
+async function apiKeyCtx(app: FastifyInstance, token: string, now: Date, locale: Locale) {
+  const key = await authenticateApiKey(app.db, token);
+  if (!key) throw new DomainError('auth.api_key_invalid');
+  return {
+    merchantId: key.merchantId,
+    actor: {
+      kind: 'api_key',
+      id: key.id,
+      role: null,
+      permissions: new Set(key.scopes.filter(isPermission)),
+    },
+    now,
+    locale,
+  } satisfies Ctx;
+}
+
+async function sessionCtx(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  token: string,
+  now: Date,
+  locale: Locale,
+): Promise<Ctx> {
+  const hash = tokenHash(token);
+  const session = await app.sessions.get(hash, () => findSession(app.db, hash));
+  if (!session || !isSessionLive(session, now, app.config)) throw new DomainError('auth.required');
+  if (now.getTime() - session.last_seen_at.getTime() >= TOUCH_EVERY_MS) {
+    if (!(await touchSession(app.db, hash, now, app.config))) {
+      app.sessions.delete(hash);
+      throw new DomainError('auth.required');
+    }
+    session.last_seen_at = now;
+  }
+  request.session = session;
+  return {
+    merchantId: session.merchant_id,
+    ...(session.store_id ? { storeId: session.store_id } : {}),
+    actor: {
+      kind: 'staff',
+      id: session.id,
+      role: session.role,
+      permissions: permissionsOfRole(session.role),
+    },
+    now,
+    locale,
+  };
 }

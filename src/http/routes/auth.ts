@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { login } from '../../core/tenancy/login.service.ts';
 import { getMerchant } from '../../core/tenancy/merchant.service.ts';
-import { login, logout } from '../../core/tenancy/staff.service.ts';
+import { endSession } from '../../core/tenancy/session.service.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { Body, ErrorResponse, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
 
@@ -20,7 +21,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { public: true, rateLimit: { max: 30, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
-        summary: 'Staff password login; five failures in a row lock the account for 15 minutes',
+        summary:
+          'Staff password login, throttled per login and per address with a growing delay (429 auth.locked + Retry-After)',
         security: [],
         body: Body({
           login: Type.String({ minLength: 1, maxLength: 100 }),
@@ -29,20 +31,20 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object({ token: Type.String(), expires_at: Timestamp, staff: StaffView }),
           401: ErrorResponse,
-          423: ErrorResponse,
+          429: ErrorResponse,
         },
       },
     },
-    async (request) => {
-      const result = await login(
-        app.db,
-        request.body.login,
-        request.body.password,
-        new Date(),
-        app.config.sessionHours,
-      );
-      if (!result.ok) throw new DomainError(result.code);
-      return { token: result.token, expires_at: result.expiresAt, staff: result.staff };
+    async (request, reply) => {
+      const input = { ...request.body, address: request.ip };
+      const result = await login(app.db, input, new Date(), app.config);
+      if (result.ok)
+        return { token: result.token, expires_at: result.expiresAt, staff: result.staff };
+      if (result.code === 'auth.invalid_credentials') throw new DomainError(result.code);
+      reply.header('retry-after', String(result.retryAfterSeconds));
+      throw new DomainError(result.code, {
+        params: { retry_after_seconds: result.retryAfterSeconds },
+      });
     },
   );
 
@@ -50,10 +52,18 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/logout',
     {
       config: { permission: 'members.read' },
-      schema: { tags: ['auth'], response: { 204: Type.Null() } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Ends the calling session (an API key stays valid: revoke it instead)',
+        response: { 204: Type.Null() },
+      },
     },
     async (request, reply) => {
-      await logout(app.db, request.headers.authorization?.slice(7) ?? '');
+      // the session the auth hook read from this request's token: logout parses nothing itself
+      if (request.session) {
+        app.sessions.delete(request.session.token_hash);
+        await endSession(app.db, request.session.token_hash);
+      }
       return reply.code(204).send(null);
     },
   );
@@ -80,6 +90,11 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
               currency: Type.String(),
               card_prefix: Type.String(),
             }),
+            failed_logins_since_last_login: Type.Integer({
+              description:
+                'Wrong passwords tried on this staff account between its previous login and the one that opened this session (0 for API keys)',
+            }),
+            last_failed_login_at: Nullable(Timestamp),
           }),
         },
       },
@@ -95,6 +110,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           permissions: [...actor.permissions],
         },
         merchant,
+        failed_logins_since_last_login: request.session?.failed_logins_before ?? 0,
+        last_failed_login_at: request.session?.last_failed_login_at ?? null,
       };
     },
   );

@@ -17,7 +17,6 @@ const Staff = Type.Object({
   role: Role,
   store_id: Nullable(Uuid),
   active: Type.Boolean(),
-  locked_until: Nullable(Timestamp),
   created_at: Timestamp,
 });
 
