@@ -1,87 +1,166 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
+import { isUuid } from '../../lib/ids.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import type { Ctx } from '../context.ts';
-import type { ListMembersQuery, LookupQuery } from './member.schema.ts';
+import type { ListMembersQuery, LookupQuery, MemberSort } from './member.schema.ts';
 import type { MemberRow } from './member.table.ts';
 import { verifyMemberCode } from './member-code.ts';
 import { recordPhoneLookup } from './phone-lookup.service.ts';
 
 interface Cursor {
-  at: string;
+  /** the sort key of the last row: an ISO time for registered_at, an integer otherwise */
+  v: string | number;
   id: string;
 }
 
-const encodeCursor = (m: MemberRow): string =>
-  Buffer.from(
-    JSON.stringify({ at: m.registered_at.toISOString(), id: m.id } satisfies Cursor),
-  ).toString('base64url');
+/** A dynamic member code is a long base64url string: what a scanner types into the search box. */
+const MEMBER_CODE = /^[A-Za-z0-9_-]{40,128}$/;
 
-function decodeCursor(raw: string): Cursor {
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor(raw: string, sort: MemberSort): Cursor {
   try {
-    const cursor = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Cursor;
-    if (
-      typeof cursor.at === 'string' &&
-      typeof cursor.id === 'string' &&
-      !Number.isNaN(Date.parse(cursor.at))
-    )
-      return cursor;
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Cursor;
+    const valid =
+      sort === 'registered_at'
+        ? typeof c.v === 'string' && !Number.isNaN(Date.parse(c.v))
+        : Number.isSafeInteger(c.v);
+    if (valid && typeof c.id === 'string' && isUuid(c.id)) return c;
   } catch {}
   throw new DomainError('member.cursor_invalid', { field: 'cursor' });
 }
 
-/** Newest members first, keyset-paginated on (registered_at, id). */
-export async function listMembers(db: Db, ctx: Ctx, query: ListMembersQuery) {
-  const limit = query.limit ?? 50;
-  let q = db.selectFrom('member').selectAll().where('merchant_id', '=', ctx.merchantId);
-  q = q.where('status', '=', query.status ?? 'active');
-  if (query.store_id) q = q.where('home_store_id', '=', query.store_id);
-  if (query.gender) q = q.where('gender', '=', query.gender);
-  if (query.source_channel) q = q.where('source_channel', '=', query.source_channel);
+function baseQuery(db: Db, ctx: Ctx) {
+  return db
+    .selectFrom('member as m')
+    .leftJoin('member_loyalty as ml', (j) =>
+      j.onRef('ml.merchant_id', '=', 'm.merchant_id').onRef('ml.member_id', '=', 'm.id'),
+    )
+    .leftJoin('ledger_balance as pt', (j) =>
+      j
+        .onRef('pt.merchant_id', '=', 'm.merchant_id')
+        .onRef('pt.member_id', '=', 'm.id')
+        .on('pt.ledger', '=', 'points'),
+    )
+    .leftJoin('ledger_balance as pr', (j) =>
+      j
+        .onRef('pr.merchant_id', '=', 'm.merchant_id')
+        .onRef('pr.member_id', '=', 'm.id')
+        .on('pr.ledger', '=', 'principal'),
+    )
+    .leftJoin('ledger_balance as bo', (j) =>
+      j
+        .onRef('bo.merchant_id', '=', 'm.merchant_id')
+        .onRef('bo.member_id', '=', 'm.id')
+        .on('bo.ledger', '=', 'bonus'),
+    )
+    .where('m.merchant_id', '=', ctx.merchantId);
+}
+
+const pointsExpr = sql<number>`coalesce(pt.balance, 0)`;
+const balanceExpr = sql<number>`coalesce(pr.balance, 0) + coalesce(bo.balance, 0)`;
+const sortExpr = (sort: MemberSort) =>
+  sort === 'points' ? pointsExpr : sort === 'balance' ? balanceExpr : sql<Date>`m.registered_at`;
+
+type MemberQuery = ReturnType<typeof baseQuery>;
+
+function applyFilters(q: MemberQuery, ctx: Ctx, query: ListMembersQuery, secret?: string) {
+  q = q.where('m.status', '=', query.status ?? 'active');
+  if (query.store_id) q = q.where('m.home_store_id', '=', query.store_id);
+  if (query.gender) q = q.where('m.gender', '=', query.gender);
+  if (query.source_channel) q = q.where('m.source_channel', '=', query.source_channel);
   if (query.marketing_consent !== undefined)
-    q = q.where('marketing_consent', '=', query.marketing_consent);
+    q = q.where('m.marketing_consent', '=', query.marketing_consent);
   if (query.birthday_month)
-    q = q.where(sql`extract(month from birthday)`, '=', query.birthday_month);
+    q = q.where(sql`extract(month from m.birthday)`, '=', query.birthday_month);
   if (query.registered_from)
-    q = q.where('registered_at', '>=', new Date(`${query.registered_from}T00:00:00Z`));
+    q = q.where('m.registered_at', '>=', new Date(`${query.registered_from}T00:00:00Z`));
   if (query.registered_to)
-    q = q.where('registered_at', '<', sql<Date>`${query.registered_to}::date + 1`);
+    q = q.where('m.registered_at', '<', sql<Date>`${query.registered_to}::date + 1`);
+  if (query.tier_id) q = q.where('ml.tier_id', '=', query.tier_id);
+  if (query.points_min !== undefined) q = q.where(pointsExpr, '>=', query.points_min);
+  if (query.points_max !== undefined) q = q.where(pointsExpr, '<=', query.points_max);
+  if (query.balance_min_fen !== undefined) q = q.where(balanceExpr, '>=', query.balance_min_fen);
+  if (query.balance_max_fen !== undefined) q = q.where(balanceExpr, '<=', query.balance_max_fen);
   const text = query.q?.trim();
-  if (text) {
-    const digits = text.replace(/[\s-]/g, '');
-    // without members.pii digits are a card number only: a search must not confirm a phone
-    // or rebuild a masked one tail by tail (the till's phone lookup is rate-limited and audited)
-    if (/^\+?\d{4,}$/.test(digits) && !ctx.actor.permissions.has('members.pii')) {
-      q = q.where('card_no', '=', digits);
-    } else if (/^\+?\d{4,}$/.test(digits)) {
-      const phone = normalizePhone(digits, true);
-      q = q.where((eb) =>
-        eb.or([
-          eb('phone', '=', phone ?? digits),
-          eb('card_no', '=', digits),
-          // a tail of a phone number, as cashiers often ask for the last four digits
-          ...(digits.length <= 8 ? [eb('phone', 'like', `%${digits}`)] : []),
-        ]),
-      );
-    } else {
-      q = q.where('name', 'like', `${text.replace(/[%_\\]/g, '\\$&')}%`);
-    }
+  return text ? applySearch(q, ctx, text, secret) : q;
+}
+
+function applySearch(q: MemberQuery, ctx: Ctx, text: string, secret?: string) {
+  if (secret && MEMBER_CODE.test(text)) {
+    // a scanned member code finds its member; an expired or foreign one finds nobody
+    const memberId = verifyMemberCode(text, ctx.merchantId, ctx.now, secret);
+    return q.where('m.id', '=', memberId ?? '00000000-0000-0000-0000-000000000000');
   }
-  if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    q = q.where((eb) =>
-      eb(eb.refTuple('registered_at', 'id'), '<', eb.tuple(new Date(c.at), c.id)),
+  const digits = text.replace(/[\s-]/g, '');
+  // without members.pii digits are a card number only: a search must not confirm a phone
+  // or rebuild a masked one tail by tail (the till's phone lookup is rate-limited and audited)
+  if (/^\+?\d{4,}$/.test(digits) && !ctx.actor.permissions.has('members.pii'))
+    return q.where('m.card_no', '=', digits);
+  if (/^\+?\d{4,}$/.test(digits)) {
+    const phone = normalizePhone(digits, true);
+    return q.where((eb) =>
+      eb.or([
+        eb('m.phone', '=', phone ?? digits),
+        eb('m.card_no', '=', digits),
+        // a tail of a phone number, as cashiers often ask for the last four digits
+        ...(digits.length <= 8 ? [eb('m.phone', 'like', `%${digits}`)] : []),
+      ]),
     );
   }
-  const rows = await q
-    .orderBy('registered_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit + 1)
-    .execute();
-  const items = rows.slice(0, limit);
+  return q.where('m.name', 'like', `${text.replace(/[%_\\]/g, '\\$&')}%`);
+}
+
+/**
+ * Members keyset-paginated on (sort key, id), newest or largest first by default. The total is
+ * counted on the first page only: later pages of the same filter have the same total.
+ */
+export async function listMembers(db: Db, ctx: Ctx, query: ListMembersQuery, secret?: string) {
+  const limit = query.limit ?? 50;
+  const sort = query.sort ?? 'registered_at';
+  const desc = (query.order ?? 'desc') === 'desc';
+  const filtered = applyFilters(baseQuery(db, ctx), ctx, query, secret);
+  let q = filtered
+    .selectAll('m')
+    .select(['ml.tier_id', pointsExpr.as('points'), balanceExpr.as('balance_fen')]);
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor, sort);
+    const value = sort === 'registered_at' ? new Date(c.v) : c.v;
+    q = q.where(
+      sql<boolean>`(${sortExpr(sort)}, m.id) ${sql.raw(desc ? '<' : '>')} (${value}, ${c.id})`,
+    );
+  }
+  const direction = desc ? 'desc' : 'asc';
+  const [rows, total] = await Promise.all([
+    q
+      .orderBy(sortExpr(sort), direction)
+      .orderBy('m.id', direction)
+      .limit(limit + 1)
+      .execute(),
+    query.cursor
+      ? null
+      : filtered
+          .select(sql<string>`count(*)`.as('n'))
+          .executeTakeFirstOrThrow()
+          .then((r) => Number(r.n)),
+  ]);
+  const items = rows.slice(0, limit).map((r) => ({
+    ...r,
+    points: Number(r.points),
+    balance_fen: Number(r.balance_fen),
+  }));
   const last = items.at(-1);
-  return { items, next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
+  const next =
+    rows.length > limit && last ? encodeCursor({ v: sortValue(last, sort), id: last.id }) : null;
+  return { items, next_cursor: next, total };
+}
+
+function sortValue(row: MemberRow & { points: number; balance_fen: number }, sort: MemberSort) {
+  if (sort === 'points') return row.points;
+  if (sort === 'balance') return row.balance_fen;
+  return row.registered_at.toISOString();
 }
 
 /** Finds one member by phone, card number, channel identity or dynamic member code. */

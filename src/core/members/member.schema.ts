@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, DateString, Nullable, Page, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, DateString, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 
 export const Gender = Type.Union([
   Type.Literal('male'),
@@ -100,13 +100,46 @@ export const MemberDetail = Type.Object({
 });
 export type MemberDetail = Static<typeof MemberDetail>;
 
-export const MemberPage = Page(Member);
+/** A row of the member list: the member with its tier, points and stored-value balance. */
+export const MemberListItem = Type.Object({
+  ...Member.properties,
+  tier_id: Nullable(Uuid),
+  points: Type.Integer(),
+  balance_fen: Type.Integer({ description: 'principal + bonus, fen' }),
+});
+export type MemberListItem = Static<typeof MemberListItem>;
+
+export const MemberPage = Type.Object({
+  items: Type.Array(MemberListItem),
+  next_cursor: Nullable(Type.String()),
+  total: Nullable(
+    Type.Integer({ description: 'size of the filtered set; on the first page only (no cursor)' }),
+  ),
+});
+export type MemberPage = Static<typeof MemberPage>;
+
+export const MemberSort = Type.Union([
+  Type.Literal('registered_at'),
+  Type.Literal('points'),
+  Type.Literal('balance'),
+]);
+export type MemberSort = Static<typeof MemberSort>;
 
 export const ListMembersQuery = Type.Object(
   {
     q: Type.Optional(
-      Type.String({ maxLength: 64, description: 'phone digits, card number, or name prefix' }),
+      Type.String({
+        maxLength: 64,
+        description: 'phone digits, card number, name prefix, or a scanned dynamic member code',
+      }),
     ),
+    tier_id: Type.Optional(Uuid),
+    points_min: Type.Optional(Type.Integer({ minimum: 0 })),
+    points_max: Type.Optional(Type.Integer({ minimum: 0 })),
+    balance_min_fen: Type.Optional(Type.Integer({ minimum: 0 })),
+    balance_max_fen: Type.Optional(Type.Integer({ minimum: 0 })),
+    sort: Type.Optional(MemberSort),
+    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
     store_id: Type.Optional(Uuid),
     gender: Type.Optional(Gender),
     source_channel: Type.Optional(Type.String()),

@@ -90,7 +90,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const page = await listMembers(app.db, request.ctx, request.query);
+      const page = await listMembers(app.db, request.ctx, request.query, app.config.secret);
       return page;
     },
   );

@@ -1,8 +1,9 @@
 import { currentLanguage } from './i18n/index.ts';
 
-/** The JSON shapes of the Regulars API, as the console reads them (timestamps are ISO strings). */
-export type Gender = 'male' | 'female' | 'unknown';
-export type IdentityKind = 'wechat_openid' | 'wechat_unionid' | 'shop_customer' | 'legacy_card';
+/**
+ * The console's API client, and the few shapes whose schemas live inside route files; every other
+ * wire type comes from the server's schemas through wire-types.ts.
+ */
 export type LedgerName = 'points' | 'principal' | 'bonus';
 
 export interface Me {
@@ -20,54 +21,6 @@ export interface LoginResult {
   token: string;
   expires_at: string;
   staff: StaffView;
-}
-export interface Member {
-  id: string;
-  card_no: string;
-  phone: string | null;
-  name: string | null;
-  gender: Gender;
-  birthday: string | null;
-  source_channel: string;
-  home_store_id: string | null;
-  referrer_id: string | null;
-  custom: Record<string, unknown>;
-  marketing_consent: boolean;
-  status: 'active' | 'merged' | 'erased';
-  merged_into_id: string | null;
-  registered_at: string;
-  updated_at: string;
-}
-export interface Identity {
-  id: string;
-  kind: IdentityKind;
-  value: string;
-  created_at: string;
-}
-export type Balances = Record<LedgerName, number>;
-export interface MergeRecord {
-  id: string;
-  survivor_id: string;
-  merged_id: string;
-  moved: {
-    identities?: number;
-    balances?: Partial<Balances>;
-    merged_phone?: string | null;
-    merged_card_no?: string;
-  } | null;
-  actor_id: string | null;
-  created_at: string;
-}
-export interface MemberDetail {
-  member: Member;
-  identities: Identity[];
-  balances: Balances;
-  merges: MergeRecord[];
-}
-export interface MemberCode {
-  code: string;
-  expires_at: string;
-  qr_svg: string;
 }
 export interface LedgerEntry {
   id: string;
@@ -119,44 +72,6 @@ export interface ApiKey {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
-}
-export interface CustomField {
-  id: string;
-  key: string;
-  label: string;
-  type: 'text' | 'number' | 'date' | 'option';
-  options: string[];
-}
-export type ImportStatus =
-  | 'uploaded'
-  | 'dry_running'
-  | 'dry_run_done'
-  | 'committing'
-  | 'done'
-  | 'failed';
-export interface ImportJob {
-  id: string;
-  status: ImportStatus;
-  file_name: string;
-  encoding: string;
-  format: string;
-  headers: string[];
-  mapping: Record<string, string | null>;
-  sample_rows: string[][];
-  total_rows: number;
-  processed_rows: number;
-  ok_rows: number;
-  bad_rows: number;
-  new_members: number;
-  existing_members: number;
-  duplicate_rows: number;
-  errors: { line: number; column: string | null; code: string; message: string }[];
-  duplicates: { line: number; phone: string; kind: 'in_file' | 'existing'; rule: string }[];
-  /** how duplicates are merged, in the request language */
-  merge_rule?: string;
-  error: string | null;
-  created_at: string;
-  finished_at: string | null;
 }
 
 /** A failed call: the server's `{ error: { code, message, field } }`, in the UI language. */

@@ -60,7 +60,7 @@ export const en: Messages<typeof zhCN> = {
   },
   members: {
     title: 'Members',
-    search: 'Phone, card no. or name',
+    search: 'Phone, card no., name or scan member code',
     register: 'Register member',
     exportCsv: 'Export CSV',
     exportXlsx: 'Export Excel',
@@ -77,6 +77,14 @@ export const en: Messages<typeof zhCN> = {
     birthday: 'Birthday',
     registeredAt: 'Registered at',
     count: '{{count}} members shown',
+    total: '{{total}} members, {{count}} shown',
+    tier: 'Tier',
+    points: 'Points',
+    balance: 'Balance',
+    pointsRange: 'Points',
+    balanceRange: 'Balance (¥)',
+    min: 'min',
+    max: 'max',
     registeredOk: 'Member registered: {{card}}',
   },
   member: {

@@ -58,7 +58,7 @@ export const zhCN = {
   },
   members: {
     title: '会员',
-    search: '手机号、卡号或姓名',
+    search: '手机号、卡号、姓名或扫会员码',
     register: '登记会员',
     exportCsv: '导出 CSV',
     exportXlsx: '导出 Excel',
@@ -75,6 +75,14 @@ export const zhCN = {
     birthday: '生日',
     registeredAt: '注册时间',
     count: '已显示 {{count}} 位会员',
+    total: '共 {{total}} 位会员，已显示 {{count}} 位',
+    tier: '等级',
+    points: '积分',
+    balance: '储值余额',
+    pointsRange: '积分',
+    balanceRange: '余额（元）',
+    min: '最低',
+    max: '最高',
     registeredOk: '会员已登记：{{card}}',
   },
   member: {

@@ -1,6 +1,6 @@
 import { Progress, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { ImportJob } from '../../api.ts';
+import type { ImportJob } from '../../wire-types.ts';
 
 export function CommitStep({ job }: { job: ImportJob }) {
   const { t } = useTranslation();

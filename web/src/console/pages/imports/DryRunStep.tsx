@@ -3,7 +3,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Popconfirm, Space, Spin } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type ImportJob, newIdempotencyKey } from '../../api.ts';
+import { api, newIdempotencyKey } from '../../api.ts';
+import type { ImportJob } from '../../wire-types.ts';
 import { ImportReport } from './ImportReport.tsx';
 import { downloadBadRows } from './import-api.ts';
 

@@ -1,6 +1,6 @@
 import { Alert, Col, Row, Statistic, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { ImportJob } from '../../api.ts';
+import type { ImportJob } from '../../wire-types.ts';
 
 type ErrorRow = ImportJob['errors'][number];
 type DuplicateRow = ImportJob['duplicates'][number];

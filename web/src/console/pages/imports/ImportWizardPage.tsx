@@ -2,7 +2,7 @@ import { Alert, Card, Spin, Steps, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
-import type { ImportJob } from '../../api.ts';
+import type { ImportJob } from '../../wire-types.ts';
 import { CommitStep } from './CommitStep.tsx';
 import { DryRunStep } from './DryRunStep.tsx';
 import { useImportJob } from './import-api.ts';

@@ -3,8 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Flex, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, type ImportJob, type ImportStatus } from '../../api.ts';
+import { api } from '../../api.ts';
 import { formatTime } from '../../format.ts';
+import type { ImportJob, ImportStatus } from '../../wire-types.ts';
 
 const COLORS: Record<ImportStatus, string> = {
   uploaded: 'default',

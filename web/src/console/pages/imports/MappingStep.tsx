@@ -2,7 +2,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type ImportJob } from '../../api.ts';
+import { api } from '../../api.ts';
+import type { ImportJob } from '../../wire-types.ts';
 import { TARGET_FIELDS } from './import-api.ts';
 
 interface Row {

@@ -2,7 +2,7 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { App, Button, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { ImportJob } from '../../api.ts';
+import type { ImportJob } from '../../wire-types.ts';
 import { ImportReport } from './ImportReport.tsx';
 import { downloadBadRows } from './import-api.ts';
 

@@ -3,7 +3,8 @@ import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Form, Select, Space, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type ImportJob } from '../../api.ts';
+import { api } from '../../api.ts';
+import type { ImportJob } from '../../wire-types.ts';
 
 const ENCODINGS = ['auto', 'utf8', 'gbk', 'gb18030'];
 

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, type ImportJob, type ImportStatus } from '../../api.ts';
+import { api } from '../../api.ts';
+import type { ImportJob, ImportStatus } from '../../wire-types.ts';
 
 export const TARGET_FIELDS = [
   'phone',

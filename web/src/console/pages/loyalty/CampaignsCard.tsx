@@ -19,9 +19,9 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import type { PointsCampaign } from '../../wire-types.ts';
 import { errorText, showLoyaltyFieldError, times, timesToBp } from './loyalty-format.tsx';
 import { usePointsCampaigns, usePointsRules } from './loyalty-queries.ts';
-import type { PointsCampaign } from './loyalty-types.ts';
 
 const FIELDS = ['name', 'multiplier_bp', 'starts_on', 'ends_on', 'categories'];
 

@@ -2,8 +2,8 @@ import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Form, Input, InputNumber, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../../format.ts';
+import type { CouponPackItem } from '../../wire-types.ts';
 import { fenToYuan, toFen, YuanInput } from './loyalty-format.tsx';
-import type { CouponPackItem } from './loyalty-types.ts';
 
 /** A coupon line as the form holds it: amounts in yuan. */
 export interface CouponLineForm {

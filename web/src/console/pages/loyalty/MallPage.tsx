@@ -2,8 +2,8 @@ import { PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Flex, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Reward } from '../../wire-types.ts';
 import { useRewards } from './loyalty-queries.ts';
-import type { Reward } from './loyalty-types.ts';
 import { RewardFormModal } from './RewardFormModal.tsx';
 
 /** The points mall catalogue (积分商城): what members can take for their points. */

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, InputNumber, Modal, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import type { MembershipPlan } from '../../wire-types.ts';
 import { type CouponLineForm, CouponPackFields, packToBody } from './CouponPackFields.tsx';
 import {
   errorText,
@@ -11,7 +12,6 @@ import {
   YuanInput,
 } from './loyalty-format.tsx';
 import { useTiers } from './loyalty-queries.ts';
-import type { MembershipPlan } from './loyalty-types.ts';
 
 const FIELDS = [
   'name',

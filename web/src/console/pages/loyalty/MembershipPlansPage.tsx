@@ -5,10 +5,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { yuan } from '../../format.ts';
+import type { MembershipPlan } from '../../wire-types.ts';
 import { packText } from './CouponPackFields.tsx';
 import { discountText, errorText } from './loyalty-format.tsx';
 import { useMembershipPlans, useTiers } from './loyalty-queries.ts';
-import type { MembershipPlan } from './loyalty-types.ts';
 import { MembershipPlanFormModal } from './MembershipPlanFormModal.tsx';
 
 /** Paid membership plans (付费会员): annual fee, benefits, refund rule; sold at the till. */

@@ -4,6 +4,7 @@ import { App, Button, Card, Col, Form, Input, InputNumber, Radio, Row, Space } f
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import type { GrantRole, PointsRules } from '../../wire-types.ts';
 import { CampaignsCard } from './CampaignsCard.tsx';
 import {
   errorText,
@@ -14,7 +15,6 @@ import {
   YuanInput,
 } from './loyalty-format.tsx';
 import { usePointsRules } from './loyalty-queries.ts';
-import type { GrantRole, PointsRules } from './loyalty-types.ts';
 
 const FIELDS = [
   'default_fen_per_point',

@@ -4,8 +4,8 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import type { Reward, RewardKind } from '../../wire-types.ts';
 import { errorText, showLoyaltyFieldError } from './loyalty-format.tsx';
-import type { Reward, RewardKind } from './loyalty-types.ts';
 
 const FIELDS = [
   'kind',

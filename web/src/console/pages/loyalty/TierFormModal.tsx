@@ -4,6 +4,7 @@ import { App, Button, Form, Input, InputNumber, Modal, Space } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import type { Tier, TierRight } from '../../wire-types.ts';
 import {
   errorText,
   fenToYuan,
@@ -13,7 +14,6 @@ import {
   toFen,
   YuanInput,
 } from './loyalty-format.tsx';
-import type { Tier, TierRight } from './loyalty-types.ts';
 
 const FIELDS = [
   'name',

@@ -3,6 +3,7 @@ import { App, Button, Card, Col, Form, InputNumber, Radio, Row } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import type { TierSetting } from '../../wire-types.ts';
 import {
   errorText,
   fenToYuan,
@@ -11,7 +12,6 @@ import {
   YuanInput,
 } from './loyalty-format.tsx';
 import { useTierSetting } from './loyalty-queries.ts';
-import type { TierSetting } from './loyalty-types.ts';
 
 const FIELDS = ['basis', 'fen_per_growth', 'review_months', 'activation_growth', 'profile_growth'];
 

@@ -5,9 +5,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { yuan } from '../../format.ts';
+import type { Tier } from '../../wire-types.ts';
 import { discountText, errorText, times } from './loyalty-format.tsx';
 import { useTierSetting, useTiers } from './loyalty-queries.ts';
-import type { Tier } from './loyalty-types.ts';
 import { TierFormModal } from './TierFormModal.tsx';
 import { TierSettingsCard } from './TierSettingsCard.tsx';
 

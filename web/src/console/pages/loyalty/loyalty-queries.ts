@@ -9,7 +9,7 @@ import type {
   Tier,
   TierSetting,
   WalletSetting,
-} from './loyalty-types.ts';
+} from '../../wire-types.ts';
 
 /** Setup lists change rarely and are read by several pages; one cached copy each. */
 const setup = { staleTime: 30_000 };

@@ -1,7 +1,7 @@
 import { Card, Col, Row, Statistic } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Balances } from '../../api.ts';
 import { yuan } from '../../format.ts';
+import type { Balances } from '../../wire-types.ts';
 
 export function BalancesCard({ balances }: { balances: Balances }) {
   const { t } = useTranslation();

@@ -3,8 +3,8 @@ import { App, Form, Input, InputNumber, Modal } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, newIdempotencyKey } from '../../api.ts';
+import type { PointsMovement } from '../../wire-types.ts';
 import { errorText, showLoyaltyFieldError } from '../loyalty/loyalty-format.tsx';
-import type { PointsMovement } from '../loyalty/loyalty-types.ts';
 
 interface GrantForm {
   points: number;

@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Form, Input, Popconfirm, Select, Space, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, type Identity, type IdentityKind } from '../../api.ts';
+import { api } from '../../api.ts';
 import { showFieldError } from '../../form-errors.ts';
 import { formatTime } from '../../format.ts';
+import type { Identity, IdentityKind } from '../../wire-types.ts';
 import { memberKey } from './member-queries.ts';
 
 const KINDS: IdentityKind[] = ['wechat_openid', 'wechat_unionid', 'shop_customer', 'legacy_card'];

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Skeleton, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, type MemberCode } from '../../api.ts';
+import { api } from '../../api.ts';
+import type { MemberCode } from '../../wire-types.ts';
 
 /** The dynamic member code lives 60 s; it is fetched again every 50 s so the shown one is valid. */
 export function MemberCodeCard({ memberId, cardNo }: { memberId: string; cardNo: string }) {

@@ -1,7 +1,8 @@
-import { DatePicker, Input, Select, Space } from 'antd';
+import { DatePicker, Input, InputNumber, Select, Space } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useStores } from '../../queries.ts';
+import { useTiers } from '../loyalty/loyalty-queries.ts';
 import { CHANNELS, GENDERS } from './member-form.tsx';
 
 export type MemberFilter = Record<string, string | undefined>;
@@ -10,6 +11,7 @@ export type MemberFilter = Record<string, string | undefined>;
 export function MemberFilters(props: { value: MemberFilter; onChange(next: MemberFilter): void }) {
   const { t } = useTranslation();
   const { stores } = useStores();
+  const { tiers } = useTiers();
   const { value } = props;
   const set = (patch: MemberFilter) => props.onChange({ ...value, ...patch });
   const select = (
@@ -43,6 +45,24 @@ export function MemberFilters(props: { value: MemberFilter; onChange(next: Membe
         t('members.store'),
         stores.map((s) => ({ value: s.id, label: s.name })),
       )}
+      {select(
+        'tier_id',
+        t('members.tier'),
+        tiers.map((tier) => ({ value: tier.id, label: tier.name })),
+      )}
+      <RangeFilter
+        label={t('members.pointsRange')}
+        keys={['points_min', 'points_max']}
+        value={value}
+        onChange={set}
+      />
+      <RangeFilter
+        label={t('members.balanceRange')}
+        keys={['balance_min_fen', 'balance_max_fen']}
+        yuan
+        value={value}
+        onChange={set}
+      />
       {select(
         'gender',
         t('members.gender'),
@@ -80,5 +100,42 @@ export function MemberFilters(props: { value: MemberFilter; onChange(next: Membe
         }
       />
     </Space>
+  );
+}
+
+/** A min–max pair of numbers; a balance is typed in yuan and kept in the URL (and API) in fen. */
+function RangeFilter(props: {
+  label: string;
+  keys: [string, string];
+  yuan?: boolean;
+  value: MemberFilter;
+  onChange(patch: MemberFilter): void;
+}) {
+  const { t } = useTranslation();
+  const scale = props.yuan ? 100 : 1;
+  const input = (key: string, placeholder: string) => {
+    const raw = props.value[key];
+    return (
+      <InputNumber
+        min={0}
+        precision={props.yuan ? 2 : 0}
+        placeholder={placeholder}
+        style={{ width: 90 }}
+        value={raw === undefined ? null : Number(raw) / scale}
+        onChange={(next) =>
+          props.onChange({
+            [key]: next === null ? undefined : String(Math.round(Number(next) * scale)),
+          })
+        }
+        data-testid={`filter-${key}`}
+      />
+    );
+  };
+  return (
+    <Space.Compact>
+      <Space.Addon>{props.label}</Space.Addon>
+      {input(props.keys[0], t('members.min'))}
+      {input(props.keys[1], t('members.max'))}
+    </Space.Compact>
   );
 }

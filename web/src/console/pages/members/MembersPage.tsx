@@ -1,34 +1,60 @@
 import { DownloadOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { App, Button, Card, Flex, Space, Table, Typography } from 'antd';
+import type { SorterResult } from 'antd/es/table/interface';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api, type Member, type Page } from '../../api.ts';
+import { api } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
-import { formatTime, showPhone } from '../../format.ts';
+import { formatTime, showPhone, yuan } from '../../format.ts';
 import { useStores } from '../../queries.ts';
+import type { MemberListItem, MemberPage } from '../../wire-types.ts';
+import { useTiers } from '../loyalty/loyalty-queries.ts';
 import { type MemberFilter, MemberFilters } from './MemberFilters.tsx';
 import { RegisterMemberDrawer } from './RegisterMemberDrawer.tsx';
 
 const PAGE_SIZE = 50;
+/** table column → the API's sort key */
+const SORT_KEYS: Record<string, string> = {
+  registered_at: 'registered_at',
+  points: 'points',
+  balance_fen: 'balance',
+};
 
 export default function MembersPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const { message } = App.useApp();
   const { nameOf } = useStores();
+  const { tierName } = useTiers();
   const [params, setParams] = useSearchParams();
   const filter: MemberFilter = Object.fromEntries(params);
   const [registering, setRegistering] = useState(false);
   const list = useInfiniteQuery({
     queryKey: ['members', filter],
     queryFn: ({ pageParam }) =>
-      api.get<Page<Member>>('/members', { ...filter, cursor: pageParam, limit: PAGE_SIZE }),
+      api.get<MemberPage>('/members', { ...filter, cursor: pageParam, limit: PAGE_SIZE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
   const members = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = list.data?.pages[0]?.total;
+  const sortOrder = (column: string) =>
+    SORT_KEYS[column] === (filter.sort ?? 'registered_at')
+      ? filter.order === 'asc'
+        ? ('ascend' as const)
+        : ('descend' as const)
+      : null;
+  const onSort = (sorter: SorterResult<MemberListItem>) => {
+    const column = String(sorter.columnKey ?? '');
+    const sort = sorter.order ? SORT_KEYS[column] : undefined;
+    setFilter({
+      ...filter,
+      sort: sort === 'registered_at' ? undefined : sort,
+      order: sorter.order === 'ascend' ? 'asc' : undefined,
+    });
+  };
   const setFilter = (next: MemberFilter) =>
     setParams(Object.fromEntries(Object.entries(next).filter(([, v]) => v)) as never);
   const exportAs = (format: 'csv' | 'xlsx') =>
@@ -40,23 +66,42 @@ export default function MembersPage() {
     {
       title: t('members.cardNo'),
       dataIndex: 'card_no',
-      render: (card: string, m: Member) => <Link to={`/members/${m.id}`}>{card}</Link>,
+      render: (card: string, m: MemberListItem) => <Link to={`/members/${m.id}`}>{card}</Link>,
     },
     { title: t('members.name'), dataIndex: 'name', render: (v: string | null) => v ?? '—' },
     { title: t('members.phone'), dataIndex: 'phone', render: showPhone },
-    {
-      title: t('members.gender'),
-      dataIndex: 'gender',
-      render: (v: string) => t(`gender.${v}`),
-    },
-    { title: t('members.birthday'), dataIndex: 'birthday', render: (v: string | null) => v ?? '—' },
     {
       title: t('members.channel'),
       dataIndex: 'source_channel',
       render: (v: string) => t(`channel.${v}`, { defaultValue: v }),
     },
+    { title: t('members.tier'), dataIndex: 'tier_id', render: tierName },
+    {
+      title: t('members.points'),
+      dataIndex: 'points',
+      key: 'points',
+      align: 'right' as const,
+      sorter: true,
+      sortOrder: sortOrder('points'),
+    },
+    {
+      title: t('members.balance'),
+      dataIndex: 'balance_fen',
+      key: 'balance_fen',
+      align: 'right' as const,
+      render: yuan,
+      sorter: true,
+      sortOrder: sortOrder('balance_fen'),
+    },
     { title: t('members.store'), dataIndex: 'home_store_id', render: nameOf },
-    { title: t('members.registeredAt'), dataIndex: 'registered_at', render: formatTime },
+    {
+      title: t('members.registeredAt'),
+      dataIndex: 'registered_at',
+      key: 'registered_at',
+      render: formatTime,
+      sorter: true,
+      sortOrder: sortOrder('registered_at'),
+    },
   ];
 
   return (
@@ -84,7 +129,7 @@ export default function MembersPage() {
         </Space>
       </Flex>
       <MemberFilters value={filter} onChange={setFilter} />
-      <Table<Member>
+      <Table<MemberListItem>
         style={{ marginTop: 16 }}
         rowKey="id"
         size="middle"
@@ -92,11 +137,16 @@ export default function MembersPage() {
         dataSource={members}
         loading={list.isLoading}
         pagination={false}
+        scroll={{ x: 'max-content' }}
+        sortDirections={['descend', 'ascend']}
+        onChange={(_p, _f, sorter) => onSort(sorter as SorterResult<MemberListItem>)}
         data-testid="members-table"
         footer={() => (
           <Flex justify="space-between" align="center">
             <Typography.Text type="secondary">
-              {t('members.count', { count: members.length })}
+              {typeof total === 'number'
+                ? t('members.total', { total, count: members.length })
+                : t('members.count', { count: members.length })}
             </Typography.Text>
             <Button
               onClick={() => list.fetchNextPage()}

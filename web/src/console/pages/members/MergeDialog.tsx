@@ -3,14 +3,8 @@ import { Alert, App, Button, Col, Input, Modal, Radio, Row, Select, Space } from
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import {
-  ApiError,
-  api,
-  type Member,
-  type MemberDetail,
-  type MergeRecord,
-  newIdempotencyKey,
-} from '../../api.ts';
+import { ApiError, api, newIdempotencyKey } from '../../api.ts';
+import type { Member, MemberDetail, MergeRecord } from '../../wire-types.ts';
 import { MergeSide } from './MergeSide.tsx';
 
 type By = 'phone' | 'card_no';

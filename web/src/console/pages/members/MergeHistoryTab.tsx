@@ -1,8 +1,14 @@
 import { List, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { MergeRecord } from '../../api.ts';
 import { formatTime, yuan } from '../../format.ts';
+import type { MergeRecord } from '../../wire-types.ts';
+
+/** The part of `moved` this tab shows; the schema leaves the record open (it grows with merges). */
+interface Moved {
+  balances?: Partial<Record<'points' | 'principal' | 'bonus', number>>;
+  merged_card_no?: string;
+}
 
 /** Both sides see the merge: the survivor lists who came in, the merged record where it went. */
 export function MergeHistoryTab({ memberId, merges }: { memberId: string; merges: MergeRecord[] }) {
@@ -14,7 +20,8 @@ export function MergeHistoryTab({ memberId, merges }: { memberId: string; merges
       renderItem={(merge) => {
         const survived = merge.survivor_id === memberId;
         const other = survived ? merge.merged_id : merge.survivor_id;
-        const moved = merge.moved?.balances;
+        const record = (merge.moved ?? {}) as Moved;
+        const moved = record.balances;
         return (
           <List.Item>
             <List.Item.Meta
@@ -24,7 +31,7 @@ export function MergeHistoryTab({ memberId, merges }: { memberId: string; merges
                   {survived ? (
                     <>
                       <Link to={`/members/${other}`}>
-                        {merge.moved?.merged_card_no ?? t('member.mergedMember')}
+                        {record.merged_card_no ?? t('member.mergedMember')}
                       </Link>{' '}
                       {t('member.mergedAway')}
                     </>

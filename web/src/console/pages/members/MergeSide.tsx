@@ -1,7 +1,7 @@
 import { Card, Descriptions, Radio, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { MemberDetail } from '../../api.ts';
 import { formatTime, showPhone, yuan } from '../../format.ts';
+import type { MemberDetail } from '../../wire-types.ts';
 
 /** One of the two records in the merge dialog: profile and balances, with the keep choice. */
 export function MergeSide({ detail, chosen }: { detail: MemberDetail; chosen: boolean }) {

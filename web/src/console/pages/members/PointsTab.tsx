@@ -1,8 +1,8 @@
 import { Col, Row, Space, Statistic, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatTime, signed } from '../../format.ts';
+import type { PointsEntry, PointsLot } from '../../wire-types.ts';
 import { lastLocalDay } from '../loyalty/loyalty-format.tsx';
-import type { PointsEntry, PointsLot } from '../loyalty/loyalty-types.ts';
 import { usePointsStatement } from '../wallet/wallet-queries.ts';
 
 /** The points statement: balance, lots with their expiry (spent soonest-expiring first), entries. */

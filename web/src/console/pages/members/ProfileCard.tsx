@@ -1,9 +1,9 @@
 import { Card, Descriptions, Tag } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Member } from '../../api.ts';
 import { formatTime, showPhone } from '../../format.ts';
 import { useCustomFields, useStores } from '../../queries.ts';
+import type { Member } from '../../wire-types.ts';
 
 export function ProfileCard({ member, extra }: { member: Member; extra?: ReactNode }) {
   const { t } = useTranslation();

@@ -3,9 +3,9 @@ import { App, Button, Form, Modal, Result, Select, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, newIdempotencyKey } from '../../api.ts';
+import type { Redemption } from '../../wire-types.ts';
 import { errorText, showLoyaltyFieldError } from '../loyalty/loyalty-format.tsx';
 import { useRewards } from '../loyalty/loyalty-queries.ts';
-import type { Redemption } from '../loyalty/loyalty-types.ts';
 
 /** Redeem a points mall reward for the member at the counter; shows the pickup code. */
 export function RedeemRewardModal({ memberId, onClose }: { memberId: string; onClose(): void }) {

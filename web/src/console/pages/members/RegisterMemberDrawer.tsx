@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Drawer, Form, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, type Member } from '../../api.ts';
+import { api } from '../../api.ts';
 import { showFieldError } from '../../form-errors.ts';
 import { useCustomFields, useStores } from '../../queries.ts';
+import type { Member } from '../../wire-types.ts';
 import {
   MEMBER_FIELDS,
   MemberFormFields,

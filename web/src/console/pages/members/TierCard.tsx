@@ -5,8 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { api, newIdempotencyKey } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { yuan } from '../../format.ts';
+import type { MemberTierStatus } from '../../wire-types.ts';
 import { discountText, errorText, localDate, times } from '../loyalty/loyalty-format.tsx';
-import type { MemberTierStatus } from '../loyalty/loyalty-types.ts';
 import { useMembershipStatus, useMemberTier } from '../wallet/wallet-queries.ts';
 
 type Right = MemberTierStatus['rights'][number];

@@ -1,9 +1,9 @@
 import { Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatTime, yuan } from '../../format.ts';
+import type { PaidMembership, TierChange } from '../../wire-types.ts';
 import { localDate } from '../loyalty/loyalty-format.tsx';
 import { useTiers } from '../loyalty/loyalty-queries.ts';
-import type { PaidMembership, TierChange } from '../loyalty/loyalty-types.ts';
 import { useMembershipStatus, useMemberTier } from '../wallet/wallet-queries.ts';
 
 const STATUS_COLORS = { paid: 'green', expired: 'default', refunded: 'red' } as const;

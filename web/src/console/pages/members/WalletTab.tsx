@@ -1,8 +1,8 @@
 import { Col, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatTime, yuan } from '../../format.ts';
+import type { RechargeSummary, WalletPayment } from '../../wire-types.ts';
 import { useRechargePlans } from '../loyalty/loyalty-queries.ts';
-import type { RechargeSummary, WalletPayment } from '../loyalty/loyalty-types.ts';
 import { BonusPartsTable } from '../wallet/BonusPartsTable.tsx';
 import { useRecharges, useWallet, useWalletPayments } from '../wallet/wallet-queries.ts';
 

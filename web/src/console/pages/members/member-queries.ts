@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, type MemberDetail } from '../../api.ts';
+import { api } from '../../api.ts';
+import type { MemberDetail } from '../../wire-types.ts';
 
 export const memberKey = (id: string) => ['member', id] as const;
 

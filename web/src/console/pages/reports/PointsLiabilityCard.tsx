@@ -4,8 +4,8 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import type { PointsLiability } from '../../wire-types.ts';
 import { localToday } from '../loyalty/loyalty-format.tsx';
-import type { PointsLiability } from '../loyalty/loyalty-types.ts';
 import { Chart, type ChartOption } from './Chart.tsx';
 
 type LiabilityRow = PointsLiability['rows'][number];

@@ -3,7 +3,7 @@ import { Card, Col, Row, Space, Statistic, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { formatTime, yuan } from '../../format.ts';
-import type { WalletLiability, WalletLiabilityRow } from '../loyalty/loyalty-types.ts';
+import type { WalletLiability, WalletLiabilityRow } from '../../wire-types.ts';
 import { Chart, type ChartOption } from './Chart.tsx';
 
 const KEYS = ['principal_fen', 'bonus_fen', 'bonus_pending_fen'] as const;

@@ -1,8 +1,8 @@
 import { Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../../format.ts';
+import type { BonusPart, PartState } from '../../wire-types.ts';
 import { lastLocalDay, localDate } from '../loyalty/loyalty-format.tsx';
-import type { BonusPart, PartState } from '../loyalty/loyalty-types.ts';
 
 const COLORS: Record<PartState, string> = {
   pending: 'blue',

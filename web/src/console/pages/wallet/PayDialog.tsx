@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, newIdempotencyKey } from '../../api.ts';
 import { formatTime, yuan } from '../../format.ts';
+import type { WalletPayment } from '../../wire-types.ts';
 import { errorText, showLoyaltyFieldError, toFen, YuanInput } from '../loyalty/loyalty-format.tsx';
 import { useWalletSetting } from '../loyalty/loyalty-queries.ts';
-import type { WalletPayment } from '../loyalty/loyalty-types.ts';
 import { useWallet } from './wallet-queries.ts';
 
 interface PayForm {

@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
+import type { PasswordStatus } from '../../wire-types.ts';
 import { errorText, showLoyaltyFieldError } from '../loyalty/loyalty-format.tsx';
-import type { PasswordStatus } from '../loyalty/loyalty-types.ts';
 import { useWallet } from './wallet-queries.ts';
 
 type Mode = 'set' | 'reset';

@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, newIdempotencyKey } from '../../api.ts';
 import { yuan } from '../../format.ts';
+import type { PaidMembership } from '../../wire-types.ts';
 import { errorText, localDate, showLoyaltyFieldError } from '../loyalty/loyalty-format.tsx';
 import { useMembershipPlans } from '../loyalty/loyalty-queries.ts';
-import type { PaidMembership } from '../loyalty/loyalty-types.ts';
 import { TenderFields, type TenderLine, tendersToBody } from './TenderFields.tsx';
 
 interface PurchaseForm {

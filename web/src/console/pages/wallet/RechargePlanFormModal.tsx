@@ -16,9 +16,9 @@ import {
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { yuan } from '../../format.ts';
+import type { BonusMode, InstalmentStart, RechargePlan } from '../../wire-types.ts';
 import { type CouponLineForm, CouponPackFields, packToBody } from '../loyalty/CouponPackFields.tsx';
 import { errorText, showLoyaltyFieldError, toFen, YuanInput } from '../loyalty/loyalty-format.tsx';
-import type { BonusMode, InstalmentStart, RechargePlan } from '../loyalty/loyalty-types.ts';
 
 const FIELDS = [
   'name',

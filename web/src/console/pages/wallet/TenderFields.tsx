@@ -3,8 +3,10 @@ import { Button, Form, type FormInstance, Select, Space, Typography } from 'antd
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../../format.ts';
+import type { TenderMethod } from '../../wire-types.ts';
 import { toFen, YuanInput } from '../loyalty/loyalty-format.tsx';
-import { TENDER_METHODS, type TenderMethod } from '../loyalty/loyalty-types.ts';
+
+const TENDER_METHODS: TenderMethod[] = ['cash', 'wechat_pay', 'alipay', 'bank_card'];
 
 /** A tender as the form holds it (yuan). */
 export interface TenderLine {

@@ -3,6 +3,7 @@ import { App, Button, Card, Col, Form, Row, Select, Switch } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import type { SpendingOrder, WalletSetting } from '../../wire-types.ts';
 import {
   errorText,
   fenToYuan,
@@ -11,7 +12,6 @@ import {
   YuanInput,
 } from '../loyalty/loyalty-format.tsx';
 import { useWalletSetting } from '../loyalty/loyalty-queries.ts';
-import type { SpendingOrder, WalletSetting } from '../loyalty/loyalty-types.ts';
 
 const FIELDS = [
   'spending_order',

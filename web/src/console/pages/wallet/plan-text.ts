@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { yuan } from '../../format.ts';
+import type { RechargePlan } from '../../wire-types.ts';
 import { packText } from '../loyalty/CouponPackFields.tsx';
-import type { RechargePlan } from '../loyalty/loyalty-types.ts';
 
 /** "送 ¥100，分 5 个月返还：¥20 × 5（次月起）" — what a cashier reads to the member. */
 export function bonusText(plan: RechargePlan, t: TFunction): string {

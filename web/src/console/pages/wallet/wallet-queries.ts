@@ -7,7 +7,7 @@ import type {
   RechargeSummary,
   Wallet,
   WalletPayment,
-} from '../loyalty/loyalty-types.ts';
+} from '../../wire-types.ts';
 
 /** A member's loyalty reads, all under ['member', id] so one invalidation refreshes the page. */
 export const useWallet = (memberId: string) =>
