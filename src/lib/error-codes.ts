@@ -2,6 +2,7 @@
 export const errorCodes = {
   'request.invalid': { status: 400, zh: '请求参数不合法', en: 'The request is invalid' },
   'request.not_found': { status: 404, zh: '接口不存在', en: 'No such route' },
+  'request.cursor_invalid': { status: 400, zh: '分页游标无效', en: 'The page cursor is invalid' },
   'request.too_large': { status: 413, zh: '上传内容超过大小限制', en: 'The upload is too large' },
   'request.rate_limited': {
     status: 429,

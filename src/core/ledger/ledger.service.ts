@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { decodeTimeCursor, timePage } from '../../lib/keyset.ts';
 import type { Ctx } from '../context.ts';
 import type { LedgerEntry, LedgerName } from './ledger.table.ts';
 
@@ -78,12 +79,13 @@ export async function getBalances(db: Db | Trx, ctx: Ctx, memberId: string): Pro
 }
 
 /** A member's statement, newest first; includes members merged into this one. */
+/** Newest first, a keyset page at a time (`cursor` from the previous page's `next_cursor`). */
 export async function listEntries(
   db: Db,
   ctx: Ctx,
   memberIds: string[],
-  filter: { ledger?: LedgerName; limit: number },
-): Promise<LedgerEntry[]> {
+  filter: { ledger?: LedgerName | undefined; limit: number; cursor?: string | undefined },
+): Promise<{ items: LedgerEntry[]; next_cursor: string | null }> {
   let query = db
     .selectFrom('ledger_entry')
     .selectAll()
@@ -91,7 +93,13 @@ export async function listEntries(
     .where('member_id', 'in', memberIds)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(filter.limit);
+    .limit(filter.limit + 1);
   if (filter.ledger) query = query.where('ledger', '=', filter.ledger);
-  return query.execute();
+  if (filter.cursor) {
+    const after = decodeTimeCursor(filter.cursor);
+    query = query.where((eb) =>
+      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)),
+    );
+  }
+  return timePage(await query.execute(), filter.limit);
 }

@@ -1,6 +1,7 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { decodeTimeCursor, timePage } from '../../lib/keyset.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { lockActiveMember } from '../members/member.service.ts';
@@ -112,7 +113,8 @@ export async function getRedemption(db: Db | Trx, ctx: Ctx, id: string): Promise
 }
 
 /**
- * Cancel or refund a redemption (also after pickup, when the goods come back): the points come
+ * Cancel or refund a redemption (after pickup, when the goods come back, only with
+ * `wallet.refund`; audited either way): the points come
  * back as an entry that points at the spend it reverses — a unique index allows one — to the
  * lots they came from, and the unit goes back into stock. Locks: member, redemption, reward.
  */
@@ -132,6 +134,9 @@ export async function cancelRedemption(
     .forUpdate()
     .executeTakeFirstOrThrow();
   if (redemption.status === 'cancelled') throw new DomainError('mall.already_cancelled');
+  // after pickup the goods are gone: giving the points back is a refund, not a counter fix
+  if (redemption.status === 'fulfilled' && !ctx.actor.permissions.has('wallet.refund'))
+    throw new DomainError('auth.forbidden', { params: { permission: 'wallet.refund' } });
   const reward = await lockReward(trx, ctx, redemption.reward_id);
   await fulfillerFor(reward.kind).cancel(trx, ctx, redemption);
   const spend = await trx
@@ -208,6 +213,7 @@ export async function pickUpRedemption(
   return fulfilled;
 }
 
+/** Newest first, a keyset page at a time. */
 export async function listRedemptions(
   db: Db,
   ctx: Ctx,
@@ -215,16 +221,24 @@ export async function listRedemptions(
     member_id?: string | undefined;
     reward_id?: string | undefined;
     limit?: number | undefined;
+    cursor?: string | undefined;
   },
-): Promise<MallRedemption[]> {
+): Promise<{ items: MallRedemption[]; next_cursor: string | null }> {
+  const limit = filter.limit ?? 100;
   let query = db
     .selectFrom('mall_redemption')
     .selectAll()
     .where('merchant_id', '=', ctx.merchantId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(filter.limit ?? 100);
+    .limit(limit + 1);
   if (filter.member_id) query = query.where('member_id', '=', filter.member_id);
   if (filter.reward_id) query = query.where('reward_id', '=', filter.reward_id);
-  return query.execute();
+  if (filter.cursor) {
+    const after = decodeTimeCursor(filter.cursor);
+    query = query.where((eb) =>
+      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)),
+    );
+  }
+  return timePage(await query.execute(), limit);
 }

@@ -79,6 +79,7 @@ export const RedemptionListQuery = Type.Object(
     member_id: Type.Optional(Uuid),
     reward_id: Type.Optional(Uuid),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
 );

@@ -23,7 +23,7 @@ import {
   pickUpRedemption,
   redeemReward,
 } from '../../core/mall/mall-redeem.service.ts';
-import { ErrorResponse, IdParams } from '../../lib/schema.ts';
+import { ErrorResponse, IdParams, Page } from '../../lib/schema.ts';
 import { idempotent, inTransaction } from '../transaction.ts';
 
 const tags = ['points mall'];
@@ -108,7 +108,7 @@ export const mallRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         querystring: RedemptionListQuery,
-        response: { 200: Type.Array(Redemption) },
+        response: { 200: Page(Redemption), 400: ErrorResponse },
       },
     },
     (request) => listRedemptions(app.db, request.ctx, request.query),

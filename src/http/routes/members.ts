@@ -30,7 +30,7 @@ import { signMemberCode } from '../../core/members/member-code.ts';
 import { exportMembers } from '../../core/members/member-export.service.ts';
 import { mergeMembers } from '../../core/members/member-merge.service.ts';
 import { listMembers, lookupMember } from '../../core/members/member-query.service.ts';
-import { ErrorResponse, IdParams, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { ErrorResponse, IdParams, Nullable, Page, Timestamp, Uuid } from '../../lib/schema.ts';
 import { idempotent, inTransaction } from '../transaction.ts';
 
 const pii = (ctx: Ctx) => ctx.actor.permissions.has('members.pii');
@@ -284,11 +284,12 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Array(LedgerEntry) },
+        response: { 200: Page(LedgerEntry), 400: ErrorResponse },
       },
     },
     async (request) => {
       const { ctx } = request;
+            cursor: Type.Optional(Type.String({ maxLength: 200 })),
       await getMemberRow(app.db, ctx, request.params.id);
       const merged = await app.db
         .selectFrom('member')
@@ -298,7 +299,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .execute();
       const ids = [request.params.id, ...merged.map((m) => m.id)];
       return listEntries(app.db, ctx, ids, {
-        ...(request.query.ledger ? { ledger: request.query.ledger } : {}),
+        ledger: request.query.ledger,
         limit: request.query.limit ?? 100,
       });
     },
@@ -308,6 +309,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/members/:id/audit',
     {
       config: { permission: 'members.read' },
+        cursor: request.query.cursor,
       schema: {
         tags,
         summary: 'Audit trail of a member',

@@ -92,7 +92,7 @@ export const en: Messages<typeof zhCN> = {
     editProfile: 'Edit profile',
     card: 'Member card',
     code: 'Dynamic member code',
-    codeHint: 'Valid for 60 s, refreshed automatically',
+    codeHint: 'The member shows the dynamic code from their member page; the till scans it, and each code pays once',
     balances: 'Balances',
     points: 'Points',
     principal: 'Stored value',

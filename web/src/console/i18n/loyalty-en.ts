@@ -225,6 +225,8 @@ export const loyaltyEn: Messages<typeof loyaltyZhCN> = {
     checkReference: 'Check reference',
     checkReferenceHint: 'e.g. the last 4 digits of the ID; never the whole number',
     saved: 'Payment password saved',
+    firstNeedsManager:
+      'A first payment password is set by the member on their member page, or by a manager after an identity check',
   },
   grant: {
     open: 'Grant points',

@@ -216,6 +216,7 @@ export const loyaltyZhCN = {
     checkReference: '核验记录',
     checkReferenceHint: '如证件号后 4 位，不要填写完整证件号',
     saved: '支付密码已保存',
+    firstNeedsManager: '首次设置支付密码需会员本人在会员页操作，或由店长核验身份后设置',
   },
   grant: {
     open: '赠送积分',

@@ -90,7 +90,7 @@ export const zhCN = {
     editProfile: '编辑资料',
     card: '会员卡',
     code: '动态会员码',
-    codeHint: '60 秒内有效，自动刷新',
+    codeHint: '动态会员码由会员在会员页出示，收银台扫码核验，每个码只能支付一次',
     balances: '资产',
     points: '积分',
     principal: '储值本金',

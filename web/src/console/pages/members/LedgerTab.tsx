@@ -13,7 +13,11 @@ export function LedgerTab({ memberId }: { memberId: string }) {
   const [ledger, setLedger] = useState<LedgerName>('points');
   const entries = useQuery({
     queryKey: ['member', memberId, 'ledger', ledger],
-    queryFn: () => api.get<LedgerEntry[]>(`/members/${memberId}/ledger`, { ledger }),
+    queryFn: () =>
+      api.get<{ items: LedgerEntry[]; next_cursor: string | null }>(`/members/${memberId}/ledger`, {
+        ledger,
+        limit: 500,
+      }),
   });
   const money = ledger !== 'points';
   const show = (n: number) => (money ? yuan(n) : String(n));
@@ -29,7 +33,7 @@ export function LedgerTab({ memberId }: { memberId: string }) {
         rowKey="id"
         size="small"
         loading={entries.isLoading}
-        dataSource={entries.data ?? []}
+        dataSource={entries.data?.items ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         data-testid="ledger-table"
         columns={[

@@ -70,7 +70,7 @@ export default function MemberDetailPage() {
         <Col span={7}>
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             {active ? (
-              <MemberCodeCard memberId={member.id} cardNo={member.card_no} />
+              <MemberCodeCard cardNo={member.card_no} />
             ) : (
               <Typography.Title level={4}>{member.card_no}</Typography.Title>
             )}

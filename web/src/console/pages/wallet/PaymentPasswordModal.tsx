@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Form, Input, Modal, Segmented, Select } from 'antd';
+import { Alert, App, Form, Input, Modal, Segmented, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
@@ -20,16 +20,19 @@ interface PasswordForm {
 const SIX_DIGITS = /^\d{6}$/;
 
 /**
- * The member sets or changes the 6-digit payment password at the counter (the old one is
- * needed to change it); a manager resets a forgotten one after checking who the member is.
+ * The member changes the 6-digit payment password at the counter (the old one is needed); a
+ * first password, or a forgotten one, is set by a manager after checking who the member is
+ * (audited): at the till nobody else may set a password that spends the member's balance.
  */
 export function PaymentPasswordModal({ memberId, onClose }: { memberId: string; onClose(): void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { can } = useAuth();
   const [form] = Form.useForm<PasswordForm>();
-  const [mode, setMode] = useState<Mode>('set');
   const isSet = useWallet(memberId).data?.payment_password.set ?? false;
+  const mayReset = can('wallet.password_reset');
+  const [chosen, setMode] = useState<Mode>('set');
+  const mode: Mode = isSet ? chosen : 'reset';
   const queryClient = useQueryClient();
   const save = useMutation({
     mutationFn: (v: PasswordForm) =>
@@ -61,15 +64,24 @@ export function PaymentPasswordModal({ memberId, onClose }: { memberId: string; 
       onCancel={onClose}
       onOk={() => form.submit()}
       confirmLoading={save.isPending}
+      okButtonProps={{ disabled: !isSet && !mayReset }}
     >
-      {can('wallet.password_reset') && (
+      {isSet && mayReset && (
         <Segmented<Mode>
           value={mode}
           onChange={setMode}
           options={[
-            { value: 'set', label: isSet ? t('password.change') : t('password.set') },
+            { value: 'set', label: t('password.change') },
             { value: 'reset', label: t('password.reset') },
           ]}
+          style={{ marginBottom: 16 }}
+        />
+      )}
+      {!isSet && (
+        <Alert
+          type="info"
+          showIcon
+          message={t('password.firstNeedsManager')}
           style={{ marginBottom: 16 }}
         />
       )}
