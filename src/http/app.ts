@@ -12,6 +12,7 @@ import { registerApiDocs } from './plugins/api-docs.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerConsole } from './plugins/console-static.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
+import { documentPermissions } from './plugins/openapi-permissions.ts';
 import { registerPiiMask } from './plugins/pii.ts';
 import { directives } from './plugins/security-headers.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
@@ -58,6 +59,7 @@ export async function buildApp(deps: AppDeps) {
 
   registerErrorHandler(app);
   registerAuth(app);
+  documentPermissions(app);
   // the console's policy on every response; /docs sets its own (plugins/api-docs.ts)
   await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives } });
   const corsOrigin = process.env.CORS_ORIGIN;

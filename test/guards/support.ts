@@ -1,0 +1,442 @@
+/**
+ * What the generated guards share: the routes read from the OpenAPI document, two merchants
+ * seeded with one row of each kind through the API itself, an id source per path parameter and
+ * per body field, a minimal valid body per schema, and a checksum of one merchant's rows.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { expect } from 'vitest';
+import type { Role } from '../../src/core/tenancy/tenancy.table.ts';
+import type { Db } from '../../src/db/database.ts';
+import type { App } from '../../src/http/app.ts';
+import { auth, createTestMerchant, type TestMerchant, uniquePhone } from '../factories.ts';
+
+export type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  minProperties?: number;
+  anyOf?: JsonSchema[];
+  enum?: unknown[];
+  const?: unknown;
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  items?: JsonSchema;
+  minItems?: number;
+};
+
+export interface ApiRoute {
+  method: string;
+  /** Fastify form: /api/stores/:id */
+  url: string;
+  permission: string | null;
+  pathParams: string[];
+  body: JsonSchema | undefined;
+  multipart: boolean;
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+/** Every /api operation of the OpenAPI document; the permission is its security requirement. */
+export function apiRoutes(app: App): ApiRoute[] {
+  const doc = app.swagger() as { paths: Record<string, Record<string, any>> };
+  const routes: ApiRoute[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (!path.startsWith('/api/')) continue;
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const security = (op.security ?? []) as Record<string, string[]>[];
+      const content = op.requestBody?.content ?? {};
+      routes.push({
+        method: method.toUpperCase(),
+        url: path.replace(/\{(\w+)\}/g, ':$1'),
+        permission: security[0]?.session?.[0] ?? null,
+        pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
+        body: content['application/json']?.schema,
+        multipart: 'multipart/form-data' in content,
+      });
+    }
+  }
+  return routes;
+}
+
+export const routeName = (r: Pick<ApiRoute, 'method' | 'url'>) => `${r.method} ${r.url}`;
+
+/** One row of each kind of a merchant, created through the API as its owner. */
+export interface World {
+  merchant: TestMerchant;
+  ids: Record<IdKind, string>;
+  rightCode: string;
+}
+
+type IdKind =
+  | 'store'
+  | 'tier'
+  | 'member'
+  | 'member2'
+  | 'identity'
+  | 'staff'
+  | 'apiKey'
+  | 'rechargePlan'
+  | 'recharge'
+  | 'membershipPlan'
+  | 'paidMembership'
+  | 'campaign'
+  | 'reward'
+  | 'redemption'
+  | 'importJob';
+
+export async function call(
+  app: App,
+  token: string,
+  method: string,
+  url: string,
+  payload?: unknown,
+) {
+  const res = await app.inject({
+    method: method as 'GET',
+    url,
+    headers: { ...auth(token), 'idempotency-key': randomUUID(), 'accept-language': 'en' },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+  return { status: res.statusCode, body: safeJson(res.body), raw: res };
+}
+
+function safeJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const tag = () => randomUUID().slice(0, 8);
+const today = () => new Date().toISOString().slice(0, 10);
+
+export async function seedWorld(app: App, db: Db): Promise<World> {
+  const merchant = await createTestMerchant(db);
+  const owner = merchant.tokens.owner;
+  const make = async (url: string, payload: unknown, pick = (b: any) => b.id as string) => {
+    const res = await call(app, owner, 'POST', url, payload);
+    if (res.status >= 300)
+      throw new Error(`seed ${url}: ${res.status} ${JSON.stringify(res.body)}`);
+    return pick(res.body);
+  };
+  const rightCode = 'car_wash';
+  const store = await make('/api/stores', { code: `S${tag()}`, name: 'Store' });
+  const tier = await make('/api/tiers', {
+    name: `T${tag()}`,
+    threshold: 1000,
+    rights: [{ code: rightCode, name: 'Car wash', monthly_uses: 3 }],
+  });
+  const member = await make('/api/members', { phone: uniquePhone(), home_store_id: store });
+  const member2 = await make('/api/members', { phone: uniquePhone() });
+  const identity = await make(`/api/members/${member}/identities`, {
+    kind: 'shop_customer',
+    value: `c-${tag()}`,
+  });
+  const staff = await make('/api/staff', {
+    login: `g-${tag()}@test`,
+    display_name: 'Extra',
+    password: 'Passw0rd9',
+    role: 'cashier',
+  });
+  const apiKey = await make(
+    '/api/api-keys',
+    { name: 'k', scopes: ['members.read'] },
+    (b) => b.api_key.id,
+  );
+  await make('/api/custom-fields', { key: `f_${tag()}`, label: 'Flavour', type: 'text' });
+  const rechargePlan = await make('/api/recharge-plans', {
+    name: 'P',
+    price_fen: 10_000,
+    bonus_fen: 1_000,
+  });
+  const recharge = await make(`/api/members/${member}/recharges`, {
+    plan_id: rechargePlan,
+    tenders: [{ method: 'cash', amount_fen: 10_000 }],
+    store_id: store,
+  });
+  await make(
+    `/api/members/${member}/wallet/pay`,
+    { amount_fen: 100, order_ref: `o-${tag()}` },
+    () => '',
+  );
+  const membershipPlan = await make('/api/membership/plans', {
+    name: 'Gold',
+    price_fen: 9_900,
+    duration_months: 12,
+    tier_id: tier,
+  });
+  const paidMembership = await make(`/api/members/${member}/membership`, {
+    plan_id: membershipPlan,
+    tenders: [{ method: 'cash', amount_fen: 9_900 }],
+  });
+  await make('/api/membership/invitations', { phone: uniquePhone(), paid_fen: 5_000 });
+  const campaign = await make('/api/points/campaigns', {
+    name: 'Double',
+    multiplier_bp: 20_000,
+    starts_on: today(),
+    ends_on: today(),
+  });
+  await make(`/api/members/${member}/points/grant`, { points: 500, reason: 'seed' }, () => '');
+  const reward = await make('/api/mall/rewards', { kind: 'goods', name: 'Mug', points_price: 10 });
+  const redemption = await make(`/api/mall/rewards/${reward}/redeem`, { member_id: member });
+  const importJob = await uploadImport(app, owner);
+  return {
+    merchant,
+    rightCode,
+    ids: {
+      store,
+      tier,
+      member,
+      member2,
+      identity,
+      staff,
+      apiKey,
+      rechargePlan,
+      recharge,
+      membershipPlan,
+      paidMembership,
+      campaign,
+      reward,
+      redemption,
+      importJob,
+    },
+  };
+}
+
+async function uploadImport(app: App, token: string): Promise<string> {
+  const boundary = `----guard${tag()}`;
+  const csv = `手机号,姓名\n${uniquePhone()},张三\n`;
+  const payload = [
+    `--${boundary}`,
+    'Content-Disposition: form-data; name="file"; filename="members.csv"',
+    'Content-Type: text/csv',
+    '',
+    csv,
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/imports',
+    headers: { ...auth(token), 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
+  if (res.statusCode !== 201) throw new Error(`seed import: ${res.statusCode} ${res.body}`);
+  return res.json().id;
+}
+
+/** The row kind a path parameter names, from the segment before it. */
+const pathKinds: Record<string, IdKind> = {
+  stores: 'store',
+  tiers: 'tier',
+  members: 'member',
+  rewards: 'reward',
+  redemptions: 'redemption',
+  plans: 'membershipPlan',
+  'paid-memberships': 'paidMembership',
+  'recharge-plans': 'rechargePlan',
+  recharges: 'recharge',
+  imports: 'importJob',
+  staff: 'staff',
+  'api-keys': 'apiKey',
+  campaigns: 'campaign',
+};
+
+/** The id (or code) for each path parameter of `url` in `world`; undefined when none is known. */
+export function pathValues(url: string, world: World): Record<string, string> | undefined {
+  const values: Record<string, string> = {};
+  const segments = url.split('/');
+  for (const [i, segment] of segments.entries()) {
+    if (!segment.startsWith(':')) continue;
+    const name = segment.slice(1);
+    if (name === 'identityId') values[name] = world.ids.identity;
+    else if (name === 'code') values[name] = world.rightCode;
+    else {
+      const kind = pathKinds[segments[i - 1] ?? ''];
+      if (!kind) return undefined;
+      values[name] = world.ids[kind];
+    }
+  }
+  return values;
+}
+
+export const fillPath = (url: string, values: Record<string, string>) =>
+  url.replace(/:(\w+)/g, (_, name: string) => values[name] ?? name);
+
+/** Body fields that hold the id of another row: field → the kind of row. */
+export function foreignKind(url: string, field: string): IdKind | undefined {
+  if (field === 'store_id' || field === 'home_store_id') return 'store';
+  if (field === 'tier_id') return 'tier';
+  if (field === 'member_id' || field === 'referrer_id' || field === 'survivor_id') return 'member';
+  if (field === 'merged_id') return 'member2';
+  if (field === 'plan_id') return url.includes('membership') ? 'membershipPlan' : 'rechargePlan';
+  if (field === 'reward_id') return 'reward';
+  return undefined;
+}
+
+/** `body` with `field` set to `id`; a plan replaces the plain amount it excludes. */
+export function withForeignId(
+  body: Record<string, unknown> | undefined,
+  field: string,
+  id: string,
+) {
+  const next: Record<string, unknown> = { ...body, [field]: id };
+  if (field === 'plan_id') delete next.amount_fen;
+  return next;
+}
+
+/** Body fields whose value must follow a rule a schema alone cannot generate. */
+function sampleByName(url: string, field: string): unknown {
+  switch (field) {
+    case 'phone':
+      return uniquePhone();
+    case 'login':
+      return `g-${tag()}@test`;
+    case 'password':
+      return url.includes('payment-password') ? '135790' : 'Passw0rd9';
+    case 'card_prefix':
+      return '8802';
+    case 'key':
+      return `f_${tag()}`;
+    case 'code':
+      return `c_${tag()}`;
+    case 'time_zone':
+      return 'Asia/Shanghai';
+    case 'order_ref':
+    case 'ref':
+      return `o-${tag()}`;
+    case 'paid_at':
+      return new Date().toISOString();
+    case 'starts_on':
+    case 'ends_on':
+      return today();
+    case 'scopes':
+      return ['members.read'];
+    case 'tenders':
+      return [{ method: 'cash', amount_fen: 100 }];
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Bodies the schema alone cannot make acceptable (amounts that must match a price, a plan or an
+ * amount but not both), per route: the generic sample is patched with these.
+ */
+const bodyPatches: Record<string, (world: World) => Record<string, unknown>> = {
+  'POST /api/members/:id/recharges': () => ({
+    amount_fen: 100,
+    tenders: [{ method: 'cash', amount_fen: 100 }],
+  }),
+  'POST /api/members/:id/membership': () => ({ tenders: [{ method: 'cash', amount_fen: 9_900 }] }),
+};
+
+/** The sample body of a route: `sampleBody` with the route's patch. */
+export function routeBody(
+  route: { method: string; url: string; body: JsonSchema | undefined },
+  world: World,
+): Record<string, unknown> | undefined {
+  if (!route.body) return undefined;
+  const patch = bodyPatches[`${route.method} ${route.url}`];
+  return { ...sampleBody(route.url, route.body, world), ...patch?.(world) };
+}
+
+/**
+ * A minimal body valid for `schema`: required fields (a PATCH gets its first field), foreign
+ * ids from `world`. Business rules may still refuse it; the schema does not.
+ */
+export function sampleBody(url: string, schema: JsonSchema, world: World): Record<string, unknown> {
+  const props = schema.properties ?? {};
+  const names = [...(schema.required ?? [])];
+  if (names.length === 0 && (schema.minProperties ?? 0) > 0) {
+    const first = Object.keys(props)[0];
+    if (first) names.push(first);
+  }
+  const body: Record<string, unknown> = {};
+  for (const name of names) body[name] = sampleValue(url, name, props[name] ?? {}, world);
+  return body;
+}
+
+export function sampleValue(url: string, name: string, schema: JsonSchema, world: World): unknown {
+  const kind = foreignKind(url, name);
+  if (kind) return world.ids[kind];
+  const named = sampleByName(url, name);
+  if (named !== undefined) return named;
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  if (schema.anyOf) {
+    const branch = schema.anyOf.find((s) => s.type !== 'null') ?? schema.anyOf[0] ?? {};
+    return sampleValue(url, name, branch, world);
+  }
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  switch (type) {
+    case 'string':
+      if (schema.format === 'uuid') return randomUUID();
+      if (schema.format === 'date') return today();
+      if (schema.format === 'date-time') return new Date().toISOString();
+      return 'g'.repeat(Math.max(1, schema.minLength ?? 1));
+    case 'integer':
+    case 'number':
+      return Math.min(Math.max(schema.minimum ?? 1, 1), schema.maximum ?? Number.MAX_SAFE_INTEGER);
+    case 'boolean':
+      return true;
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () =>
+        sampleValue(url, name, schema.items ?? {}, world),
+      );
+    case 'object':
+      return sampleBody(url, schema, world);
+    default:
+      return null;
+  }
+}
+
+let tenantTables: Promise<string[]> | undefined;
+
+/** Every table with a merchant_id column: where a merchant's data lives. */
+export function listTenantTables(db: Db): Promise<string[]> {
+  tenantTables ??= sql<{ table_name: string }>`
+    select c.table_name from information_schema.columns c
+    join information_schema.tables t using (table_schema, table_name)
+    where c.table_schema = 'public' and c.column_name = 'merchant_id' and t.table_type = 'BASE TABLE'
+    order by 1`
+    .execute(db)
+    .then((r) => r.rows.map((row) => row.table_name));
+  return tenantTables;
+}
+
+/** A checksum of every row the merchant holds in every tenant table (and its merchant row). */
+export async function merchantChecksum(db: Db, merchantId: string): Promise<string> {
+  const tables = await listTenantTables(db);
+  const parts = tables.map(
+    (t) =>
+      sql`select ${t} || md5(x::text) as h from ${sql.table(t)} x where merchant_id = ${merchantId}`,
+  );
+  parts.push(sql`select 'merchant' || md5(x::text) from merchant x where id = ${merchantId}`);
+  const { rows } = await sql<{ sum: string | null }>`
+    select md5(string_agg(h, ',' order by h)) as sum from (${sql.join(parts, sql` union all `)}) u`.execute(
+    db,
+  );
+  return rows[0]?.sum ?? '';
+}
+
+/** The roles of the matrix, and the session token of each. */
+export const ROLES: Role[] = ['owner', 'manager', 'cashier', 'marketer'];
+
+/** A refusal for a missing permission (not a business refusal that happens to be a 403). */
+export const isPermissionRefusal = (res: { status: number; body: any }) =>
+  res.status === 403 &&
+  (res.body?.error?.code === 'auth.forbidden' || res.body?.error?.code === 'auth.scope_missing');
+
+export function expectErrorShape(res: { status: number; body: any }, label: string) {
+  expect(typeof res.body?.error?.code, `${label}: error code`).toBe('string');
+}
