@@ -93,6 +93,41 @@ describe('splitPayment', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('property: proportional is exact for balances up to the largest safe integer (amount = principal + bonus)', () => {
+    const fen = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
+    fc.assert(
+      fc.property(fen, fen, fc.integer({ min: 1, max: 1_000_000_000 }), (p, rawB, paid) => {
+        const b = Math.min(rawB, Number.MAX_SAFE_INTEGER - p); // a wallet's sum is safe too
+        fc.pre(p + b > 0);
+        // the whole balance, and then a smaller payment out of it
+        for (const amount of [p + b, Math.min(paid, p + b)]) {
+          const split = splitPayment(amount, { principal_fen: p, bonus_fen: b }, 'proportional');
+          if (!split.ok) throw new Error('refused a payment within the balance');
+          expect(split.principal_fen + split.bonus_fen).toBe(amount);
+          expect(split.principal_fen).toBeLessThanOrEqual(p);
+          expect(split.bonus_fen).toBeLessThanOrEqual(b);
+          const share = (BigInt(amount) * BigInt(b)) / (BigInt(p) + BigInt(b));
+          expect(BigInt(split.bonus_fen)).toBe(share);
+        }
+        // paying it all takes each balance exactly
+        const all = splitPayment(p + b, { principal_fen: p, bonus_fen: b }, 'proportional');
+        expect(all).toEqual({ ok: true, principal_fen: p, bonus_fen: b });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the old double arithmetic was off at the top of the range', () => {
+    const [p, b, amount] = [2603640955365337, 4253157839889494, 6172518553433503];
+    // what float math gave: one fen of bonus more than the exact share
+    expect(Math.floor((amount * b) / (p + b))).toBe(3828710227805859);
+    expect(splitPayment(amount, { principal_fen: p, bonus_fen: b }, 'proportional')).toEqual({
+      ok: true,
+      principal_fen: amount - 3828710227805858,
+      bonus_fen: 3828710227805858,
+    });
+  });
 });
 
 describe('bonus part windows (S9)', () => {

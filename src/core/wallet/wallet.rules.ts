@@ -135,7 +135,9 @@ export function splitPayment(
   order: SpendingOrder,
 ): Split {
   const { principal_fen: p, bonus_fen: b } = available;
-  if (amountFen > p + b) return { ok: false, available_fen: p + b };
+  // a balance may be any safe integer, so the sum (and the product below) can pass 2^53
+  const total = BigInt(p) + BigInt(b);
+  if (BigInt(amountFen) > total) return { ok: false, available_fen: Number(total) };
   let bonus: number;
   switch (order) {
     case 'bonus_first':
@@ -145,8 +147,9 @@ export function splitPayment(
       bonus = amountFen - Math.min(amountFen, p);
       break;
     case 'proportional':
-      // integer math: amount * b fits in 2^53 for any realistic wallet (< 10^7 yuan each)
-      bonus = p + b === 0 ? 0 : Math.floor((amountFen * b) / (p + b));
+      // exact: the bonus share amount * b / (p + b) rounded down, in BigInt (the product of two
+      // safe integers does not fit a double); the result is at most b, so it is safe again
+      bonus = total === 0n ? 0 : Number((BigInt(amountFen) * BigInt(b)) / total);
       break;
   }
   return { ok: true, principal_fen: amountFen - bonus, bonus_fen: bonus };
