@@ -7,6 +7,7 @@ import { createStore } from '../tenancy/store.service.ts';
 import { systemCtx } from '../tenancy/system-ctx.ts';
 import type { Role } from '../tenancy/tenancy.table.ts';
 import { demoMember, prng } from './demo-data.ts';
+import { seedDemoLoyalty } from './demo-loyalty.ts';
 
 export const DEMO_PASSWORD = 'Regulars2026';
 const STORES = [
@@ -32,7 +33,10 @@ export async function seedDemoIfEmpty(
   return seedDemo(db, now, members);
 }
 
-/** A bakery chain in Asia/Shanghai with 3 stores, one login per role and `members` members. */
+/**
+ * A bakery chain in Asia/Shanghai with 3 stores, one login per role, its loyalty economy (tiers,
+ * points rules, recharge plans, mall rewards, a paid membership) and `members` members.
+ */
 export async function seedDemo(
   db: Db,
   now: Date,
@@ -62,6 +66,7 @@ export async function seedDemo(
       cashier: '收银员 张敏',
       marketer: '运营 陈静',
     };
+    await seedDemoLoyalty(trx, ctx);
     for (const role of ROLES.slice(1)) {
       await addStaff(trx, ctx, {
         login: `${role}${suffix}@bakery`,
