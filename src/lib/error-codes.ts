@@ -121,6 +121,11 @@ export const errorCodes = {
     zh: '不支持的文件编码',
     en: 'Unsupported file encoding',
   },
+  'import.upload_erased': {
+    status: 409,
+    zh: '上传的文件含有已注销会员的个人信息，已被删除；请去掉该会员后重新上传',
+    en: 'The uploaded file held the data of an erased member and was deleted; upload it again without that member',
+  },
   'import.state_invalid': {
     status: 409,
     zh: '导入任务当前状态不允许此操作',

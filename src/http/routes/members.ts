@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { Type } from 'typebox';
@@ -18,7 +19,6 @@ import {
   UpdateMemberBody,
 } from '../../core/members/member.schema.ts';
 import {
-  eraseMember,
   getMemberDetail,
   getMemberRow,
   linkIdentity,
@@ -28,6 +28,7 @@ import {
 } from '../../core/members/member.service.ts';
 import { signMemberCode } from '../../core/members/member-code.ts';
 import { exportMembers } from '../../core/members/member-export.service.ts';
+import { eraseMember } from '../../core/members/member-erase.service.ts';
 import { mergeMembers } from '../../core/members/member-merge.service.ts';
 import { listMembers, lookupMember } from '../../core/members/member-query.service.ts';
 import { ErrorResponse, IdParams, Nullable, Page, Timestamp, Uuid } from '../../lib/schema.ts';
@@ -255,12 +256,19 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: 'members.erase' },
       schema: {
         tags,
-        summary: 'Erase personal data on the member’s request; ledgers stay anonymous',
+        summary:
+          'Erase personal data on the member’s request: the whole merge chain and every copy; ledgers stay, pseudonymous',
         params: IdParams,
         response: { 200: Member },
       },
     },
-    (request) => inTransaction(app.db, (trx) => eraseMember(trx, request.ctx, request.params.id)),
+    async (request) => {
+      const { member, discardFiles } = await inTransaction(app.db, (trx) =>
+        eraseMember(trx, request.ctx, request.params.id, app.config.dataDir),
+      );
+      await Promise.all(discardFiles.map((path) => rm(path, { force: true })));
+      return member;
+    },
   );
 
   app.get(
