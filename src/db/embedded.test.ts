@@ -38,10 +38,23 @@ describe('embedded PostgreSQL', () => {
     const file = join(server.dataDir, 'regulars.password');
     expect(readFileSync(file, 'utf8').trim()).toBe(password);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const legacy = new URL(server.url);
-    legacy.password = 'regulars';
-    const client = new pg.Client({ connectionString: legacy.toString() });
-    await expect(client.connect()).rejects.toMatchObject({ code: '28P01' });
+    await expect(loginWith('regulars')).rejects.toMatchObject({ code: '28P01' });
+  });
+
+  it('gives a cluster from before generated passwords (default password, none stored) its own', async () => {
+    await conn.pool.query(`alter user regulars password 'regulars'`);
+    rmSync(join(server.dataDir, 'regulars.password'));
+    await app.close();
+    await conn.db.destroy();
+    await server.stop();
+    server = await startEmbedded(dir, Number(new URL(server.url).port), () => {});
+    conn = connect(await ensureDatabase(server.url, 'regulars'), 5);
+    app = await buildApp({ db: conn.db, config: testConfig() });
+    const password = decodeURIComponent(new URL(server.url).password);
+    expect(password).toMatch(/^[0-9a-f]{48}$/);
+    expect(readFileSync(join(server.dataDir, 'regulars.password'), 'utf8')).toBe(password);
+    await expect(loginWith('regulars')).rejects.toMatchObject({ code: '28P01' });
+    expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
   });
 
   it('survives kill -9 of the postmaster: 503 service.unavailable meanwhile, then recovers', async () => {
@@ -84,6 +97,14 @@ describe('embedded PostgreSQL', () => {
     });
   });
 });
+
+async function loginWith(password: string): Promise<void> {
+  const url = new URL(server.url);
+  url.password = password;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.end();
+}
 
 function postmasterPid(): number {
   return Number(readFileSync(join(server.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
