@@ -17,5 +17,8 @@ export function ttlCache<V>(ttlMs: number, maxEntries = 10_000) {
     delete(key: string): void {
       entries.delete(key);
     },
+    clear(): void {
+      entries.clear();
+    },
   };
 }

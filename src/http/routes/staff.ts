@@ -69,9 +69,14 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Staff },
       },
     },
-    (request) =>
-      inTransaction(app.db, (trx) =>
+    async (request) => {
+      const staff = await inTransaction(app.db, (trx) =>
         updateStaff(trx, request.ctx, request.params.id, request.body),
-      ),
+      );
+      // A changed role, store, password or a deactivation applies on this instance at once;
+      // other instances follow within their session cache window (plugins/auth.ts).
+      app.sessions.clear();
+      return staff;
+    },
   );
 };
