@@ -4,7 +4,10 @@
  * fails the typecheck. Money is integer fen, rates basis points, instants ISO strings.
  */
 import type { Static, TSchema } from 'typebox';
-import type { ImportJob as ImportJobSchema } from '../../../src/core/imports/import.schema.ts';
+import type {
+  ImportErrorPage as ImportErrorPageSchema,
+  ImportJob as ImportJobSchema,
+} from '../../../src/core/imports/import.schema.ts';
 import type {
   Redemption as RedemptionSchema,
   RewardKind as RewardKindSchema,
@@ -81,6 +84,7 @@ export type MemberCode = From<typeof MemberCodeSchema>;
 export type CustomField = From<typeof CustomFieldSchema>;
 export type ImportJob = From<typeof ImportJobSchema>;
 export type ImportStatus = ImportJob['status'];
+export type ImportErrorPage = From<typeof ImportErrorPageSchema>;
 
 export type TierRight = From<typeof TierRightSchema>;
 export type Tier = From<typeof TierSchema>;

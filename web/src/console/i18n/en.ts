@@ -235,7 +235,7 @@ export const en: Messages<typeof zhCN> = {
     newMembers: 'New members',
     existing: 'Existing members',
     duplicates: 'Duplicates',
-    errors: 'Bad rows (first {{count}})',
+    errors: 'Bad rows ({{count}} shown)',
     line: 'Line',
     column: 'Column',
     reason: 'Reason',

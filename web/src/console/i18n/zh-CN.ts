@@ -232,7 +232,7 @@ export const zhCN = {
     newMembers: '新会员',
     existing: '已有会员',
     duplicates: '重复',
-    errors: '错误行（前 {{count}} 条）',
+    errors: '错误行（已显示 {{count}} 条）',
     line: '行号',
     column: '列',
     reason: '原因',

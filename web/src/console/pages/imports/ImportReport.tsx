@@ -1,13 +1,16 @@
-import { Alert, Col, Row, Statistic, Table, Typography } from 'antd';
+import { Alert, Button, Col, Row, Statistic, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ImportJob } from '../../wire-types.ts';
+import { useImportErrors } from './import-api.ts';
 
 type ErrorRow = ImportJob['errors'][number];
 type DuplicateRow = ImportJob['duplicates'][number];
 
-/** Counts, then the first bad rows and duplicates: what a dry run found and a commit did. */
+/** Counts, then every bad row (paged in) and the duplicates: what a dry run found and a commit did. */
 export function ImportReport({ job }: { job: ImportJob }) {
   const { t } = useTranslation();
+  const all = useImportErrors(job);
+  const errors = all.data ? all.data.pages.flatMap((p) => p.items) : job.errors;
   const counts: [string, number][] = [
     ['imports.total', job.total_rows],
     ['imports.ok', job.ok_rows],
@@ -25,15 +28,15 @@ export function ImportReport({ job }: { job: ImportJob }) {
           </Col>
         ))}
       </Row>
-      {job.errors.length > 0 && (
+      {errors.length > 0 && (
         <>
           <Typography.Title level={5} style={{ marginTop: 24 }}>
-            {t('imports.errors', { count: job.errors.length })}
+            {t('imports.errors', { count: errors.length })}
           </Typography.Title>
           <Table<ErrorRow>
             rowKey={(e) => `${e.line}:${e.column ?? ''}:${e.code}`}
             size="small"
-            dataSource={job.errors}
+            dataSource={errors}
             pagination={{ pageSize: 10, hideOnSinglePage: true }}
             data-testid="import-errors"
             columns={[
@@ -47,6 +50,15 @@ export function ImportReport({ job }: { job: ImportJob }) {
               { title: t('imports.reason'), dataIndex: 'message' },
             ]}
           />
+          {all.hasNextPage && (
+            <Button
+              onClick={() => all.fetchNextPage()}
+              loading={all.isFetchingNextPage}
+              data-testid="import-errors-more"
+            >
+              {t('common.loadMore')}
+            </Button>
+          )}
         </>
       )}
       {job.duplicates.length > 0 && (

@@ -1,6 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from '../../api.ts';
-import type { ImportJob, ImportStatus } from '../../wire-types.ts';
+import type { ImportErrorPage, ImportJob, ImportStatus } from '../../wire-types.ts';
 
 export const TARGET_FIELDS = [
   'phone',
@@ -26,6 +26,18 @@ export function useImportJob(id: string | undefined) {
     enabled: Boolean(id),
     refetchInterval: (query) =>
       query.state.data && RUNNING.includes(query.state.data.status) ? 1000 : false,
+  });
+}
+
+/** Every row error of a finished dry run, each with its line, a page at a time. */
+export function useImportErrors(job: ImportJob) {
+  return useInfiniteQuery({
+    queryKey: ['import-errors', job.id, job.status],
+    queryFn: ({ pageParam }) =>
+      api.get<ImportErrorPage>(`/imports/${job.id}/errors`, { cursor: pageParam, limit: 500 }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    enabled: job.bad_rows > 0 && !RUNNING.includes(job.status),
   });
 }
 

@@ -5,7 +5,7 @@ import type { SorterResult } from 'antd/es/table/interface';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '../../api.ts';
+import { ApiError, api } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { formatTime, showPhone, yuan } from '../../format.ts';
 import { useStores } from '../../queries.ts';
@@ -22,6 +22,24 @@ const SORT_KEYS: Record<string, string> = {
   balance_fen: 'balance',
 };
 
+/** A whole mainland mobile number, as a customer tells it at the till. */
+const FULL_PHONE = /^(\+?86)?1[3-9]\d{9}$/;
+
+/**
+ * Without members.pii the list does not search phones (that would confirm numbers); a whole
+ * number goes to the till's lookup instead, which the server audits and limits per staff member.
+ */
+async function lookupByPhone(phone: string): Promise<MemberPage> {
+  try {
+    const member = await api.get<MemberListItem>('/members/lookup', { phone });
+    return { items: [member], next_cursor: null, total: 1 } as MemberPage;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404)
+      return { items: [], next_cursor: null, total: 0 } as MemberPage;
+    throw e;
+  }
+}
+
 export default function MembersPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
@@ -34,7 +52,9 @@ export default function MembersPage() {
   const list = useInfiniteQuery({
     queryKey: ['members', filter],
     queryFn: ({ pageParam }) =>
-      api.get<MemberPage>('/members', { ...filter, cursor: pageParam, limit: PAGE_SIZE }),
+      !can('members.pii') && filter.q && FULL_PHONE.test(filter.q.replace(/[\s-]/g, ''))
+        ? lookupByPhone(filter.q)
+        : api.get<MemberPage>('/members', { ...filter, cursor: pageParam, limit: PAGE_SIZE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
