@@ -222,8 +222,8 @@ export const errorCodes = {
   'tier.name_taken': { status: 409, zh: '等级名称已存在', en: 'The tier name is taken' },
   'tier.in_use': {
     status: 409,
-    zh: '仍有会员处于该等级，不能删除',
-    en: 'Members still hold this tier; it cannot be deleted',
+    zh: '仍有会员处于该等级或付费会员方案使用该等级，不能删除',
+    en: 'Members hold this tier or a paid membership plan grants it; it cannot be deleted',
   },
   'tier.rights_invalid': {
     status: 400,

@@ -5,11 +5,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { expect } from 'vitest';
+import type PgBoss from 'pg-boss';
+import { afterAll, expect } from 'vitest';
 import type { Role } from '../../src/core/tenancy/tenancy.table.ts';
 import type { Db } from '../../src/db/database.ts';
-import type { App } from '../../src/http/app.ts';
-import { auth, createTestMerchant, type TestMerchant, uniquePhone } from '../factories.ts';
+import { type App, buildApp } from '../../src/http/app.ts';
+import { startBoss } from '../../src/jobs/boss.ts';
+import { testDb } from '../db.ts';
+import {
+  auth,
+  createTestMerchant,
+  type TestMerchant,
+  testConfig,
+  uniquePhone,
+} from '../factories.ts';
 
 export type JsonSchema = {
   type?: string | string[];
@@ -29,6 +38,19 @@ export type JsonSchema = {
   items?: JsonSchema;
   minItems?: number;
 };
+
+/** The app with a job queue (imports enqueue their runs; no worker runs them here). */
+export async function guardApp(): Promise<{ app: App; db: Db }> {
+  const conn = await testDb();
+  const boss: PgBoss = await startBoss(conn.url, () => {});
+  const app = await buildApp({ db: conn.db, config: testConfig(), boss });
+  await app.ready();
+  afterAll(async () => {
+    await app.close();
+    await boss.stop({ graceful: false, wait: true });
+  });
+  return { app, db: conn.db };
+}
 
 export interface ApiRoute {
   method: string;

@@ -8,13 +8,13 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { apiKeyScopes } from '../../src/core/tenancy/permissions.ts';
 import type { Db } from '../../src/db/database.ts';
 import type { App } from '../../src/http/app.ts';
-import { testApp } from '../factories.ts';
 import {
   type ApiRoute,
   apiRoutes,
   call,
   fillPath,
   foreignKind,
+  guardApp,
   merchantChecksum,
   pathValues,
   routeBody,
@@ -43,7 +43,7 @@ let bKey: string;
 let routes: ApiRoute[];
 
 beforeAll(async () => {
-  ({ app, db } = await testApp());
+  ({ app, db } = await guardApp());
   a = await seedWorld(app, db);
   b = await seedWorld(app, db);
   const key = await call(app, b.merchant.tokens.owner, 'POST', '/api/api-keys', {

@@ -148,7 +148,7 @@ export async function updateTier(trx: Trx, ctx: Ctx, id: string, input: TierPatc
   return tier;
 }
 
-/** A tier that a member holds or held stays, so that history keeps its meaning. */
+/** A tier that a member holds or held, or a paid plan grants, stays: history keeps its meaning. */
 export async function deleteTier(trx: Trx, ctx: Ctx, id: string): Promise<void> {
   const tier = await getTier(trx, ctx, id);
   const used = await trx
@@ -165,7 +165,14 @@ export async function deleteTier(trx: Trx, ctx: Ctx, id: string): Promise<void> 
     .where((eb) => eb.or([eb('from_tier_id', '=', id), eb('to_tier_id', '=', id)]))
     .limit(1)
     .executeTakeFirst();
-  if (used || inHistory) throw new DomainError('tier.in_use');
+  const inPlan = await trx
+    .selectFrom('membership_plan')
+    .select('id')
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('tier_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
+  if (used || inHistory || inPlan) throw new DomainError('tier.in_use');
   await trx
     .deleteFrom('tier')
     .where('merchant_id', '=', ctx.merchantId)
