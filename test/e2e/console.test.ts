@@ -55,6 +55,12 @@ describe('console in a browser', () => {
     await page.getByText('王芳').waitFor();
     expect(await page.getByTestId('merchant-name').textContent()).toBe('稻香烘焙（测试）');
     expect((await staffRow()).failed_logins).toBe(0);
+    // the wrong password just tried is reported once logged in, until dismissed
+    await expect
+      .poll(() => page.getByTestId('login-notice').textContent())
+      .toContain('有人 1 次用错误的密码尝试登录您的账号');
+    await page.locator('.ant-notification-notice-close').click();
+    await page.getByTestId('login-notice').waitFor({ state: 'detached' });
     const sessions = await c.db
       .selectFrom('staff_session')
       .select('token_hash')

@@ -9,6 +9,9 @@ export type LedgerName = 'points' | 'principal' | 'bonus';
 export interface Me {
   actor: { kind: string; id: string | null; role: string | null; permissions: string[] };
   merchant: { id: string; name: string; time_zone: string; currency: string; card_prefix: string };
+  /** wrong passwords tried on this account between the previous login and this session's */
+  failed_logins_since_last_login: number;
+  last_failed_login_at: string | null;
 }
 export interface StaffView {
   id: string;
@@ -61,7 +64,6 @@ export interface Staff {
   role: 'owner' | 'manager' | 'cashier' | 'marketer';
   store_id: string | null;
   active: boolean;
-  locked_until: string | null;
   created_at: string;
 }
 export interface ApiKey {

@@ -4,6 +4,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useS
 import { Navigate, useLocation } from 'react-router';
 import { api, type Me, setUnauthorizedHandler, tokenStore } from './api.ts';
 import { setTimeZone } from './format.ts';
+import { LoginNotice } from './layout/LoginNotice.tsx';
 
 interface AuthValue {
   token: string | null;
@@ -72,5 +73,10 @@ export function RequireAuth({ children }: { children: ReactNode }) {
       />
     );
   if (!me) return <Spin size="large" fullscreen />;
-  return children;
+  return (
+    <>
+      {children}
+      <LoginNotice me={me} token={token} />
+    </>
+  );
 }

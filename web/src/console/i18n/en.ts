@@ -47,6 +47,9 @@ export const en: Messages<typeof zhCN> = {
     login: 'Login',
     password: 'Password',
     submit: 'Sign in',
+    attackedTitle: 'Account security notice',
+    attacked:
+      'Since your last sign-in, someone tried to sign in to your account {{count}} times with a wrong password (last at {{time}}). If it was not you, change your password soon.',
   },
   gender: { male: 'Male', female: 'Female', unknown: 'Unknown' },
   channel: {
@@ -293,7 +296,6 @@ export const en: Messages<typeof zhCN> = {
     store: 'Store',
     allStores: 'All stores',
     active: 'Active',
-    locked: 'Locked until {{time}}',
     password: 'Password',
     newPassword: 'New password (leave empty to keep)',
   },

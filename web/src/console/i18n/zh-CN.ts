@@ -45,6 +45,9 @@ export const zhCN = {
     login: '登录名',
     password: '密码',
     submit: '登录',
+    attackedTitle: '账号安全提醒',
+    attacked:
+      '自您上次登录以来，有人 {{count}} 次用错误的密码尝试登录您的账号（最近一次：{{time}}）。如果不是您本人，请尽快修改密码。',
   },
   gender: { male: '男', female: '女', unknown: '未知' },
   channel: {
@@ -289,7 +292,6 @@ export const zhCN = {
     store: '所属门店',
     allStores: '全部门店',
     active: '启用',
-    locked: '锁定至 {{time}}',
     password: '密码',
     newPassword: '新密码（留空不修改）',
   },

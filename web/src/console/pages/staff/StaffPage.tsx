@@ -4,7 +4,6 @@ import { Button, Card, Flex, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Staff } from '../../api.ts';
-import { formatTime } from '../../format.ts';
 import { useStores } from '../../queries.ts';
 import { StaffFormModal } from './StaffFormModal.tsx';
 
@@ -13,7 +12,6 @@ export default function StaffPage() {
   const { nameOf } = useStores();
   const staff = useQuery({ queryKey: ['staff'], queryFn: () => api.get<Staff[]>('/staff') });
   const [editing, setEditing] = useState<Staff | 'new' | null>(null);
-  const locked = (s: Staff) => s.locked_until && new Date(s.locked_until) > new Date();
 
   return (
     <Card>
@@ -43,14 +41,9 @@ export default function StaffPage() {
             title: t('staff.active'),
             key: 'active',
             render: (_: unknown, s) => (
-              <>
-                <Tag color={s.active ? 'green' : 'default'}>
-                  {s.active ? t('common.yes') : t('common.no')}
-                </Tag>
-                {locked(s) && (
-                  <Tag color="red">{t('staff.locked', { time: formatTime(s.locked_until) })}</Tag>
-                )}
-              </>
+              <Tag color={s.active ? 'green' : 'default'}>
+                {s.active ? t('common.yes') : t('common.no')}
+              </Tag>
             ),
           },
           {
