@@ -1,6 +1,7 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
+import type { AuditEntry } from './audit.schema.ts';
 
 export interface AuditInput {
   action: string;
@@ -32,19 +33,49 @@ export async function recordAudit(trx: Db | Trx, ctx: Ctx, input: AuditInput): P
     .execute();
 }
 
+/**
+ * The audit trail of one entity, newest first, with the actor's name and store joined in: the
+ * staff member for staff, the key's name for an API key.
+ */
 export async function listAudit(
   db: Db,
   ctx: Ctx,
   filter: { entityType?: string; entityId?: string; limit: number },
-) {
+): Promise<AuditEntry[]> {
   let query = db
-    .selectFrom('audit_log')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .selectFrom('audit_log as a')
+    .leftJoin('staff as s', (j) =>
+      j
+        .onRef('s.merchant_id', '=', 'a.merchant_id')
+        .onRef('s.id', '=', 'a.actor_id')
+        .on('a.actor_kind', '=', 'staff'),
+    )
+    .leftJoin('store as st', (j) =>
+      j.onRef('st.merchant_id', '=', 's.merchant_id').onRef('st.id', '=', 's.store_id'),
+    )
+    .leftJoin('api_key as k', (j) =>
+      j
+        .onRef('k.merchant_id', '=', 'a.merchant_id')
+        .onRef('k.id', '=', 'a.actor_id')
+        .on('a.actor_kind', '=', 'api_key'),
+    )
+    .select([
+      'a.id',
+      'a.actor_kind',
+      'a.actor_id',
+      'a.action',
+      'a.before',
+      'a.after',
+      'a.created_at',
+      'st.id as store_id',
+      'st.name as store_name',
+    ])
+    .select((eb) => eb.fn.coalesce('s.display_name', 'k.name').as('actor_name'))
+    .where('a.merchant_id', '=', ctx.merchantId)
+    .orderBy('a.created_at', 'desc')
+    .orderBy('a.id', 'desc')
     .limit(filter.limit);
-  if (filter.entityType) query = query.where('entity_type', '=', filter.entityType);
-  if (filter.entityId) query = query.where('entity_id', '=', filter.entityId);
+  if (filter.entityType) query = query.where('a.entity_type', '=', filter.entityType);
+  if (filter.entityId) query = query.where('a.entity_id', '=', filter.entityId);
   return query.execute();
 }

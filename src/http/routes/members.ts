@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { Type } from 'typebox';
+import { AuditEntry } from '../../core/audit/audit.schema.ts';
 import { listAudit } from '../../core/audit/audit.service.ts';
 import type { Ctx } from '../../core/context.ts';
 import { listEntries } from '../../core/ledger/ledger.service.ts';
@@ -47,15 +48,6 @@ const LedgerEntry = Type.Object({
   ref_type: Nullable(Type.String()),
   ref_id: Nullable(Type.String()),
   memo: Nullable(Type.String()),
-  created_at: Timestamp,
-});
-const AuditEntry = Type.Object({
-  id: Uuid,
-  actor_kind: Type.String(),
-  actor_id: Nullable(Uuid),
-  action: Type.String(),
-  before: Type.Unknown(),
-  after: Type.Unknown(),
   created_at: Timestamp,
 });
 

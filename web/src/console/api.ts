@@ -37,15 +37,6 @@ export interface LedgerEntry {
   memo: string | null;
   created_at: string;
 }
-export interface AuditEntry {
-  id: string;
-  actor_kind: string;
-  actor_id: string | null;
-  action: string;
-  before: unknown;
-  after: unknown;
-  created_at: string;
-}
 export interface Page<T> {
   items: T[];
   next_cursor: string | null;

@@ -4,6 +4,7 @@
  * fails the typecheck. Money is integer fen, rates basis points, instants ISO strings.
  */
 import type { Static, TSchema } from 'typebox';
+import type { AuditEntry as AuditEntrySchema } from '../../../src/core/audit/audit.schema.ts';
 import type {
   ImportErrorPage as ImportErrorPageSchema,
   ImportJob as ImportJobSchema,
@@ -71,6 +72,7 @@ export type Wire<T> = T extends Date
       : T;
 type From<S extends TSchema> = Wire<Static<S>>;
 
+export type AuditEntry = From<typeof AuditEntrySchema>;
 export type Gender = From<typeof GenderSchema>;
 export type IdentityKind = From<typeof IdentityKindSchema>;
 export type Member = From<typeof MemberSchema>;
