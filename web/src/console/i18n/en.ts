@@ -232,7 +232,8 @@ export const en: Messages<typeof zhCN> = {
     payment_id: 'Payment',
     survivor_id: 'Survivor',
     merged_id: 'Merged member',
-  },  merge: {
+  },
+  merge: {
     title: 'Merge members',
     find: 'Find the other member',
     byPhone: 'Phone',

@@ -230,7 +230,8 @@ export const zhCN = {
     payment_id: '支付单',
     survivor_id: '保留会员',
     merged_id: '被合并会员',
-  },  merge: {
+  },
+  merge: {
     title: '合并会员',
     find: '查找另一位会员',
     byPhone: '手机号',
