@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ADDRESS_POLICY,
+  addressScope,
   afterFailure,
   delayAfter,
   LOGIN_POLICY,
@@ -70,5 +71,15 @@ describe('login throttle rules', () => {
         },
       ),
     );
+  });
+
+  it('throttles an IPv6 client by its /64 and an IPv4-mapped one as IPv4', () => {
+    expect(addressScope('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(addressScope('2001:0DB8:0001:0002:bbbb:cccc:dddd:2')).toBe('2001:db8:1:2::/64');
+    expect(addressScope('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressScope('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressScope('::1')).toBe('0:0:0:0::/64');
+    expect(addressScope('::ffff:10.0.0.1')).toBe('10.0.0.1');
+    expect(addressScope('203.0.113.9')).toBe('203.0.113.9');
   });
 });

@@ -65,3 +65,20 @@ export function afterFailure(
 /** A row older than this is forgotten under every policy and may be deleted. */
 export const STALE_AFTER_MS =
   Math.max(LOGIN_POLICY.maxDelayMs, ADDRESS_POLICY.maxDelayMs) + FORGET_MS;
+
+/**
+ * The unit a client address is throttled as: an IPv4 address, or the /64 network of an IPv6
+ * one (a single client usually holds a whole /64, so stepping through it buys no fresh tries).
+ */
+export function addressScope(ip: string): string {
+  const address = ip.toLowerCase().replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  if (!address.includes(':')) return address;
+  const [head = '', tail] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const gap = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  const groups = [...left, ...gap, ...right].slice(0, 4);
+  return `${groups.map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}

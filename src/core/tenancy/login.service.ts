@@ -3,6 +3,7 @@ import type { Db, Trx } from '../../db/database.ts';
 import { verifyNothing, verifySecret } from '../../lib/secrets.ts';
 import {
   ADDRESS_POLICY,
+  addressScope,
   afterFailure,
   LOGIN_POLICY,
   STALE_AFTER_MS,
@@ -45,7 +46,8 @@ export async function login(
   policy: SessionPolicy,
 ): Promise<LoginResult> {
   const name = input.login.trim().toLowerCase();
-  const keys = { login: loginKey(name), address: `address:${input.address}` };
+  const address = addressScope(input.address);
+  const keys = { login: loginKey(name), address: `address:${address}` };
   return db.transaction().execute(async (trx) => {
     if (!(await tryLockLogin(trx, keys.login)))
       return { ok: false, code: 'auth.locked', retryAfterSeconds: 1 };
@@ -61,7 +63,7 @@ export async function login(
       .executeTakeFirst();
     // The per-login delay spares the addresses this account last logged in from: a stranger
     // elsewhere can slow the account down, never shut its owner out at the usual till.
-    const knownAddress = staff?.login_addresses.includes(input.address) ?? false;
+    const knownAddress = staff?.login_addresses.includes(address) ?? false;
     const wait = Math.max(
       waitMs(streaks.address, now, ADDRESS_POLICY),
       knownAddress ? 0 : waitMs(streaks.login, now, LOGIN_POLICY),
@@ -89,7 +91,7 @@ export async function login(
     // Success forgets the login's streak, not the address's: one valid account must not buy an
     // address fresh guesses at the others.
     await trx.deleteFrom('login_throttle').where('key', '=', keys.login).execute();
-    const addresses = [input.address, ...staff.login_addresses.filter((a) => a !== input.address)];
+    const addresses = [address, ...staff.login_addresses.filter((a) => a !== address)];
     await trx
       .updateTable('staff')
       .set({

@@ -58,6 +58,7 @@ describe('authentication is decided on the matched route, not the raw URL', () =
         await db
           .selectFrom('import_job')
           .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('merchant_id', 'is not', null) // every merchant's: the caller has none
           .executeTakeFirstOrThrow()
       ).n;
     const before = await jobs();
@@ -180,6 +181,7 @@ describe('API keys', () => {
     const row = await db
       .selectFrom('api_key')
       .select('secret_hash')
+      .where('merchant_id', '=', m.merchantId)
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     expect(row.secret_hash).toBe(sha256(key));

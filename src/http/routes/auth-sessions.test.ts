@@ -89,6 +89,7 @@ describe('sessions', () => {
     const rows = await db
       .selectFrom('staff_session')
       .select('token_hash')
+      .where('merchant_id', '=', m.merchantId)
       .where('staff_id', '=', m.staffIds.manager)
       .execute();
     expect(rows).toEqual([]);

@@ -120,6 +120,7 @@ describe('login throttling', () => {
     const staff = await db
       .selectFrom('staff')
       .select('failed_logins')
+      .where('merchant_id', '=', m.merchantId)
       .where('id', '=', m.staffIds.marketer)
       .executeTakeFirstOrThrow();
     expect(staff.failed_logins).toBe(checked);
@@ -165,6 +166,17 @@ describe('client addresses', () => {
     // 20 free failures per address, then a delay: the forged header changed nothing
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+  });
+
+  it('counts an IPv6 client by its /64: stepping through its own network buys no fresh tries', async () => {
+    const { app } = await testApp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) {
+      const res = await attempt(app, `v6-${i}-${Date.now()}@test`, WRONG, `2001:db8:7:7::${i + 1}`);
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(20)).toEqual([429, 429]);
   });
 
   it('believes X-Forwarded-For from a proxy named in TRUST_PROXY', async () => {

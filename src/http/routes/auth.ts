@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { login } from '../../core/tenancy/login.service.ts';
+import { addressScope } from '../../core/tenancy/login-throttle.rules.ts';
 import { getMerchant } from '../../core/tenancy/merchant.service.ts';
 import { endSession } from '../../core/tenancy/session.service.ts';
 import { DomainError } from '../../lib/errors.ts';
@@ -18,7 +19,14 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/login',
     {
-      config: { public: true, rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: {
+        public: true,
+        rateLimit: {
+          max: 30,
+          timeWindow: '1 minute',
+          keyGenerator: (request) => addressScope(request.ip),
+        },
+      },
       schema: {
         tags: ['auth'],
         summary:

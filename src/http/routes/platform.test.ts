@@ -50,6 +50,7 @@ describe('staff login', () => {
     const row = await db
       .selectFrom('staff')
       .select(['failed_logins', 'login_addresses'])
+      .where('merchant_id', '=', m.merchantId)
       .where('id', '=', m.staffIds.cashier)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ failed_logins: 0, login_addresses: ['127.0.0.1'] });
@@ -117,6 +118,7 @@ describe('roles and tenancy', () => {
     const hash = await db
       .selectFrom('staff')
       .select('password_hash')
+      .where('merchant_id', '=', m.merchantId)
       .where('id', '=', created.json().id)
       .executeTakeFirstOrThrow();
     expect(hash.password_hash).toMatch(/^\$argon2id\$/);
@@ -193,6 +195,7 @@ describe('API keys', () => {
     const stored = await db
       .selectFrom('api_key')
       .selectAll()
+      .where('merchant_id', '=', m.merchantId)
       .where('id', '=', api_key.id)
       .executeTakeFirstOrThrow();
     // a random 24-byte secret: its SHA-256 is enough, an argon2 run per request is not needed
