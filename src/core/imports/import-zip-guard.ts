@@ -18,6 +18,8 @@ export const WORKBOOK_LIMITS = {
 };
 
 const tooComplex = () => new DomainError('import.file_too_complex', { field: 'file' });
+/** a broken zip is no workbook at all */
+const notAWorkbook = () => new DomainError('import.file_type', { field: 'file' });
 
 interface ZipEntry {
   name: string;
@@ -53,19 +55,20 @@ async function readCentralDirectory(path: string, limits = WORKBOOK_LIMITS): Pro
     const tail = Buffer.alloc(tailLength);
     await file.read(tail, 0, tailLength, size - tailLength);
     const eocd = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    if (eocd < 0 || eocd + 22 > tail.length) throw tooComplex();
+    if (eocd < 0 || eocd + 22 > tail.length) throw notAWorkbook();
     const count = tail.readUInt16LE(eocd + 10);
     const cdSize = tail.readUInt32LE(eocd + 12);
     const cdOffset = tail.readUInt32LE(eocd + 16);
     // zip64 (0xffff / 0xffffffff markers) is never needed for a member file
     if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw tooComplex();
-    if (count > limits.entries || cdOffset + cdSize > size) throw tooComplex();
+    if (count > limits.entries) throw tooComplex();
+    if (cdOffset + cdSize > size) throw notAWorkbook();
     const cd = Buffer.alloc(cdSize);
     await file.read(cd, 0, cdSize, cdOffset);
     const entries: ZipEntry[] = [];
     let at = 0;
     for (let i = 0; i < count; i++) {
-      if (at + 46 > cd.length || cd.readUInt32LE(at) !== 0x02014b50) throw tooComplex();
+      if (at + 46 > cd.length || cd.readUInt32LE(at) !== 0x02014b50) throw notAWorkbook();
       const nameLength = cd.readUInt16LE(at + 28);
       const skip = nameLength + cd.readUInt16LE(at + 30) + cd.readUInt16LE(at + 32);
       entries.push({
@@ -92,14 +95,14 @@ async function dataOffset(
 ): Promise<number> {
   const header = Buffer.alloc(30);
   await file.read(header, 0, 30, entry.localOffset);
-  if (header.readUInt32LE(0) !== 0x04034b50) throw tooComplex();
+  if (header.readUInt32LE(0) !== 0x04034b50) throw notAWorkbook();
   const start = entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  if (start + entry.compressedSize > size) throw tooComplex();
+  if (start + entry.compressedSize > size) throw notAWorkbook();
   return start;
 }
 
 async function inflateEntry(path: string, entry: ZipEntry, limits = WORKBOOK_LIMITS) {
-  if (entry.method !== 0 && entry.method !== 8) throw tooComplex();
+  if (entry.method !== 0 && entry.method !== 8) throw notAWorkbook();
   if (entry.compressedSize === 0) return;
   const raw = createReadStream(path, {
     start: entry.localOffset,
@@ -120,7 +123,7 @@ async function inflateEntry(path: string, entry: ZipEntry, limits = WORKBOOK_LIM
     }
   } catch (e) {
     if (e instanceof DomainError) throw e;
-    throw new DomainError('import.file_type', { field: 'file' });
+    throw notAWorkbook();
   } finally {
     raw.destroy();
     stream.destroy();

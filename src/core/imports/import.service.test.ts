@@ -136,10 +136,10 @@ describe('legacy member import', () => {
     const errorsCsv = await buffer(await exportImportErrors(db, ctx, job.id));
     expect([...errorsCsv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = errorsCsv.subarray(3).toString('utf8').trim().split('\n');
-    expect(lines[0]).toBe([...HEADER, '错误原因'].join(','));
+    expect(lines[0]).toBe(['行号', ...HEADER, '错误原因'].join(','));
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('12345,坏人');
-    expect(lines[2]).toMatch(/^13800000005,赵六,X,1990-13-01,.*积分: .*/);
+    expect(lines[2]).toMatch(/^7,13800000005,赵六,X,1990-13-01,.*积分: .*/);
   });
 
   it('commit creates members, legacy cards, opening entries and balances exactly', async () => {
@@ -221,6 +221,7 @@ describe('legacy member import', () => {
     const staged = await db
       .selectFrom('import_row')
       .select(sql<number>`count(*)::int`.as('n'))
+      .where('merchant_id', '=', m.merchantId)
       .where('job_id', '=', job.id)
       .executeTakeFirstOrThrow();
     expect(staged.n).toBe(0);

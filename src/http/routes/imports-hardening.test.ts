@@ -198,6 +198,7 @@ describe('upload limits (issue 7 §1.10)', () => {
     const row = await db
       .selectFrom('import_job')
       .select('sample_rows')
+      .where('merchant_id', '=', m.merchantId)
       .where('id', '=', job.id)
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(row.sample_rows).length).toBeLessThan(2000);

@@ -356,7 +356,7 @@ describe('merge members (S10)', () => {
         url: `/api/members/${store.id}/ledger?ledger=points`,
         headers: auth(m.tokens.manager),
       })
-    ).json();
+    ).json().items;
     expect(ledger.map((e: { kind: string }) => e.kind).sort()).toEqual([
       'merge_in',
       'merge_out',
@@ -501,15 +501,22 @@ describe('erase member', () => {
       await db
         .selectFrom('member_identity')
         .selectAll()
+        .where('merchant_id', '=', m.merchantId)
         .where('member_id', '=', member.id)
         .execute(),
     ).toHaveLength(0);
     expect(
-      await db.selectFrom('ledger_entry').selectAll().where('member_id', '=', member.id).execute(),
+      await db
+        .selectFrom('ledger_entry')
+        .selectAll()
+        .where('merchant_id', '=', m.merchantId)
+        .where('member_id', '=', member.id)
+        .execute(),
     ).toHaveLength(1);
     const audit = await db
       .selectFrom('audit_log')
       .select(['before', 'after'])
+      .where('merchant_id', '=', m.merchantId)
       .where('entity_id', '=', member.id)
       .execute();
     expect(JSON.stringify(audit)).not.toContain('13800000020');
