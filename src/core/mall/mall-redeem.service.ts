@@ -145,12 +145,13 @@ export async function cancelRedemption(
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', redemption.entry_id)
     .executeTakeFirstOrThrow();
-  const refund = await reverseDebit(trx, ctx, spend, {
-    kind: 'mall_refund',
-    refType: 'mall_redemption',
-    refId: id,
-    memo: reason,
-  });
+  const refund = await reverseDebit(
+    trx,
+    ctx,
+    spend,
+    { kind: 'mall_refund', refType: 'mall_redemption', refId: id, memo: reason },
+    memberId, // a merge moved the redemption (and the points) to the survivor
+  );
   if (reward.stock !== null) {
     await trx
       .updateTable('mall_reward')

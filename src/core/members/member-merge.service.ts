@@ -6,7 +6,9 @@ import type { Ctx } from '../context.ts';
 import { getBalances, postEntry } from '../ledger/ledger.service.ts';
 import type { LedgerName } from '../ledger/ledger.table.ts';
 import { moveLots } from '../points/points-lot.service.ts';
+import { mergeLoyalty } from '../tiers/growth.service.ts';
 import { moveBonusParts } from '../wallet/bonus-part.service.ts';
+import { movePaymentPassword } from '../wallet/payment-password.service.ts';
 import { mergedProfile } from './member.rules.ts';
 import type { MemberMerge, MemberRow } from './member.table.ts';
 
@@ -39,6 +41,7 @@ export async function mergeMembers(
   // value keeps its expiry: points lots and monthly bonus parts move with the balances
   const lots = await moveLots(trx, ctx, mergedId, survivorId);
   const bonusParts = await moveBonusParts(trx, ctx, mergedId, survivorId);
+  const holdings = await moveHoldings(trx, ctx, mergedId, survivorId);
   for (const ledger of LEDGERS) {
     const amount = balances[ledger];
     if (amount <= 0) continue;
@@ -94,6 +97,7 @@ export async function mergeMembers(
     identities: Number(identities.numUpdatedRows),
     lots,
     bonus_parts: bonusParts,
+    ...holdings,
     balances,
     profile: Object.keys(patch),
     merged_phone: merged.phone,
@@ -124,6 +128,31 @@ export async function mergeMembers(
     });
   }
   return record;
+}
+
+/**
+ * What else the person holds moves with them, so the survivor can refund a recharge or a paid
+ * membership and cancel a redemption made by the merged record: those rows now name the
+ * survivor (their ledger entries stay where they were written). Growth keeps its dates, the
+ * higher tier wins, and the survivor's payment password stays (see `movePaymentPassword`).
+ */
+async function moveHoldings(trx: Trx, ctx: Ctx, mergedId: string, survivorId: string) {
+  const move = async (table: 'recharge' | 'paid_membership' | 'mall_redemption') => {
+    const result = await trx
+      .updateTable(table)
+      .set({ member_id: survivorId })
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('member_id', '=', mergedId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  };
+  return {
+    recharges: await move('recharge'),
+    paid_memberships: await move('paid_membership'),
+    mall_redemptions: await move('mall_redemption'),
+    loyalty: await mergeLoyalty(trx, ctx, mergedId, survivorId),
+    payment_password: await movePaymentPassword(trx, ctx, mergedId, survivorId),
+  };
 }
 
 /** Locks both rows in id order, so two merges of the same pair cannot deadlock. */

@@ -131,18 +131,21 @@ export async function reverseDebit(
   ctx: Ctx,
   debit: LedgerEntry,
   input: { kind: string; refType?: string; refId?: string; memo?: string },
+  /** who holds the points now: the debited member, or the survivor it was merged into */
+  memberId = debit.member_id,
 ): Promise<LedgerEntry> {
   if (debit.ledger !== 'points' || debit.amount >= 0) throw new Error('not a points debit');
-  await lockLots(trx, ctx, debit.member_id);
+  await lockLots(trx, ctx, memberId);
   const entry = await postEntry(trx, ctx, {
     ledger: 'points',
-    memberId: debit.member_id,
+    memberId,
     amount: -debit.amount,
     reversesId: debit.id,
     ...input,
   });
+  // the lots it came from refill (and follow the points to a survivor, with their expiry)
   await sql`
-    update points_lot l set remaining = l.remaining + u.amount
+    update points_lot l set remaining = l.remaining + u.amount, member_id = ${memberId}
     from points_lot_use u
     where u.merchant_id = ${ctx.merchantId} and u.entry_id = ${debit.id}
       and l.merchant_id = u.merchant_id and l.id = u.lot_id`.execute(trx);

@@ -161,3 +161,62 @@ export async function awardGrowth(trx: Trx, ctx: Ctx, input: GrowthInput): Promi
   const upgraded = await setMemberTier(trx, ctx, grown, target, value, setting, zone, reason);
   return { loyalty: upgraded, upgradedTo: target };
 }
+
+/**
+ * For a member merge (S10): the merged member's growth entries move to the survivor with their
+ * dates (so the qualifying window stays exact), its totals and once-only bonuses too, and the
+ * survivor keeps the higher of the two tiers (or the one the summed window reaches). The
+ * caller holds both member locks.
+ */
+export async function mergeLoyalty(trx: Trx, ctx: Ctx, mergedId: string, survivorId: string) {
+  const merged = await trx
+    .selectFrom('member_loyalty')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', mergedId)
+    .executeTakeFirst();
+  if (!merged) return { growth: 0, tier_id: null as string | null, tier_changed: false };
+  const survivor = await ensureLoyalty(trx, ctx, survivorId);
+  await trx
+    .updateTable('growth_entry')
+    .set({ member_id: survivorId })
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', mergedId)
+    .execute();
+  const summed = await trx
+    .updateTable('member_loyalty')
+    .set((eb) => ({
+      growth: eb('growth', '+', merged.growth),
+      spend_fen: eb('spend_fen', '+', merged.spend_fen),
+      activated_at: survivor.activated_at ?? merged.activated_at,
+      profile_bonus_at: survivor.profile_bonus_at ?? merged.profile_bonus_at,
+      updated_at: ctx.now,
+    }))
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', survivorId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx
+    .updateTable('member_loyalty')
+    .set({ growth: 0, spend_fen: 0, tier_id: null, tier_review_at: null, updated_at: ctx.now })
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', mergedId)
+    .execute();
+  const setting = await getTierSetting(trx, ctx);
+  const zone = (await getMerchant(trx, ctx)).time_zone;
+  const tiers = await listTiers(trx, ctx);
+  const value = await qualifyingValue(trx, ctx, survivorId, setting, zone);
+  const current = tiers.find((t) => t.id === summed.tier_id) ?? null;
+  const theirs = tiers.find((t) => t.id === merged.tier_id) ?? null;
+  const reached = upgradeTarget(tiers, current, value);
+  const target = [reached, theirs].reduce<Tier | null>(
+    (best, t) => (t && t.threshold > (best?.threshold ?? current?.threshold ?? -1) ? t : best),
+    null,
+  );
+  if (target) await setMemberTier(trx, ctx, summed, target, value, setting, zone, 'upgrade');
+  return {
+    growth: merged.growth,
+    tier_id: target?.id ?? summed.tier_id,
+    tier_changed: target !== null,
+  };
+}

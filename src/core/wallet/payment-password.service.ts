@@ -254,3 +254,41 @@ export async function resetPaymentPassword(
     return getPasswordStatus(trx, ctx, memberId);
   });
 }
+
+export type MergedPassword = 'moved' | 'survivor_kept' | 'none';
+
+/**
+ * For a member merge: the survivor keeps its own payment password, and the merged record's
+ * stops working; a survivor without one takes the merged record's, with its tries and lock
+ * (a lock cannot be shed by merging). The caller holds both member locks.
+ */
+export async function movePaymentPassword(
+  trx: Trx,
+  ctx: Ctx,
+  mergedId: string,
+  survivorId: string,
+): Promise<MergedPassword> {
+  const rows = await trx
+    .selectFrom('payment_password')
+    .select('member_id')
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', 'in', [mergedId, survivorId])
+    .execute();
+  const has = (id: string) => rows.some((r) => r.member_id === id);
+  if (!has(mergedId)) return has(survivorId) ? 'survivor_kept' : 'none';
+  if (has(survivorId)) {
+    await trx
+      .deleteFrom('payment_password')
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('member_id', '=', mergedId)
+      .execute();
+    return 'survivor_kept';
+  }
+  await trx
+    .updateTable('payment_password')
+    .set({ member_id: survivorId, updated_at: ctx.now })
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', mergedId)
+    .execute();
+  return 'moved';
+}

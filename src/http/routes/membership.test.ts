@@ -35,11 +35,12 @@ describe('paid membership (付费会员)', () => {
     const m = await createTestMerchant(db);
     const call = client(app, m);
     const member = await createMember(db, m.ctx());
+    const tier = await call('owner', 'POST', '/api/tiers', { name: '黑金', threshold: 100_000 });
     const plan = await call('owner', 'POST', '/api/membership/plans', {
       name: '黑金年卡',
       price_fen: 19900,
       duration_months: 12,
-      tier_id: randomUUID(),
+      tier_id: tier.json().id,
       extra_discount_bp: 500,
       monthly_coupons: [{ name: '免费升杯', face_value_fen: 500, quantity: 2 }],
       refund_full_within_days: 7,
