@@ -21,7 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import type { PointsCampaign } from '../../wire-types.ts';
 import { errorText, showLoyaltyFieldError, times, timesToBp } from './loyalty-format.tsx';
-import { usePointsCampaigns, usePointsRules } from './loyalty-queries.ts';
+import { useCategories, usePointsCampaigns } from './loyalty-queries.ts';
 
 const FIELDS = ['name', 'multiplier_bp', 'starts_on', 'ends_on', 'categories'];
 
@@ -37,7 +37,7 @@ function CampaignModal(props: { open: boolean; onClose(): void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<CampaignForm>();
-  const categories = usePointsRules().data?.categories ?? [];
+  const categories = useCategories();
   const queryClient = useQueryClient();
   const create = useMutation({
     mutationFn: (v: CampaignForm) =>
@@ -92,10 +92,7 @@ function CampaignModal(props: { open: boolean; onClose(): void }) {
           label={t('points.campaignCategories')}
           extra={t('points.campaignCategoriesHint')}
         >
-          <Select
-            mode="tags"
-            options={categories.map((c) => ({ value: c.category, label: c.category }))}
-          />
+          <Select mode="tags" options={categories.map((c) => ({ value: c, label: c }))} />
         </Form.Item>
       </Form>
     </Modal>

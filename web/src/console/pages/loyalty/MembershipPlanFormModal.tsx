@@ -5,8 +5,8 @@ import { api } from '../../api.ts';
 import type { MembershipPlan } from '../../wire-types.ts';
 import { type CouponLineForm, CouponPackFields, packToBody } from './CouponPackFields.tsx';
 import {
+  DiscountInput,
   errorText,
-  percentToBp,
   showLoyaltyFieldError,
   toFen,
   YuanInput,
@@ -38,7 +38,7 @@ const toBody = (v: PlanForm) => ({
   price_fen: toFen(v.price_fen),
   duration_months: v.duration_months,
   tier_id: v.tier_id ?? null,
-  extra_discount_bp: percentToBp(v.extra_discount_bp),
+  extra_discount_bp: v.extra_discount_bp ?? 0,
   monthly_coupons: packToBody(v.monthly_coupons),
   refund_full_within_days: v.refund_full_within_days ?? 0,
 });
@@ -115,7 +115,7 @@ export function MembershipPlanFormModal(props: { open: boolean; onClose(): void 
             label={t('paidPlans.extraDiscount')}
             extra={t('paidPlans.extraDiscountHint')}
           >
-            <InputNumber min={0} max={100} step={0.5} suffix="%" style={{ width: 160 }} />
+            <DiscountInput />
           </Form.Item>
         </Space>
         <Form.Item label={t('paidPlans.monthlyCoupons')} extra={t('paidPlans.monthlyCouponsHint')}>

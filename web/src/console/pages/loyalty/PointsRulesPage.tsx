@@ -1,6 +1,6 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, Form, Input, InputNumber, Radio, Row, Space } from 'antd';
+import { App, AutoComplete, Button, Card, Col, Form, InputNumber, Radio, Row, Space } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
@@ -14,7 +14,7 @@ import {
   toFenOrNull,
   YuanInput,
 } from './loyalty-format.tsx';
-import { usePointsRules } from './loyalty-queries.ts';
+import { useCategories, usePointsRules } from './loyalty-queries.ts';
 
 const FIELDS = [
   'default_fen_per_point',
@@ -49,6 +49,7 @@ const toBody = (v: PointsRules) => ({
 
 function CategoryRules() {
   const { t } = useTranslation();
+  const options = useCategories().map((c) => ({ value: c }));
   return (
     <Form.List name="categories">
       {(fields, { add, remove }) => (
@@ -56,7 +57,12 @@ function CategoryRules() {
           {fields.map((field) => (
             <Space key={field.key} align="baseline" style={{ display: 'flex' }}>
               <Form.Item name={[field.name, 'category']} rules={[{ required: true }]}>
-                <Input placeholder={t('points.category')} style={{ width: 200 }} />
+                <AutoComplete
+                  options={options}
+                  placeholder={t('points.category')}
+                  style={{ width: 200 }}
+                  filterOption
+                />
               </Form.Item>
               <Form.Item name={[field.name, 'fen_per_point']} rules={[{ required: true }]}>
                 <YuanInput min={0.01} suffix={t('points.perPoint')} style={{ width: 220 }} />

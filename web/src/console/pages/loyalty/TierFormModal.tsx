@@ -6,9 +6,9 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import type { Tier, TierRight } from '../../wire-types.ts';
 import {
+  DiscountInput,
   errorText,
   fenToYuan,
-  percentToBp,
   showLoyaltyFieldError,
   timesToBp,
   toFen,
@@ -24,20 +24,20 @@ const FIELDS = [
   'rights',
 ];
 
-/** What the form holds: threshold in yuan when tiers go by spend, discount in % off, ×. */
+/** What the form holds: threshold in yuan when tiers go by spend, discount_bp as is (shown as 折), ×. */
 interface TierForm {
   name: string;
   threshold: number;
   discount_bp: number;
   points_multiplier_bp: number;
   birthday_multiplier_bp: number;
-  rights: TierRight[];
+  rights: (Omit<TierRight, 'code'> & { code?: string })[];
 }
 
 const toForm = (tier: Tier, spend: boolean): TierForm => ({
   name: tier.name,
   threshold: spend ? (fenToYuan(tier.threshold) ?? 0) : tier.threshold,
-  discount_bp: tier.discount_bp / 100,
+  discount_bp: tier.discount_bp,
   points_multiplier_bp: tier.points_multiplier_bp / 10_000,
   birthday_multiplier_bp: tier.birthday_multiplier_bp / 10_000,
   rights: tier.rights,
@@ -46,11 +46,34 @@ const toForm = (tier: Tier, spend: boolean): TierForm => ({
 const toBody = (v: TierForm, spend: boolean) => ({
   name: v.name,
   threshold: spend ? toFen(v.threshold) : Math.round(v.threshold ?? 0),
-  discount_bp: percentToBp(v.discount_bp),
+  discount_bp: v.discount_bp ?? 0,
   points_multiplier_bp: timesToBp(v.points_multiplier_bp),
   birthday_multiplier_bp: timesToBp(v.birthday_multiplier_bp),
-  rights: (v.rights ?? []).map((r) => ({ ...r, code: r.code.trim(), name: r.name.trim() })),
+  rights: withCodes(v.rights ?? []),
 });
+
+const CODE = /^[a-z][a-z0-9_]{0,39}$/;
+
+/**
+ * A right's code is what its monthly uses are counted by, so it is made once from the name (a
+ * Latin name gives a readable slug, any other name a short random code) and kept on every edit.
+ */
+export function withCodes(rights: { code?: string; name: string; monthly_uses: number }[]) {
+  const taken = new Set(rights.map((r) => r.code).filter(Boolean));
+  return rights.map((r) => {
+    const name = r.name.trim();
+    if (r.code) return { ...r, name, code: r.code };
+    const slug = name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 32);
+    let code = CODE.test(slug) && !taken.has(slug) ? slug : '';
+    while (!code || taken.has(code)) code = `r_${Math.random().toString(36).slice(2, 8)}`;
+    taken.add(code);
+    return { ...r, name, code };
+  });
+}
 
 const EMPTY: TierForm = {
   name: '',
@@ -119,7 +142,7 @@ export function TierFormModal(props: {
             label={t('tiers.discountPercent')}
             extra={t('tiers.discountHint')}
           >
-            <InputNumber min={0} max={100} step={0.5} suffix="%" style={{ width: 160 }} />
+            <DiscountInput />
           </Form.Item>
           <Form.Item name="points_multiplier_bp" label={t('tiers.pointsMultiplier')}>
             <InputNumber min={0} max={10} step={0.1} suffix="×" style={{ width: 140 }} />
@@ -134,11 +157,8 @@ export function TierFormModal(props: {
               <>
                 {fields.map((field) => (
                   <Space key={field.key} align="baseline" style={{ display: 'flex' }}>
-                    <Form.Item
-                      name={[field.name, 'code']}
-                      rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{0,39}$/ }]}
-                    >
-                      <Input placeholder={t('tiers.rightCode')} style={{ width: 150 }} />
+                    <Form.Item name={[field.name, 'code']} hidden>
+                      <Input />
                     </Form.Item>
                     <Form.Item name={[field.name, 'name']} rules={[{ required: true }]}>
                       <Input placeholder={t('tiers.rightName')} style={{ width: 200 }} />
@@ -158,7 +178,7 @@ export function TierFormModal(props: {
                 <Button
                   type="dashed"
                   icon={<PlusOutlined />}
-                  onClick={() => add({ code: '', name: '', monthly_uses: 1 })}
+                  onClick={() => add({ name: '', monthly_uses: 1 })}
                 >
                   {t('tiers.addRight')}
                 </Button>

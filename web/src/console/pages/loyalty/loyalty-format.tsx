@@ -1,5 +1,6 @@
 import { type FormInstance, InputNumber, type InputNumberProps } from 'antd';
 import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api.ts';
 import { formatTime, yuan } from '../../format.ts';
 
@@ -18,9 +19,6 @@ export const fenToYuan = (fen: number | null | undefined): number | null =>
 /** 1.5 → 15000 basis points */
 export const timesToBp = (times: number | null | undefined): number =>
   Math.round((times ?? 1) * 10_000);
-/** 10 (% off) → 1000 basis points */
-export const percentToBp = (percent: number | null | undefined): number =>
-  Math.round((percent ?? 0) * 100);
 
 export const times = (bp: number): string => `${Number((bp / 10_000).toFixed(4))}×`;
 
@@ -48,6 +46,50 @@ export const localToday = (): string => localDate(new Date().toISOString());
 export function YuanInput(props: InputNumberProps<number>) {
   return (
     <InputNumber<number> prefix="¥" min={0} precision={2} style={{ width: '100%' }} {...props} />
+  );
+}
+
+/**
+ * A discount as the merchant says it: in Chinese the price paid in 折 (9.5 折 = 5 % off), in
+ * English the % off. The form field holds `discount_bp`, the part taken off (500 = 9.5 折).
+ */
+export function DiscountInput(props: {
+  value?: number | null;
+  onChange?(bp: number): void;
+  id?: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const bp = props.value ?? 0;
+  if (i18n.language.startsWith('zh'))
+    return (
+      <InputNumber<number>
+        id={props.id}
+        min={0.1}
+        max={10}
+        step={0.5}
+        precision={2}
+        suffix="折"
+        placeholder={t('tiers.noDiscount')}
+        value={bp > 0 ? (10_000 - bp) / 1000 : null}
+        // an emptied field or 10 折 is no discount
+        onChange={(zhe) => props.onChange?.(zhe ? Math.round((10 - zhe) * 1000) : 0)}
+        style={{ width: 160 }}
+        data-testid="discount-input"
+      />
+    );
+  return (
+    <InputNumber<number>
+      id={props.id}
+      min={0}
+      max={100}
+      step={0.5}
+      precision={2}
+      suffix="% off"
+      value={bp / 100}
+      onChange={(off) => props.onChange?.(Math.round((off ?? 0) * 100))}
+      style={{ width: 160 }}
+      data-testid="discount-input"
+    />
   );
 }
 

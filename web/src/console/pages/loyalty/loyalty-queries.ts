@@ -47,6 +47,17 @@ export const usePointsCampaigns = () =>
     ...setup,
   });
 
+/**
+ * The merchant's product categories, until a product catalogue exists: those with an earning rule
+ * and those named by a points campaign, for a select that also takes a new one.
+ */
+export function useCategories(): string[] {
+  const rules = usePointsRules().data?.categories ?? [];
+  const campaigns = usePointsCampaigns().data ?? [];
+  const names = [...rules.map((c) => c.category), ...campaigns.flatMap((c) => c.categories ?? [])];
+  return [...new Set(names)].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+}
+
 export const useRewards = (available?: boolean) =>
   useQuery({
     queryKey: ['mall', 'rewards', available ?? 'all'],
