@@ -1,12 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Descriptions, Form, Input, Modal, Result, Space } from 'antd';
-import { useState } from 'react';
+import { Alert, Descriptions, Form, Input, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, newIdempotencyKey } from '../../api.ts';
+import { api } from '../../api.ts';
 import { formatTime, yuan } from '../../format.ts';
 import type { WalletPayment } from '../../wire-types.ts';
-import { errorText, showLoyaltyFieldError, toFen, YuanInput } from '../loyalty/loyalty-format.tsx';
+import { toFen, YuanInput } from '../loyalty/loyalty-format.tsx';
 import { useWalletSetting } from '../loyalty/loyalty-queries.ts';
+import { TillDialog } from './TillDialog.tsx';
 import { useWallet } from './wallet-queries.ts';
 
 interface PayForm {
@@ -24,57 +23,32 @@ const receiptNo = () => `C${new Date().toISOString().replace(/\D/g, '').slice(2,
  */
 export function PayDialog({ memberId, onClose }: { memberId: string; onClose(): void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const [key] = useState(newIdempotencyKey);
   const [form] = Form.useForm<PayForm>();
   const wallet = useWallet(memberId).data;
   const threshold = useWalletSetting().data?.password_threshold_fen ?? null;
   const password = wallet?.payment_password;
   const locked = password?.locked_until && new Date(password.locked_until) > new Date();
-  const queryClient = useQueryClient();
-  const pay = useMutation({
-    mutationFn: (v: PayForm) =>
-      api.post<WalletPayment>(
-        `/members/${memberId}/wallet/pay`,
-        {
-          amount_fen: toFen(v.amount_fen),
-          order_ref: v.order_ref.trim(),
-          ...(v.payment_password ? { payment_password: v.payment_password } : {}),
-        },
-        key,
-      ),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['member', memberId] }),
-    onError: (error) => {
-      // a wrong password is counted even though nothing was paid: show the tries left
-      void queryClient.invalidateQueries({ queryKey: ['member', memberId, 'wallet'] });
-      const fields = ['amount_fen', 'order_ref', 'payment_password'];
-      if (!showLoyaltyFieldError(form, error, fields, t)) void message.error(errorText(error, t));
-    },
-  });
-  const done = pay.data;
 
   return (
-    <Modal
+    <TillDialog<PayForm, WalletPayment>
       title={t('pay.title')}
-      open
-      onCancel={onClose}
-      maskClosable={false}
-      footer={
-        done ? (
-          <Button type="primary" onClick={onClose}>
-            {t('recharge.finish')}
-          </Button>
-        ) : (
-          <Space>
-            <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="primary" loading={pay.isPending} onClick={() => form.submit()}>
-              {t('pay.submit')}
-            </Button>
-          </Space>
+      memberId={memberId}
+      form={form}
+      fields={['amount_fen', 'order_ref', 'payment_password']}
+      submitText={t('pay.submit')}
+      initialValues={{ order_ref: receiptNo() }}
+      send={(v, key) =>
+        api.post<WalletPayment>(
+          `/members/${memberId}/wallet/pay`,
+          {
+            amount_fen: toFen(v.amount_fen),
+            order_ref: v.order_ref.trim(),
+            ...(v.payment_password ? { payment_password: v.payment_password } : {}),
+          },
+          key,
         )
       }
-    >
-      {done ? (
+      done={(done) => (
         <div data-testid="pay-result">
           <Result
             status="success"
@@ -85,9 +59,10 @@ export function PayDialog({ memberId, onClose }: { memberId: string; onClose(): 
             })}
           />
         </div>
-      ) : (
+      )}
+      extra={
         <>
-          <Descriptions size="small" column={2} style={{ marginBottom: 16 }}>
+          <Descriptions size="small" column={{ xs: 1, sm: 2 }} style={{ marginBottom: 16 }}>
             <Descriptions.Item label={t('wallet.principal')}>
               {yuan(wallet?.principal_fen ?? 0)}
             </Descriptions.Item>
@@ -109,38 +84,33 @@ export function PayDialog({ memberId, onClose }: { memberId: string; onClose(): 
               title={t('pay.locked', { time: formatTime(password?.locked_until) })}
             />
           )}
-          <Form<PayForm>
-            form={form}
-            layout="vertical"
-            initialValues={{ order_ref: receiptNo() }}
-            onFinish={(v) => pay.mutate(v)}
-          >
-            <Form.Item name="amount_fen" label={t('pay.amount')} rules={[{ required: true }]}>
-              <YuanInput min={0.01} style={{ width: 200 }} />
-            </Form.Item>
-            <Form.Item name="order_ref" label={t('pay.orderRef')} rules={[{ required: true }]}>
-              <Input maxLength={64} style={{ width: 260 }} />
-            </Form.Item>
-            <Form.Item
-              name="payment_password"
-              label={t('pay.password')}
-              extra={
-                password?.set
-                  ? t('pay.passwordHint', { count: password.tries_left })
-                  : t('pay.passwordNotSet')
-              }
-            >
-              <Input.Password
-                maxLength={6}
-                inputMode="numeric"
-                autoComplete="off"
-                style={{ width: 200 }}
-                disabled={!password?.set}
-              />
-            </Form.Item>
-          </Form>
         </>
-      )}
-    </Modal>
+      }
+      onClose={onClose}
+    >
+      <Form.Item name="amount_fen" label={t('pay.amount')} rules={[{ required: true }]}>
+        <YuanInput min={0.01} style={{ width: 200 }} />
+      </Form.Item>
+      <Form.Item name="order_ref" label={t('pay.orderRef')} rules={[{ required: true }]}>
+        <Input maxLength={64} style={{ width: 260, maxWidth: '100%' }} />
+      </Form.Item>
+      <Form.Item
+        name="payment_password"
+        label={t('pay.password')}
+        extra={
+          password?.set
+            ? t('pay.passwordHint', { count: password.tries_left })
+            : t('pay.passwordNotSet')
+        }
+      >
+        <Input.Password
+          maxLength={6}
+          inputMode="numeric"
+          autoComplete="off"
+          style={{ width: 200 }}
+          disabled={!password?.set}
+        />
+      </Form.Item>
+    </TillDialog>
   );
 }

@@ -1,16 +1,15 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Empty, Form, Modal, Radio, Result, Space, Typography } from 'antd';
-import { useState } from 'react';
+import { Empty, Form, Radio, Result, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, newIdempotencyKey } from '../../api.ts';
+import { api } from '../../api.ts';
 import { yuan } from '../../format.ts';
 import type { Recharge } from '../../wire-types.ts';
 import { packText } from '../loyalty/CouponPackFields.tsx';
-import { errorText, showLoyaltyFieldError, toFen, YuanInput } from '../loyalty/loyalty-format.tsx';
+import { toFen, YuanInput } from '../loyalty/loyalty-format.tsx';
 import { useRechargePlans } from '../loyalty/loyalty-queries.ts';
 import { BonusPartsTable } from './BonusPartsTable.tsx';
 import { planSummary } from './plan-text.ts';
 import { TenderFields, type TenderLine, tendersToBody } from './TenderFields.tsx';
+import { TillDialog } from './TillDialog.tsx';
 
 interface RechargeForm {
   choice: 'plan' | 'amount';
@@ -50,15 +49,9 @@ function RechargeDone({ recharge }: { recharge: Recharge }) {
   );
 }
 
-/**
- * The cashier's recharge (充值): a plan or a plain amount, how the member paid, done. One
- * Idempotency-Key per dialog, so a double click or a retry after a timeout recharges once;
- * a refused attempt leaves nothing behind, so the corrected one may reuse the key.
- */
+/** The cashier's recharge (充值): a plan or a plain amount, how the member paid, done. */
 export function RechargeDialog({ memberId, onClose }: { memberId: string; onClose(): void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const [key] = useState(newIdempotencyKey);
   const [form] = Form.useForm<RechargeForm>();
   const plans = useRechargePlans(true);
   const choice = Form.useWatch('choice', form) ?? 'plan';
@@ -66,92 +59,63 @@ export function RechargeDialog({ memberId, onClose }: { memberId: string; onClos
   const amount = Form.useWatch('amount_fen', form);
   const plan = plans.data?.find((p) => p.id === planId);
   const dueFen = choice === 'plan' ? (plan?.price_fen ?? 0) : toFen(amount);
-  const queryClient = useQueryClient();
-  const recharge = useMutation({
-    mutationFn: (v: RechargeForm) =>
-      api.post<Recharge>(
-        `/members/${memberId}/recharges`,
-        {
-          ...(v.choice === 'plan' ? { plan_id: v.plan_id } : { amount_fen: toFen(v.amount_fen) }),
-          tenders: tendersToBody(v.tenders),
-        },
-        key,
-      ),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['member', memberId] }),
-    onError: (error) => {
-      const fields = ['plan_id', 'amount_fen', 'tenders'];
-      if (!showLoyaltyFieldError(form, error, fields, t)) void message.error(errorText(error, t));
-    },
-  });
-  const done = recharge.data;
 
   return (
-    <Modal
+    <TillDialog<RechargeForm, Recharge>
       title={t('recharge.title')}
-      open
+      memberId={memberId}
+      form={form}
+      fields={['plan_id', 'amount_fen', 'tenders']}
+      submitText={t('recharge.submit', { amount: yuan(dueFen) })}
       width={720}
-      onCancel={onClose}
-      maskClosable={false}
-      footer={
-        done ? (
-          <Button type="primary" onClick={onClose}>
-            {t('recharge.finish')}
-          </Button>
-        ) : (
-          <Space>
-            <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="primary" loading={recharge.isPending} onClick={() => form.submit()}>
-              {t('recharge.submit', { amount: yuan(dueFen) })}
-            </Button>
-          </Space>
+      initialValues={{ choice: 'plan', tenders: [{ method: 'cash', amount_fen: null }] }}
+      send={(v, key) =>
+        api.post<Recharge>(
+          `/members/${memberId}/recharges`,
+          {
+            ...(v.choice === 'plan' ? { plan_id: v.plan_id } : { amount_fen: toFen(v.amount_fen) }),
+            tenders: tendersToBody(v.tenders),
+          },
+          key,
         )
       }
+      done={(recharge) => <RechargeDone recharge={recharge} />}
+      onClose={onClose}
     >
-      {done ? (
-        <RechargeDone recharge={done} />
-      ) : (
-        <Form<RechargeForm>
-          form={form}
-          layout="vertical"
-          initialValues={{ choice: 'plan', tenders: [{ method: 'cash', amount_fen: null }] }}
-          onFinish={(v) => recharge.mutate(v)}
-        >
-          <Form.Item name="choice">
-            <Radio.Group
-              optionType="button"
-              options={[
-                { value: 'plan', label: t('recharge.byPlan') },
-                { value: 'amount', label: t('recharge.byAmount') },
-              ]}
-            />
-          </Form.Item>
-          {choice === 'plan' && !plans.isLoading && !plans.data?.length && (
-            <Empty description={t('recharge.noPlans')} />
-          )}
-          {choice === 'plan' ? (
-            <Form.Item
-              name="plan_id"
-              label={t('recharge.plan')}
-              hidden={!plans.data?.length}
-              rules={[{ required: true, message: t('recharge.choosePlan') }]}
-            >
-              <Radio.Group style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
-                {plans.data?.map((p) => (
-                  <Radio key={p.id} value={p.id}>
-                    <Typography.Text strong>{p.name}</Typography.Text>
-                    <Typography.Text type="secondary"> — {planSummary(p, t)}</Typography.Text>
-                  </Radio>
-                ))}
-              </Radio.Group>
-            </Form.Item>
-          ) : (
-            <Form.Item name="amount_fen" label={t('recharge.amount')} rules={[{ required: true }]}>
-              <YuanInput min={0.01} style={{ width: 200 }} />
-            </Form.Item>
-          )}
-          <TenderFields form={form} dueFen={dueFen} />
-        </Form>
+      <Form.Item name="choice">
+        <Radio.Group
+          optionType="button"
+          options={[
+            { value: 'plan', label: t('recharge.byPlan') },
+            { value: 'amount', label: t('recharge.byAmount') },
+          ]}
+        />
+      </Form.Item>
+      {choice === 'plan' && !plans.isLoading && !plans.data?.length && (
+        <Empty description={t('recharge.noPlans')} />
       )}
-    </Modal>
+      {choice === 'plan' ? (
+        <Form.Item
+          name="plan_id"
+          label={t('recharge.plan')}
+          hidden={!plans.data?.length}
+          rules={[{ required: true, message: t('recharge.choosePlan') }]}
+        >
+          <Radio.Group style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
+            {plans.data?.map((p) => (
+              <Radio key={p.id} value={p.id}>
+                <Typography.Text strong>{p.name}</Typography.Text>
+                <Typography.Text type="secondary"> — {planSummary(p, t)}</Typography.Text>
+              </Radio>
+            ))}
+          </Radio.Group>
+        </Form.Item>
+      ) : (
+        <Form.Item name="amount_fen" label={t('recharge.amount')} rules={[{ required: true }]}>
+          <YuanInput min={0.01} style={{ width: 200 }} />
+        </Form.Item>
+      )}
+      <TenderFields form={form} dueFen={dueFen} />
+    </TillDialog>
   );
 }
