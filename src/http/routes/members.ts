@@ -28,10 +28,11 @@ import {
   updateMember,
 } from '../../core/members/member.service.ts';
 import { signMemberCode } from '../../core/members/member-code.ts';
-import { exportMembers } from '../../core/members/member-export.service.ts';
 import { eraseMember } from '../../core/members/member-erase.service.ts';
+import { exportMembers } from '../../core/members/member-export.service.ts';
 import { mergeMembers } from '../../core/members/member-merge.service.ts';
 import { listMembers, lookupMember } from '../../core/members/member-query.service.ts';
+import { getBalancesNow } from '../../core/wallet/balances-now.service.ts';
 import { ErrorResponse, IdParams, Nullable, Page, Timestamp, Uuid } from '../../lib/schema.ts';
 import { idempotent, inTransaction } from '../transaction.ts';
 
@@ -137,7 +138,12 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: 'members.read' },
       schema: { tags, params: IdParams, response: { 200: MemberDetail, 404: ErrorResponse } },
     },
-    (request) => getMemberDetail(app.db, request.ctx, request.params.id),
+    async (request) => {
+      const detail = await getMemberDetail(app.db, request.ctx, request.params.id);
+      // what can be spent at this instant: expired lots and bonus parts count as gone even
+      // before the sweeps post it
+      return { ...detail, balances: await getBalancesNow(app.db, request.ctx, request.params.id) };
+    },
   );
 
   app.patch(
@@ -281,6 +287,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
               ]),
             ),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+            cursor: Type.Optional(Type.String({ maxLength: 200 })),
           },
           { additionalProperties: false },
         ),
@@ -289,7 +296,6 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { ctx } = request;
-            cursor: Type.Optional(Type.String({ maxLength: 200 })),
       await getMemberRow(app.db, ctx, request.params.id);
       const merged = await app.db
         .selectFrom('member')
@@ -301,6 +307,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return listEntries(app.db, ctx, ids, {
         ledger: request.query.ledger,
         limit: request.query.limit ?? 100,
+        cursor: request.query.cursor,
       });
     },
   );
@@ -309,7 +316,6 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/members/:id/audit',
     {
       config: { permission: 'members.read' },
-        cursor: request.query.cursor,
       schema: {
         tags,
         summary: 'Audit trail of a member',
