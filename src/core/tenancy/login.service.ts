@@ -8,11 +8,11 @@ import {
   LOGIN_POLICY,
   STALE_AFTER_MS,
   type Streak,
-  type ThrottlePolicy,
   waitMs,
 } from './login-throttle.rules.ts';
 import { openSession, type SessionPolicy } from './session.service.ts';
 import type { PublicStaff } from './staff.service.ts';
+import type { Staff } from './tenancy.table.ts';
 
 export interface LoginInput {
   login: string;
@@ -75,42 +75,80 @@ export async function login(
       ? await verifySecret(staff.password_hash, input.password)
       : await verifyNothing(input.password);
     if (!staff || !valid) {
-      await recordFailure(trx, keys.login, streaks.login, now, LOGIN_POLICY);
-      await recordFailure(trx, keys.address, streaks.address, now, ADDRESS_POLICY);
-      if (staff) {
-        await trx
-          .updateTable('staff')
-          .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1), last_failed_login_at: now }))
-          .where('merchant_id', '=', staff.merchant_id)
-          .where('id', '=', staff.id)
-          .execute();
-      }
+      await recordFailure(trx, keys, streaks, staff, now);
       return { ok: false, code: 'auth.invalid_credentials' };
     }
-
-    // Success forgets the login's streak, not the address's: one valid account must not buy an
-    // address fresh guesses at the others.
-    await trx.deleteFrom('login_throttle').where('key', '=', keys.login).execute();
-    const addresses = [address, ...staff.login_addresses.filter((a) => a !== address)];
-    await trx
-      .updateTable('staff')
-      .set({
-        failed_logins: 0,
-        last_failed_login_at: null,
-        login_addresses: addresses.slice(0, KEPT_ADDRESSES),
-      })
-      .where('merchant_id', '=', staff.merchant_id)
-      .where('id', '=', staff.id)
-      .execute();
-    const session = await openSession(trx, staff, now, policy);
-    const { merchant_id, id, login, display_name, role, store_id, active, created_at } = staff;
-    return {
-      ok: true,
-      token: session.token,
-      expiresAt: session.expiresAt,
-      staff: { merchant_id, id, login, display_name, role, store_id, active, created_at },
-    };
+    return admit(trx, staff, keys, address, now, policy);
   });
+}
+
+type Keys = { login: string; address: string };
+type Streaks = { login: Streak | undefined; address: Streak | undefined };
+
+async function recordFailure(
+  trx: Trx,
+  keys: Keys,
+  streaks: Streaks,
+  staff: Staff | undefined,
+  now: Date,
+): Promise<void> {
+  await saveStreak(trx, keys.login, afterFailure(streaks.login, now, LOGIN_POLICY));
+  await saveStreak(trx, keys.address, afterFailure(streaks.address, now, ADDRESS_POLICY));
+  // Forgotten streaks are deleted while failures happen, which is when rows accumulate.
+  await trx
+    .deleteFrom('login_throttle')
+    .where('last_failed_at', '<', new Date(now.getTime() - STALE_AFTER_MS))
+    .execute();
+  if (!staff) return;
+  await trx
+    .updateTable('staff')
+    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1), last_failed_login_at: now }))
+    .where('merchant_id', '=', staff.merchant_id)
+    .where('id', '=', staff.id)
+    .execute();
+}
+
+async function saveStreak(trx: Trx, key: string, streak: Streak): Promise<void> {
+  await trx
+    .insertInto('login_throttle')
+    .values({ key, ...streak })
+    .onConflict((oc) => oc.column('key').doUpdateSet(streak))
+    .execute();
+}
+
+/**
+ * A right password: the login name's streak is forgotten (not the address's: one valid account
+ * must not buy an address fresh guesses at the others), the address joins the known ones, and
+ * the session remembers the failures to tell about.
+ */
+async function admit(
+  trx: Trx,
+  staff: Staff,
+  keys: Keys,
+  address: string,
+  now: Date,
+  policy: SessionPolicy,
+): Promise<LoginResult> {
+  await trx.deleteFrom('login_throttle').where('key', '=', keys.login).execute();
+  const addresses = [address, ...staff.login_addresses.filter((a) => a !== address)];
+  await trx
+    .updateTable('staff')
+    .set({
+      failed_logins: 0,
+      last_failed_login_at: null,
+      login_addresses: addresses.slice(0, KEPT_ADDRESSES),
+    })
+    .where('merchant_id', '=', staff.merchant_id)
+    .where('id', '=', staff.id)
+    .execute();
+  const session = await openSession(trx, staff, now, policy);
+  const { merchant_id, id, login, display_name, role, store_id, active, created_at } = staff;
+  return {
+    ok: true,
+    token: session.token,
+    expiresAt: session.expiresAt,
+    staff: { merchant_id, id, login, display_name, role, store_id, active, created_at },
+  };
 }
 
 async function tryLockLogin(trx: Trx, key: string): Promise<boolean> {
@@ -120,7 +158,7 @@ async function tryLockLogin(trx: Trx, key: string): Promise<boolean> {
   return rows[0]?.locked === true;
 }
 
-async function readStreaks(trx: Trx, keys: { login: string; address: string }) {
+async function readStreaks(trx: Trx, keys: Keys): Promise<Streaks> {
   const rows = await trx
     .selectFrom('login_throttle')
     .selectAll()
@@ -128,26 +166,6 @@ async function readStreaks(trx: Trx, keys: { login: string; address: string }) {
     .execute();
   const streak = (key: string): Streak | undefined => rows.find((r) => r.key === key);
   return { login: streak(keys.login), address: streak(keys.address) };
-}
-
-async function recordFailure(
-  trx: Trx,
-  key: string,
-  streak: Streak | undefined,
-  now: Date,
-  policy: ThrottlePolicy,
-): Promise<void> {
-  const next = afterFailure(streak, now, policy);
-  await trx
-    .insertInto('login_throttle')
-    .values({ key, ...next })
-    .onConflict((oc) => oc.column('key').doUpdateSet(next))
-    .execute();
-  // Forgotten streaks are deleted while failures happen, which is when rows accumulate.
-  await trx
-    .deleteFrom('login_throttle')
-    .where('last_failed_at', '<', new Date(now.getTime() - STALE_AFTER_MS))
-    .execute();
 }
 
 /** A new password given by an administrator lifts the delay its login name has earned. */
