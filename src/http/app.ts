@@ -13,6 +13,7 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerConsole } from './plugins/console-static.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { documentPermissions } from './plugins/openapi-permissions.ts';
+import { refuseNulBytes } from './plugins/text-input.ts';
 import { registerPiiMask } from './plugins/pii.ts';
 import { directives } from './plugins/security-headers.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
@@ -60,6 +61,7 @@ export async function buildApp(deps: AppDeps) {
   registerErrorHandler(app);
   registerAuth(app);
   documentPermissions(app);
+  refuseNulBytes(app);
   // the console's policy on every response; /docs sets its own (plugins/api-docs.ts)
   await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives } });
   const corsOrigin = process.env.CORS_ORIGIN;

@@ -37,6 +37,7 @@ export type JsonSchema = {
   maximum?: number;
   items?: JsonSchema;
   minItems?: number;
+  maxItems?: number;
 };
 
 /** The app with a job queue (imports enqueue their runs; no worker runs them here). */

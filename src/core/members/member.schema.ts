@@ -13,8 +13,13 @@ export const IdentityKind = Type.Union([
   Type.Literal('legacy_card'),
 ]);
 const CustomValues = Type.Record(
-  Type.String(),
-  Type.Union([Type.String(), Type.Number(), Type.Null()]),
+  Type.String({ maxLength: 40 }),
+  Type.Union([
+    Type.String({ maxLength: 500 }),
+    Type.Number({ minimum: -1e12, maximum: 1e12 }),
+    Type.Null(),
+  ]),
+  { maxProperties: 50 },
 );
 
 export const RegisterMemberBody = Body({
@@ -188,7 +193,7 @@ export const MemberCode = Type.Object({
 });
 
 export const CustomFieldBody = Body({
-  key: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),
+  key: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', maxLength: 40 }),
   label: Type.String({ minLength: 1, maxLength: 64 }),
   type: Type.Union([
     Type.Literal('text'),

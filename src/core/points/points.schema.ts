@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, DateString, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, DateString, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 
 const Category = Type.String({ minLength: 1, maxLength: 64 });
 const FenPerPoint = Type.Integer({
@@ -23,25 +23,27 @@ const CeilingsView = Type.Object({
 /** ¥1,000,000 per order: above this an earn is a typo or an attack, not a sale. */
 export const EARN_MAX_FEN = 100_000_000;
 
-export const PointsRulesBody = Body({
-  default_fen_per_point: Type.Optional(Nullable(FenPerPoint)),
-  categories: Type.Optional(
-    Type.Array(Body({ category: Category, fen_per_point: FenPerPoint }), { maxItems: 200 }),
-  ),
-  expiry_policy: Type.Optional(
-    Type.Union([
-      Type.Literal('never'),
-      Type.Literal('months_after'),
-      Type.Literal('year_end_after'),
-    ]),
-  ),
-  expiry_months: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 120 }))),
-  activation_bonus: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-  profile_bonus: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-  grant_ceilings: Type.Optional(Ceilings),
-  grant_daily_ceilings: Type.Optional(Ceilings),
-  earn_backdate_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 3660 })),
-});
+export const PointsRulesBody = PatchBody(
+  Body({
+    default_fen_per_point: Type.Optional(Nullable(FenPerPoint)),
+    categories: Type.Optional(
+      Type.Array(Body({ category: Category, fen_per_point: FenPerPoint }), { maxItems: 200 }),
+    ),
+    expiry_policy: Type.Optional(
+      Type.Union([
+        Type.Literal('never'),
+        Type.Literal('months_after'),
+        Type.Literal('year_end_after'),
+      ]),
+    ),
+    expiry_months: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 120 }))),
+    activation_bonus: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    profile_bonus: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    grant_ceilings: Type.Optional(Ceilings),
+    grant_daily_ceilings: Type.Optional(Ceilings),
+    earn_backdate_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 3660 })),
+  }),
+);
 export type PointsRulesBody = Static<typeof PointsRulesBody>;
 
 export const PointsRules = Type.Object({

@@ -6,7 +6,7 @@ const Bp = (description: string, maximum = 100_000) =>
 
 export const TierRight = Type.Object(
   {
-    code: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),
+    code: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', maxLength: 40 }),
     name: Type.String({ minLength: 1, maxLength: 64 }),
     monthly_uses: Type.Integer({ minimum: 1, maximum: 1000 }),
   },
@@ -41,15 +41,17 @@ export const Tier = Type.Object({
   updated_at: Timestamp,
 });
 
-export const TierSettingBody = Body({
-  basis: Type.Optional(Type.Union([Type.Literal('growth'), Type.Literal('spend')])),
-  fen_per_growth: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: 1_000_000, description: '100 = 1 growth per ¥1' }),
-  ),
-  review_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
-  activation_growth: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-  profile_growth: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-});
+export const TierSettingBody = PatchBody(
+  Body({
+    basis: Type.Optional(Type.Union([Type.Literal('growth'), Type.Literal('spend')])),
+    fen_per_growth: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1_000_000, description: '100 = 1 growth per ¥1' }),
+    ),
+    review_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+    activation_growth: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    profile_growth: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  }),
+);
 export type TierSettingBody = Static<typeof TierSettingBody>;
 
 export const TierSetting = Type.Object({

@@ -58,7 +58,7 @@ export const CreateRechargePlanBody = Body({
   bonus_fen: Type.Optional(FenIn(0, 'bonus (赠送金) in total')),
   bonus_mode: Type.Optional(BonusMode),
   bonus_instalments_fen: Type.Optional(
-    Type.Array(Type.Integer(), {
+    Type.Array(FenIn(0), {
       maxItems: 36,
       description: 'monthly mode: one amount per month, adding up to bonus_fen',
     }),
@@ -223,12 +223,14 @@ export const WalletSetting = Type.Object({
   member_code_as_password: Type.Boolean(),
   pay_to_join_min_fen: Nullable(Fen('a non-member paying at least this gets a card invitation')),
 });
-export const UpdateWalletSettingBody = Body({
-  spending_order: Type.Optional(SpendingOrder),
-  password_threshold_fen: Type.Optional(Nullable(FenIn(0))),
-  member_code_as_password: Type.Optional(Type.Boolean()),
-  pay_to_join_min_fen: Type.Optional(Nullable(FenIn(1))),
-});
+export const UpdateWalletSettingBody = PatchBody(
+  Body({
+    spending_order: Type.Optional(SpendingOrder),
+    password_threshold_fen: Type.Optional(Nullable(FenIn(0))),
+    member_code_as_password: Type.Optional(Type.Boolean()),
+    pay_to_join_min_fen: Type.Optional(Nullable(FenIn(1))),
+  }),
+);
 
 const LiabilityRow = Type.Object({
   store_id: Nullable(Uuid),

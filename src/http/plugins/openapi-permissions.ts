@@ -10,7 +10,7 @@ export function documentPermissions(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
     const permission = route.config?.permission;
-    const security =
+    const security: Record<string, string[]>[] =
       route.config?.public || !permission
         ? []
         : [{ session: [permission] }, { apiKey: [permission] }];

@@ -34,7 +34,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create an API key; the key itself is in this response only',
         body: Body({
           name: Type.String({ minLength: 1, maxLength: 64 }),
-          scopes: Type.Array(Scope, { minItems: 1 }),
+          scopes: Type.Array(Scope, { minItems: 1, maxItems: apiKeyScopes.length }),
         }),
         response: { 201: Type.Object({ key: Type.String(), api_key: ApiKey }) },
       },

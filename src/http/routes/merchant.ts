@@ -40,7 +40,7 @@ export const merchantRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 description: 'IANA zone, e.g. Asia/Shanghai',
               }),
             ),
-            card_prefix: Type.Optional(Type.String({ pattern: '^[0-9]{2,6}$' })),
+            card_prefix: Type.Optional(Type.String({ pattern: '^[0-9]{2,6}$', maxLength: 6 })),
             allow_foreign_phone: Type.Optional(Type.Boolean()),
           }),
         ),
