@@ -69,22 +69,30 @@ describe('ledger core', () => {
         kind: 'test',
       }),
     );
+    const amounts = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? -100 : 30));
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) =>
-        db.transaction().execute((trx) =>
-          postEntry(trx, ctx, {
-            ledger: 'principal',
-            memberId: member.id,
-            amount: i % 2 === 0 ? -100 : 30,
-            kind: 'test',
-          }),
-        ),
+      amounts.map((amount) =>
+        db
+          .transaction()
+          .execute((trx) =>
+            postEntry(trx, ctx, { ledger: 'principal', memberId: member.id, amount, kind: 'test' }),
+          ),
       ),
     );
     const ok = results.filter((r) => r.status === 'fulfilled').length;
     expect(ok).toBeGreaterThan(0);
+    // every refusal is the business refusal, never a lock or serialization error
+    for (const r of results)
+      if (r.status === 'rejected') {
+        expect(r.reason).toBeInstanceOf(DomainError);
+        expect(r.reason.code).toBe('ledger.insufficient_balance');
+      }
+    const posted = amounts.filter((_, i) => results[i]!.status === 'fulfilled');
     const balances = await getBalances(db, ctx, member.id);
+    expect(balances.principal).toBe(1000 + posted.reduce((n, a) => n + a, 0));
     expect(balances.principal).toBeGreaterThanOrEqual(0);
+    // only debits can be refused
+    expect(amounts.filter((a, i) => a > 0 && results[i]!.status === 'rejected')).toEqual([]);
     expect(await sumsMatch(m.merchantId)).toBe(0);
   });
 });
