@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, inject } from 'vitest';
 import { type Connection, connect } from '../src/db/connect.ts';
+import { tenantGuard } from '../src/db/tenant-guard.ts';
 
 let current: Promise<Connection> | undefined;
 
@@ -22,7 +23,7 @@ export function testDb(): Promise<Connection> {
     }
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    const conn = connect(url.toString(), 20);
+    const conn = await guarded(connect(url.toString(), 20));
     afterAll(async () => {
       await conn.db.destroy();
       await admin.pool.query(`drop database if exists ${name} with (force)`);
@@ -31,4 +32,17 @@ export function testDb(): Promise<Connection> {
     return conn;
   })();
   return current;
+}
+
+/**
+ * Every test query goes through the tenant guard: one on a tenant table (a table with a
+ * merchant_id column) without a merchant_id predicate throws, unless it is a listed
+ * cross-merchant query.
+ */
+async function guarded(conn: Connection): Promise<Connection> {
+  const { rows } = await conn.pool.query<{ table_name: string }>(
+    `select table_name from information_schema.columns
+      where table_schema = 'public' and column_name = 'merchant_id'`,
+  );
+  return { ...conn, db: conn.db.withPlugin(tenantGuard(new Set(rows.map((r) => r.table_name)))) };
 }
