@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -15,7 +14,7 @@ import { registerErrorHandler } from './plugins/errors.ts';
 import { documentPermissions } from './plugins/openapi-permissions.ts';
 import { refuseNulBytes } from './plugins/text-input.ts';
 import { registerPiiMask } from './plugins/pii.ts';
-import { directives } from './plugins/security-headers.ts';
+import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
@@ -62,8 +61,7 @@ export async function buildApp(deps: AppDeps) {
   registerAuth(app);
   documentPermissions(app);
   refuseNulBytes(app);
-  // the console's policy on every response; /docs sets its own (plugins/api-docs.ts)
-  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives } });
+  await registerSecurityHeaders(app);
   const corsOrigin = process.env.CORS_ORIGIN;
   if (corsOrigin)
     await app.publicRoutes(() => app.register(cors, { origin: corsOrigin.split(',') }));

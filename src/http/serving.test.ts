@@ -83,8 +83,8 @@ describe('serving the console', () => {
     }
   });
 
-  it('a strict Content-Security-Policy: scripts from our origin only, requests to our API only', async () => {
-    for (const url of ['/', '/members', '/api/health']) {
+  it('a strict Content-Security-Policy on the pages: scripts from our origin only, requests to our API only', async () => {
+    for (const url of ['/', '/members']) {
       const policy = csp((await app.inject({ url })).headers['content-security-policy']);
       expect(policy['script-src'], url).toEqual(["'self'"]);
       expect(policy['default-src']).toEqual(["'self'"]);
@@ -94,6 +94,15 @@ describe('serving the console', () => {
       // antd writes its CSS-in-JS into <style> elements
       expect(policy['style-src']).toEqual(["'self'", "'unsafe-inline'"]);
       expect(policy['upgrade-insecure-requests']).toBeUndefined();
+    }
+    // a policy applies to documents only: not sent with every script and API answer
+    const html = readFileSync(resolve(WEB_DIST, 'index.html'), 'utf8');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1] as string;
+    for (const url of [script, '/health']) {
+      const response = await app.inject({ url });
+      expect(response.statusCode, url).toBe(200);
+      expect(response.headers['content-security-policy'], url).toBeUndefined();
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff');
     }
   });
 });

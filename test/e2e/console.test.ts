@@ -40,7 +40,7 @@ describe('console in a browser', () => {
 
   it('refuses a wrong password with the server message, then logs in to the members list', async () => {
     const { page } = c;
-    await page.goto('/');
+    await page.goto('/members');
     await page.waitForURL('**/login');
     await page.getByLabel('登录名').fill(merchant.logins.owner);
     await c.screenshot('login');

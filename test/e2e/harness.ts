@@ -80,11 +80,11 @@ export async function startConsole(options: { jobs?: boolean } = {}): Promise<Co
   };
 }
 
-/** Logs in through the form, as a person would. */
+/** Logs in through the form, as a person would; the console opens on the role's start page. */
 export async function logIn(page: Page, login: string, password: string): Promise<void> {
   await page.goto('/login');
   await page.getByLabel(/登录名|Login/).fill(login);
   await page.getByLabel(/密码|Password/).fill(password);
   await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
-  await page.waitForURL('**/members');
+  await page.waitForURL((url) => url.pathname !== '/login');
 }

@@ -1,6 +1,6 @@
 import { createRoot } from 'react-dom/client';
-import './console/i18n/index.ts';
 import { App } from './console/App.tsx';
+import { i18nReady } from './console/i18n/index.ts';
 
 const root = document.getElementById('root');
-if (root) createRoot(root).render(<App />);
+if (root) void i18nReady.then(() => createRoot(root).render(<App />));

@@ -6,12 +6,13 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from './api.ts';
 import { AuthProvider, RequireAuth } from './auth.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
 
 const LoginPage = lazy(() => import('./pages/login/LoginPage.tsx'));
+const HomePage = lazy(() => import('./pages/home/HomePage.tsx'));
 const MembersPage = lazy(() => import('./pages/members/MembersPage.tsx'));
 const MemberDetailPage = lazy(() => import('./pages/members/MemberDetailPage.tsx'));
 const ImportsPage = lazy(() => import('./pages/imports/ImportsPage.tsx'));
@@ -45,7 +46,12 @@ function Localized({ children }: { children: ReactNode }) {
     document.documentElement.lang = english ? 'en' : 'zh-CN';
   }, [english]);
   return (
-    <ConfigProvider locale={english ? enUS : zhCN} theme={{ token: { colorPrimary: '#c2410c' } }}>
+    <ConfigProvider
+      locale={english ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#c2410c' } }}
+      // rows of buttons and tags wrap on a phone instead of widening the page past the screen
+      space={{ style: { flexWrap: 'wrap' } }}
+    >
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );
@@ -67,7 +73,7 @@ export function App() {
                     </RequireAuth>
                   }
                 >
-                  <Route index element={<Navigate to="/members" replace />} />
+                  <Route index element={<HomePage />} />
                   <Route path="members" element={<MembersPage />} />
                   <Route path="members/:id" element={<MemberDetailPage />} />
                   <Route path="imports" element={<ImportsPage />} />

@@ -1,6 +1,5 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
 export type Language = 'zh-CN' | 'en';
@@ -10,16 +9,29 @@ function savedLanguage(): Language {
   return localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'zh-CN';
 }
 
-void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-  lng: savedLanguage(),
-  fallbackLng: 'zh-CN',
-  interpolation: { escapeValue: false },
-});
+// English is a chunk of its own, fetched when chosen: most tills never load it
+async function loadLanguage(language: Language): Promise<void> {
+  if (language === 'en' && !i18n.hasResourceBundle('en', 'translation'))
+    i18n.addResourceBundle('en', 'translation', (await import('./en.ts')).en);
+}
+
+/** Resolves when the saved language's messages are in: the console renders after it. */
+export const i18nReady: Promise<void> = i18n
+  .use(initReactI18next)
+  .init({
+    resources: { 'zh-CN': { translation: zhCN } },
+    lng: 'zh-CN',
+    fallbackLng: 'zh-CN',
+    interpolation: { escapeValue: false },
+  })
+  .then(async () => {
+    if (savedLanguage() === 'en') await changeLanguage('en');
+  });
 
 export const currentLanguage = (): Language => (i18n.language === 'en' ? 'en' : 'zh-CN');
 
 export async function changeLanguage(language: Language): Promise<void> {
+  await loadLanguage(language);
   localStorage.setItem(LANGUAGE_KEY, language);
   document.documentElement.lang = language;
   await i18n.changeLanguage(language);

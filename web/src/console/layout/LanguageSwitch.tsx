@@ -1,19 +1,20 @@
-import { Segmented } from 'antd';
+import { Button } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { changeLanguage, type Language } from '../i18n/index.ts';
+import { changeLanguage } from '../i18n/index.ts';
 
+/** Names the other language, in that language: a tap switches to it. */
 export function LanguageSwitch() {
   const { i18n } = useTranslation();
+  const english = i18n.language === 'en';
   return (
-    <Segmented<Language>
+    <Button
+      type="text"
       size="small"
-      value={i18n.language === 'en' ? 'en' : 'zh-CN'}
-      options={[
-        { label: '中文', value: 'zh-CN' },
-        { label: 'English', value: 'en' },
-      ]}
-      onChange={(language) => void changeLanguage(language)}
+      lang={english ? 'zh-CN' : 'en'}
+      onClick={() => void changeLanguage(english ? 'zh-CN' : 'en')}
       data-testid="language-switch"
-    />
+    >
+      {english ? '中文' : 'English'}
+    </Button>
   );
 }

@@ -4,6 +4,7 @@ import {
   CloudUploadOutlined,
   CrownOutlined,
   GiftOutlined,
+  HomeOutlined,
   IdcardOutlined,
   ShopOutlined,
   ShoppingOutlined,
@@ -17,46 +18,133 @@ export interface NavItem {
   path: string;
   label: string;
   icon: ReactNode;
-  permission: string;
+  /** shown when the caller holds any of these */
+  permissions: string[];
 }
 
-/** The built capabilities; an item shows only when the caller holds its permission. */
-export const navItems: NavItem[] = [
-  { path: '/members', label: 'nav.members', icon: <TeamOutlined />, permission: 'members.read' },
+export interface NavGroup {
+  key: string;
+  label: string;
+  items: NavItem[];
+}
+
+export const homeItem: NavItem = {
+  path: '/',
+  label: 'nav.home',
+  icon: <HomeOutlined />,
+  permissions: ['reports.read'],
+};
+
+/**
+ * The menu as Chinese merchant back offices group it: 会员 · 营销 · 数据 · 设置. Labels stay
+ * unique as substrings of each other ("会员" heads a group, its list is "会员列表") so a
+ * search by name finds one item.
+ */
+export const navGroups: NavGroup[] = [
   {
-    path: '/imports',
-    label: 'nav.imports',
-    icon: <CloudUploadOutlined />,
-    permission: 'imports.run',
+    key: 'members',
+    label: 'nav.groups.members',
+    items: [
+      {
+        path: '/members',
+        label: 'nav.members',
+        icon: <TeamOutlined />,
+        permissions: ['members.read'],
+      },
+      {
+        path: '/imports',
+        label: 'nav.imports',
+        icon: <CloudUploadOutlined />,
+        permissions: ['imports.run'],
+      },
+      {
+        path: '/tiers',
+        label: 'nav.tiers',
+        icon: <CrownOutlined />,
+        permissions: ['loyalty.admin'],
+      },
+      {
+        path: '/paid-plans',
+        label: 'nav.paidPlans',
+        icon: <IdcardOutlined />,
+        permissions: ['loyalty.admin'],
+      },
+    ],
   },
-  { path: '/stores', label: 'nav.stores', icon: <ShopOutlined />, permission: 'stores.admin' },
-  { path: '/staff', label: 'nav.staff', icon: <UserOutlined />, permission: 'staff.admin' },
-  { path: '/api-keys', label: 'nav.apiKeys', icon: <ApiOutlined />, permission: 'api_keys.admin' },
-  // loyalty economy (issue 4); labels avoid "会员"/"Members" so each menu name stays unique
-  { path: '/tiers', label: 'nav.tiers', icon: <CrownOutlined />, permission: 'loyalty.admin' },
   {
-    path: '/points-rules',
-    label: 'nav.pointsRules',
-    icon: <GiftOutlined />,
-    permission: 'loyalty.admin',
+    key: 'marketing',
+    label: 'nav.groups.marketing',
+    items: [
+      // marketers run the campaigns on this page and read the rules; managers set the rules
+      {
+        path: '/points-rules',
+        label: 'nav.pointsRules',
+        icon: <GiftOutlined />,
+        permissions: ['loyalty.admin', 'campaigns.admin'],
+      },
+      {
+        path: '/mall',
+        label: 'nav.mall',
+        icon: <ShoppingOutlined />,
+        permissions: ['loyalty.admin', 'campaigns.admin'],
+      },
+      {
+        path: '/recharge-plans',
+        label: 'nav.rechargePlans',
+        icon: <WalletOutlined />,
+        permissions: ['loyalty.admin'],
+      },
+    ],
   },
-  { path: '/mall', label: 'nav.mall', icon: <ShoppingOutlined />, permission: 'loyalty.admin' },
   {
-    path: '/recharge-plans',
-    label: 'nav.rechargePlans',
-    icon: <WalletOutlined />,
-    permission: 'loyalty.admin',
+    key: 'data',
+    label: 'nav.groups.data',
+    items: [
+      {
+        path: '/reports/liability',
+        label: 'nav.liability',
+        icon: <BarChartOutlined />,
+        permissions: ['reports.read'],
+      },
+    ],
   },
   {
-    path: '/paid-plans',
-    label: 'nav.paidPlans',
-    icon: <IdcardOutlined />,
-    permission: 'loyalty.admin',
-  },
-  {
-    path: '/reports/liability',
-    label: 'nav.liability',
-    icon: <BarChartOutlined />,
-    permission: 'reports.read',
+    key: 'settings',
+    label: 'nav.groups.settings',
+    items: [
+      {
+        path: '/stores',
+        label: 'nav.stores',
+        icon: <ShopOutlined />,
+        permissions: ['stores.admin'],
+      },
+      { path: '/staff', label: 'nav.staff', icon: <UserOutlined />, permissions: ['staff.admin'] },
+      {
+        path: '/api-keys',
+        label: 'nav.apiKeys',
+        icon: <ApiOutlined />,
+        permissions: ['api_keys.admin'],
+      },
+    ],
   },
 ];
+
+/** The groups with only the items `can` reaches; a group left empty is dropped. */
+export function reachableNav(can: (permission: string) => boolean) {
+  const reaches = (item: NavItem) => item.permissions.some(can);
+  return {
+    home: reaches(homeItem) ? homeItem : undefined,
+    groups: navGroups
+      .map((group) => ({ ...group, items: group.items.filter(reaches) }))
+      .filter((group) => group.items.length > 0),
+  };
+}
+
+/** The item a location belongs to: the longest path that prefixes it ('/' only exactly). */
+export function currentItem(pathname: string): string | undefined {
+  if (pathname === '/') return '/';
+  const paths = navGroups.flatMap((group) => group.items.map((item) => item.path));
+  return paths
+    .filter((path) => pathname === path || pathname.startsWith(`${path}/`))
+    .sort((a, b) => b.length - a.length)[0];
+}

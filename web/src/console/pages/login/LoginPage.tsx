@@ -16,7 +16,7 @@ export default function LoginPage() {
   const { t } = useTranslation();
   const { token, signIn } = useAuth();
   const navigate = useNavigate();
-  const from = (useLocation().state as { from?: string } | null)?.from ?? '/members';
+  const from = (useLocation().state as { from?: string } | null)?.from ?? '/';
   const login = useMutation({
     mutationFn: (body: Credentials) => api.post<LoginResult>('/auth/login', body),
     onSuccess: (result) => {

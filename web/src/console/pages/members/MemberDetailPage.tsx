@@ -60,14 +60,14 @@ export default function MemberDetailPage() {
           <MemberActions detail={detail.data} />
         </Space>
       </Space>
-      <Row gutter={16}>
-        <Col span={17}>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={17}>
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             <ProfileCard member={member} />
             <BalancesCard balances={balances} />
           </Space>
         </Col>
-        <Col span={7}>
+        <Col xs={24} lg={7}>
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             {active ? (
               <MemberCodeCard cardNo={member.card_no} />

@@ -49,7 +49,12 @@ export function ProfileCard({ member, extra }: { member: Member; extra?: ReactNo
   ];
   return (
     <Card title={t('member.profile')} extra={extra}>
-      <Descriptions column={2} size="small" items={items} data-testid="member-profile" />
+      <Descriptions
+        column={{ xs: 1, sm: 2 }}
+        size="small"
+        items={items}
+        data-testid="member-profile"
+      />
     </Card>
   );
 }
