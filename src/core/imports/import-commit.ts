@@ -178,6 +178,9 @@ async function commitGroups(
   const memberOf = new Map<string, string>();
   const fresh = groups.filter((g) => !owners.has(g.phone));
   const created = await createMembers(trx, ctx, fresh, cardPrefix, memberOf);
+  // Opening balances only for members this import creates: a file must not credit value to
+  // members who already exist here (that is a ledger adjustment, with its own permission).
+  const openings = new Map(memberOf);
   // a phone registered since the dry run is an existing member now
   const again = await ownersOf(
     trx,
@@ -189,7 +192,7 @@ async function commitGroups(
   for (const g of existing) memberOf.set(g.phone, owners.get(g.phone)!.member_id);
   const filled = await fillMembers(trx, ctx, existing, memberOf);
   const linked = await linkCards(trx, ctx, groups, memberOf);
-  const posted = await postOpeningEntries(trx, ctx, jobId, groups, memberOf);
+  const posted = await postOpeningEntries(trx, ctx, jobId, groups, openings);
   return {
     members_created: created,
     members_filled: filled,

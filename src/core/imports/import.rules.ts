@@ -290,6 +290,6 @@ export function duplicateRule(dup: ImportDuplicate, locale: Locale): string {
       : `Phone is already member ${card}: only empty fields are filled; its opening balances were imported before, so amounts here are not posted again`;
   }
   return zh
-    ? `手机号已是会员（卡号 ${card}）：只补全空白资料、不覆盖，期初余额和积分入账一次`
-    : `Phone is already member ${card}: only empty fields are filled, never overwritten; opening balances and points are posted once`;
+    ? `手机号已是会员（卡号 ${card}）：只补全空白资料、不覆盖；期初余额和积分只记给本次新建的会员，本行金额不入账`
+    : `Phone is already member ${card}: only empty fields are filled, never overwritten; opening balances and points go only to members the import creates, so amounts here are not posted`;
 }
