@@ -131,70 +131,72 @@ async function chainPhones(trx: Trx, ctx: Ctx, chain: MemberRow[]): Promise<stri
   return [...new Set(phones.filter((p): p is string => typeof p === 'string' && p.length > 0))];
 }
 
+/** JSON copies of personal data: table, the key that finds a row again, its JSON columns. */
+const JSON_COPIES = [
+  ['audit_log', 'id', ['before', 'after']],
+  ['member_merge', 'id', ['moved']],
+  ['idempotency_key', 'key', ['response']],
+] as const;
+
+/** Columns of free text a staff member may have typed a name or a number into. */
+const FREE_TEXT = [
+  ['ledger_entry', 'memo'],
+  ['growth_entry', 'memo'],
+  ['mall_redemption', 'cancel_reason'],
+] as const;
+
 /**
- * Copies in JSON (audit payloads of other entities, merge records, stored idempotent responses):
- * every string holding one of the phones, or equal to one of the names, becomes null; the rest
- * of the record (amounts, ids) stays. Candidates are found by text first.
+ * Copies outside the member row. In JSON (audit payloads of other entities, merge records,
+ * stored idempotent responses) every string holding one of the phones, or equal to one of the
+ * names, becomes null and the rest (amounts, ids) stays; candidates are found by text first.
+ * Free text that names the person is nulled.
  */
 async function scrubCopies(trx: Trx, ctx: Ctx, values: ErasedValues) {
   const patterns = likePatterns(values);
   if (patterns.length === 0) return;
   const m = ctx.merchantId;
-  const scrub = (v: unknown) => (v === null ? null : JSON.stringify(scrubJson(v, values)));
-  const audits = await trx
-    .selectFrom('audit_log')
-    .select(['id', 'before', 'after'])
-    .where('merchant_id', '=', m)
-    .where(sql<boolean>`concat(before::text, after::text) like any(${patterns})`)
-    .execute();
-  for (const a of audits) {
-    await trx
-      .updateTable('audit_log')
-      .set({ before: scrub(a.before), after: scrub(a.after) })
-      .where('merchant_id', '=', m)
-      .where('id', '=', a.id)
-      .execute();
+  for (const [table, key, columns] of JSON_COPIES) {
+    const text = sql.join(
+      columns.map((c) => sql`coalesce(${sql.id(c)}::text, '')`),
+      sql` || `,
+    );
+    const { rows } = await sql<Record<string, unknown>>`
+      select ${sql.id(key)} as key, ${sql.join(columns.map((c) => sql.id(c)))}
+      from ${sql.id(table)} where merchant_id = ${m} and ${text} like any(${patterns})`.execute(
+      trx,
+    );
+    for (const row of rows) {
+      const set = sql.join(
+        columns.map((c) => {
+          const value = row[c] === null ? null : JSON.stringify(scrubJson(row[c], values));
+          return sql`${sql.id(c)} = ${value}::jsonb`;
+        }),
+      );
+      await sql`update ${sql.id(table)} set ${set}
+        where merchant_id = ${m} and ${sql.id(key)} = ${row.key}`.execute(trx);
+    }
   }
-  const merges = await trx
-    .selectFrom('member_merge')
-    .select(['id', 'moved'])
-    .where('merchant_id', '=', m)
-    .where(sql<boolean>`moved::text like any(${patterns})`)
-    .execute();
-  for (const r of merges) {
-    await trx
-      .updateTable('member_merge')
-      .set({ moved: scrub(r.moved)! })
-      .where('merchant_id', '=', m)
-      .where('id', '=', r.id)
-      .execute();
+  for (const [table, column] of FREE_TEXT) {
+    await sql`update ${sql.id(table)} set ${sql.id(column)} = null
+      where merchant_id = ${m} and ${sql.id(column)} like any(${patterns})`.execute(trx);
   }
-  const replays = await trx
-    .selectFrom('idempotency_key')
-    .select(['key', 'response'])
-    .where('merchant_id', '=', m)
-    .where(sql<boolean>`response::text like any(${patterns})`)
-    .execute();
-  for (const r of replays) {
-    await trx
-      .updateTable('idempotency_key')
-      .set({ response: scrub(r.response) })
-      .where('merchant_id', '=', m)
-      .where('key', '=', r.key)
-      .execute();
-  }
-  // an open invitation is only an offer: it goes; an accepted one keeps its amount
+  if (values.phones.length > 0) await eraseInvitations(trx, ctx, values.phones);
+}
+
+/** An open invitation is only an offer: it goes; an accepted one keeps its amount, not the phone. */
+async function eraseInvitations(trx: Trx, ctx: Ctx, phones: string[]) {
+  const m = ctx.merchantId;
   await trx
     .deleteFrom('membership_invitation')
     .where('merchant_id', '=', m)
-    .where('phone', 'in', values.phones.length ? values.phones : [''])
+    .where('phone', 'in', phones)
     .where('status', '=', 'sent')
     .execute();
   await trx
     .updateTable('membership_invitation')
     .set({ phone: '' })
     .where('merchant_id', '=', m)
-    .where('phone', 'in', values.phones.length ? values.phones : [''])
+    .where('phone', 'in', phones)
     .execute();
 }
 

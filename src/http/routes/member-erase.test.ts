@@ -56,11 +56,15 @@ const PERSONAL_COLUMNS: Record<string, string> = {
   'import_group.phone': 'deleted',
   'import_group.name': 'deleted',
   'import_group.birthday': 'deleted',
+  'ledger_entry.memo': 'nulled where it names the person',
+  'growth_entry.memo': 'nulled where it names the person',
+  'mall_redemption.cancel_reason': 'nulled where it names the person',
+  'tier_history.reason': 'no member data: upgrade, downgrade or review',
   'import_job.file_name': 'no member data: the name of the uploaded file',
   'import_row_error.column_name': 'no member data: a column header of the file',
 };
 const PERSONAL_NAME =
-  /phone|name|birth|email|address|custom|raw|response|moved|sample|before|after|value|password|contact/;
+  /phone|name|birth|email|address|custom|raw|response|moved|sample|before|after|value|password|contact|memo|note|reason|comment|remark/;
 
 const tag = () => randomBytes(3).toString('hex');
 const mobile = () => `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
@@ -125,7 +129,13 @@ describe('erasure (issue 7 §1.9)', () => {
     const b = await createMember(db, ctx, { phone: phoneB, name: nameB });
     await db.transaction().execute(async (trx) => {
       await postEntry(trx, ctx, { ledger: 'points', memberId: a.id, amount: 30, kind: 'test' });
-      await postEntry(trx, ctx, { ledger: 'points', memberId: b.id, amount: 50, kind: 'test' });
+      await postEntry(trx, ctx, {
+        ledger: 'points',
+        memberId: b.id,
+        amount: 50,
+        kind: 'test',
+        memo: `${nameB} 的生日礼`,
+      });
       // a copy under another entity (a phone typed into some other record's payload)
       await recordAudit(trx, ctx, {
         action: 'test.copy',
