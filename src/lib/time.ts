@@ -1,5 +1,9 @@
 import { Temporal } from 'temporal-polyfill';
 
+// The one local-time module: calendar arithmetic in a merchant's zone. Loyalty dates (expiry,
+// reviews, months of service rights, birthdays, campaign days, paid periods) are local days or
+// local instants, so they are computed here; a local day is stored as its midnight's instant.
+
 export function isValidTimeZone(zone: string): boolean {
   try {
     Temporal.Now.instant().toZonedDateTimeISO(zone);
@@ -7,14 +11,6 @@ export function isValidTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The calendar date of an instant in a merchant's zone, as `YYYY-MM-DD`. */
-export function localDate(now: Date, zone: string): string {
-  return Temporal.Instant.fromEpochMilliseconds(now.getTime())
-    .toZonedDateTimeISO(zone)
-    .toPlainDate()
-    .toString();
 }
 
 /** A valid calendar date `YYYY-MM-DD` not after `today`. */
@@ -28,4 +24,47 @@ export function isValidPastDate(value: string, today: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The calendar date of an instant in `zone`, as `YYYY-MM-DD`. */
+export function localDateOf(at: Date, zone: string): string {
+  return Temporal.Instant.fromEpochMilliseconds(at.getTime())
+    .toZonedDateTimeISO(zone)
+    .toPlainDate()
+    .toString();
+}
+
+/** `YYYY-MM` of an instant in `zone`. */
+export const localMonthOf = (at: Date, zone: string): string => localDateOf(at, zone).slice(0, 7);
+
+/** The instant a local day starts (00:00, or the first valid time on a DST-gap day). */
+export function startOfLocalDay(date: string, zone: string): Date {
+  const zoned = Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: zone });
+  return new Date(zoned.epochMilliseconds);
+}
+
+/** Adds calendar months; a day that does not exist clamps to the month's last day. */
+export function addMonths(date: string, months: number): string {
+  return Temporal.PlainDate.from(date).add({ months }, { overflow: 'constrain' }).toString();
+}
+
+export function addDays(date: string, days: number): string {
+  return Temporal.PlainDate.from(date).add({ days }).toString();
+}
+
+/** First day of the month `months` after the month of `date` (negative goes back). */
+export function firstOfMonth(date: string, months = 0): string {
+  return Temporal.PlainDate.from(date).with({ day: 1 }).add({ months }).toString();
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** `months` calendar months after the instant `from`, in `zone` (Jan 31 + 1 month = Feb 28/29). */
+export function addLocalMonths(from: Date, months: number, zone: string): Date {
+  const end = Temporal.Instant.fromEpochMilliseconds(from.getTime())
+    .toZonedDateTimeISO(zone)
+    .add({ months });
+  return new Date(end.epochMilliseconds);
 }

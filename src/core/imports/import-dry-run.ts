@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import type { ErrorCode } from '../../lib/error-codes.ts';
 import { errorMessage } from '../../lib/errors.ts';
-import { localDate } from '../../lib/time.ts';
+import { localDateOf } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { type RowEnv, type StagedRow, validateRow } from './import.rules.ts';
@@ -95,7 +95,7 @@ async function rowEnv(db: Db, ctx: Ctx): Promise<RowEnv> {
   return {
     allowForeignPhone: merchant.allow_foreign_phone,
     zone: merchant.time_zone,
-    today: localDate(ctx.now, merchant.time_zone),
+    today: localDateOf(ctx.now, merchant.time_zone),
     now: ctx.now,
     stores: byKey,
   };

@@ -4,7 +4,7 @@ import { generateCardNumber } from '../../lib/card-number.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { normalizePhone } from '../../lib/phone.ts';
-import { isValidPastDate, localDate } from '../../lib/time.ts';
+import { isValidPastDate, localDateOf } from '../../lib/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getBalances } from '../ledger/ledger.service.ts';
@@ -31,7 +31,7 @@ async function checkProfile(
   merchant: Merchant,
   input: Pick<UpdateMemberBody, 'birthday' | 'home_store_id' | 'custom'>,
 ) {
-  const today = localDate(ctx.now, merchant.time_zone);
+  const today = localDateOf(ctx.now, merchant.time_zone);
   if (input.birthday && !isValidPastDate(input.birthday, today)) {
     throw new DomainError('member.birthday_invalid', { field: 'birthday' });
   }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lib/errors.ts';
+import { addLocalMonths } from '../../lib/time.ts';
 import {
-  addMonths,
   currentPeriod,
   invitationDecision,
   nextPeriod,
@@ -42,8 +42,12 @@ describe('paid membership rules', () => {
 
   it('a year from Jan 31 in Shanghai; a month from Jan 31 is the end of February', () => {
     const start = new Date('2027-01-31T10:00:00+08:00');
-    expect(addMonths(start, 12, 'Asia/Shanghai').toISOString()).toBe('2028-01-31T02:00:00.000Z');
-    expect(addMonths(start, 1, 'Asia/Shanghai').toISOString()).toBe('2027-02-28T02:00:00.000Z');
+    expect(addLocalMonths(start, 12, 'Asia/Shanghai').toISOString()).toBe(
+      '2028-01-31T02:00:00.000Z',
+    );
+    expect(addLocalMonths(start, 1, 'Asia/Shanghai').toISOString()).toBe(
+      '2027-02-28T02:00:00.000Z',
+    );
   });
 
   it('a renewal starts where the paid time ends; a lapsed member starts again from now', () => {

@@ -1,4 +1,4 @@
-import { isLeapYear, localDateOf } from './local-time.ts';
+import { isLeapYear, localDateOf } from '../../lib/time.ts';
 import type { CategoryRule, GrantCeilings } from './points.table.ts';
 
 export interface EarnLine {

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
+import { addDays, firstOfMonth, startOfLocalDay } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
-import { addDays, firstOfMonth, startOfLocalDay } from './local-time.ts';
 import type { LiabilityReport } from './points.schema.ts';
 
 interface Figures {

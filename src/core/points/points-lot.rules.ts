@@ -1,5 +1,5 @@
 import { DomainError } from '../../lib/errors.ts';
-import { addDays, addMonths, localDateOf, startOfLocalDay } from './local-time.ts';
+import { addDays, addMonths, localDateOf, startOfLocalDay } from '../../lib/time.ts';
 import type { ExpiryPolicy } from './points.table.ts';
 
 export interface ExpiryRule {

@@ -3,6 +3,7 @@ import type { Trx } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/pg-errors.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { localDateOf, startOfLocalDay } from '../../lib/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { lockActiveMember } from '../members/member.service.ts';
@@ -10,7 +11,6 @@ import { getMerchant } from '../tenancy/merchant.service.ts';
 import { awardGrowth, ensureLoyalty } from '../tiers/growth.service.ts';
 import { growthFromSpend } from '../tiers/tier.rules.ts';
 import { getTierSetting, listTiers } from '../tiers/tier.service.ts';
-import { localDateOf, startOfLocalDay } from './local-time.ts';
 import { EARN_MAX_FEN } from './points.schema.ts';
 import {
   type EarnLine,

@@ -1,9 +1,9 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
+import { localMonthOf } from '../../lib/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getMemberRow, lockActiveMember } from '../members/member.service.ts';
-import { localMonthOf } from '../points/local-time.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { awardGrowth, ensureLoyalty, qualifyingValue } from './growth.service.ts';
 import { checkRightUse, pickTier, tierProgress } from './tier.rules.ts';

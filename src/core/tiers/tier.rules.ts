@@ -1,5 +1,5 @@
 import { DomainError } from '../../lib/errors.ts';
-import { addMonths, localDateOf, startOfLocalDay } from '../points/local-time.ts';
+import { addMonths, localDateOf, startOfLocalDay } from '../../lib/time.ts';
 import type { TierRight } from './tier.table.ts';
 
 export interface TierLike {
