@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberRow } from '../../src/core/members/member.table.ts';
-import { createTestMerchant, PASSWORD, type TestMerchant } from '../factories.ts';
+import { signMemberCode } from '../../src/core/members/member-code.ts';
+import { createTestMerchant, PASSWORD, type TestMerchant, testConfig } from '../factories.ts';
 import { type Console, startConsole } from './harness.ts';
 import { credit, seedBakery, uniquePhone } from './seed.ts';
 
@@ -97,8 +98,8 @@ describe('console in a browser', () => {
     expect(row).toMatchObject({ name: '林小满', gender: 'female', status: 'active' });
     expect(await memberCount()).toBe(before + 1);
 
-    await page.getByPlaceholder('手机号、卡号或姓名').fill('13800138000');
-    await page.getByPlaceholder('手机号、卡号或姓名').press('Enter');
+    await page.getByPlaceholder('手机号、卡号、姓名或扫会员码').fill('13800138000');
+    await page.getByPlaceholder('手机号、卡号、姓名或扫会员码').press('Enter');
     await page.waitForURL(/q=13800138000/);
     await expect.poll(() => page.locator('.ant-table-row').count()).toBe(1);
     expect(await page.locator('.ant-table-row').textContent()).toContain(row.card_no);
@@ -110,6 +111,55 @@ describe('console in a browser', () => {
     const csv = readFileSync(await (await download).path(), 'utf8');
     expect(csv).toContain(row.card_no);
     expect(csv).not.toContain('王芳');
+  });
+
+  it('the list counts members, shows tier, points and balance, filters, sorts and finds a scanned member code', async () => {
+    const { page } = c;
+    const ctx = merchant.ctx('owner');
+    const [rich, scanned] = [members[2]!, members[4]!];
+    await credit(c.db, ctx, rich.id, { points: 900, principal: 30_000 });
+    await page.goto('/members');
+    const footer = page.locator('.ant-table-footer');
+    await expect.poll(() => footer.textContent()).toContain(`共 ${await memberCount()} 位会员`);
+    for (const header of ['等级', '积分', '储值余额'])
+      expect(await page.getByRole('columnheader', { name: header }).count()).toBe(1);
+
+    await page.getByTestId('filter-points_min').fill('500');
+    await page.waitForURL(/points_min=500/);
+    await expect.poll(() => footer.textContent()).toContain('共 1 位会员');
+    expect(await page.locator('.ant-table-row').textContent()).toContain('¥300.00');
+
+    // sorting by balance, richest first: the key and the cursor live in the URL
+    await page.goto('/members');
+    await page.getByRole('columnheader', { name: '储值余额' }).click();
+    await page.waitForURL(/sort=balance/);
+    await expect
+      .poll(() => page.locator('.ant-table-row').first().textContent())
+      .toContain(rich.name!);
+
+    // a scanner types the dynamic member code into the search box
+    const { code } = signMemberCode(
+      scanned.id,
+      merchant.merchantId,
+      new Date(),
+      testConfig().secret,
+    );
+    await page.getByPlaceholder('手机号、卡号、姓名或扫会员码').fill(code);
+    await page.getByPlaceholder('手机号、卡号、姓名或扫会员码').press('Enter');
+    await expect.poll(() => page.locator('.ant-table-row').count()).toBe(1);
+    expect(await page.locator('.ant-table-row').textContent()).toContain(scanned.card_no);
+  });
+
+  it('the audit log reads as words: who did it and which field got which value, no raw JSON', async () => {
+    const { page } = c;
+    const member = members[5]!;
+    await page.goto(`/members/${member.id}`);
+    await page.getByRole('tab', { name: /操作日志/ }).click();
+    const audit = page.getByTestId('audit-table');
+    await audit.getByText('登记会员').waitFor();
+    expect(await audit.textContent()).toContain('Owner');
+    expect(await audit.textContent()).toContain('手机号：');
+    expect(await audit.textContent()).not.toContain('{"');
   });
 
   it('merges two members: the survivor holds both balances and both sides show the merge', async () => {
