@@ -13,4 +13,4 @@ export interface AuditLogTable {
   created_at: Date;
 }
 
-export type AuditLog = Selectable<AuditLogTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

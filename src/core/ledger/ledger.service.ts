@@ -4,7 +4,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { decodeTimeCursor, timePage } from '../../lib/keyset.ts';
 import type { Ctx } from '../context.ts';
-import type { LedgerEntry, LedgerName } from './ledger.table.ts';
+import type { LedgerEntryRow, LedgerName } from './ledger.table.ts';
 
 export interface PostInput {
   ledger: LedgerName;
@@ -24,7 +24,7 @@ export interface PostInput {
  * concurrent posts to one member queue instead of losing updates, and `CHECK (balance >= 0)`
  * refuses an overdraft.
  */
-export async function postEntry(trx: Trx, ctx: Ctx, input: PostInput): Promise<LedgerEntry> {
+export async function postEntry(trx: Trx, ctx: Ctx, input: PostInput): Promise<LedgerEntryRow> {
   if (!Number.isSafeInteger(input.amount) || input.amount === 0) {
     throw new Error(`ledger amount must be a non-zero safe integer, got ${input.amount}`);
   }
@@ -41,7 +41,7 @@ export async function postEntry(trx: Trx, ctx: Ctx, input: PostInput): Promise<L
       : sql`update ledger_balance set balance = balance + ${input.amount}, updated_at = ${ctx.now}
           where merchant_id = ${ctx.merchantId} and member_id = ${input.memberId} and ledger = ${input.ledger}
           returning balance`;
-  const result = await sql<LedgerEntry>`
+  const result = await sql<LedgerEntryRow>`
     with balance as (${balance})
     insert into ledger_entry (merchant_id, id, member_id, ledger, kind, amount, balance_after,
       ref_type, ref_id, reverses_id, memo, actor_kind, actor_id, created_at)
@@ -85,7 +85,7 @@ export async function listEntries(
   ctx: Ctx,
   memberIds: string[],
   filter: { ledger?: LedgerName | undefined; limit: number; cursor?: string | undefined },
-): Promise<{ items: LedgerEntry[]; next_cursor: string | null }> {
+): Promise<{ items: LedgerEntryRow[]; next_cursor: string | null }> {
   let query = db
     .selectFrom('ledger_entry')
     .selectAll()

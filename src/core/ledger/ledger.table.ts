@@ -27,4 +27,4 @@ export interface LedgerEntryTable {
   created_at: Date;
 }
 
-export type LedgerEntry = Selectable<LedgerEntryTable>;
+export type LedgerEntryRow = Selectable<LedgerEntryTable>;

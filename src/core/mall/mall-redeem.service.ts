@@ -9,10 +9,10 @@ import { lockActiveMember } from '../members/member.service.ts';
 import { debitPoints, reverseDebit } from '../points/points-lot.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { checkRedeemable } from './mall.rules.ts';
-import type { MallRedemption, MallReward } from './mall.table.ts';
+import type { MallRedemptionRow, MallRewardRow } from './mall.table.ts';
 import { fulfillerFor } from './reward-fulfiller.ts';
 
-async function lockReward(trx: Trx, ctx: Ctx, id: string): Promise<MallReward> {
+async function lockReward(trx: Trx, ctx: Ctx, id: string): Promise<MallRewardRow> {
   const reward = await trx
     .selectFrom('mall_reward')
     .selectAll()
@@ -35,7 +35,7 @@ export async function redeemReward(
   ctx: Ctx,
   rewardId: string,
   memberId: string,
-): Promise<MallRedemption> {
+): Promise<MallRedemptionRow> {
   await lockActiveMember(trx, ctx, memberId);
   const reward = await lockReward(trx, ctx, rewardId);
   const fulfiller = fulfillerFor(reward.kind);
@@ -101,7 +101,7 @@ export async function redeemReward(
   return redemption;
 }
 
-export async function getRedemption(db: Db | Trx, ctx: Ctx, id: string): Promise<MallRedemption> {
+export async function getRedemption(db: Db | Trx, ctx: Ctx, id: string): Promise<MallRedemptionRow> {
   const redemption = await db
     .selectFrom('mall_redemption')
     .selectAll()
@@ -123,7 +123,7 @@ export async function cancelRedemption(
   ctx: Ctx,
   id: string,
   reason: string,
-): Promise<MallRedemption> {
+): Promise<MallRedemptionRow> {
   const { member_id: memberId } = await getRedemption(trx, ctx, id);
   await lockActiveMember(trx, ctx, memberId);
   const redemption = await trx
@@ -187,7 +187,7 @@ export async function pickUpRedemption(
   trx: Trx,
   ctx: Ctx,
   pickupCode: string,
-): Promise<MallRedemption> {
+): Promise<MallRedemptionRow> {
   const redemption = await trx
     .selectFrom('mall_redemption')
     .selectAll()
@@ -224,7 +224,7 @@ export async function listRedemptions(
     limit?: number | undefined;
     cursor?: string | undefined;
   },
-): Promise<{ items: MallRedemption[]; next_cursor: string | null }> {
+): Promise<{ items: MallRedemptionRow[]; next_cursor: string | null }> {
   const limit = filter.limit ?? 100;
   let query = db
     .selectFrom('mall_redemption')

@@ -1,9 +1,9 @@
 import { DomainError } from '../../lib/errors.ts';
-import type { MallReward } from './mall.table.ts';
+import type { MallRewardRow } from './mall.table.ts';
 
 /** Whether the reward is on sale on the local day `today`, ignoring stock. */
 export function isOnSale(
-  reward: Pick<MallReward, 'active' | 'starts_on' | 'ends_on'>,
+  reward: Pick<MallRewardRow, 'active' | 'starts_on' | 'ends_on'>,
   today: string,
 ): boolean {
   if (!reward.active) return false;
@@ -18,7 +18,7 @@ export function isOnSale(
  * the stock it will decrement.
  */
 export function checkRedeemable(
-  reward: Pick<MallReward, 'active' | 'starts_on' | 'ends_on' | 'stock' | 'per_member_limit'>,
+  reward: Pick<MallRewardRow, 'active' | 'starts_on' | 'ends_on' | 'stock' | 'per_member_limit'>,
   today: string,
   redeemedByMember: number,
 ): void {

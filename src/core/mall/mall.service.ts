@@ -8,7 +8,7 @@ import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { isOnSale } from './mall.rules.ts';
 import type { RewardBody, RewardPatch } from './mall.schema.ts';
-import type { MallReward } from './mall.table.ts';
+import type { MallRewardRow } from './mall.table.ts';
 import { fulfillerFor } from './reward-fulfiller.ts';
 
 function checkDates(input: { starts_on?: string | null; ends_on?: string | null }) {
@@ -16,7 +16,7 @@ function checkDates(input: { starts_on?: string | null; ends_on?: string | null 
     throw new DomainError('points.dates_invalid', { field: 'ends_on' });
 }
 
-export async function createReward(trx: Trx, ctx: Ctx, input: RewardBody): Promise<MallReward> {
+export async function createReward(trx: Trx, ctx: Ctx, input: RewardBody): Promise<MallRewardRow> {
   // a kind nobody can fulfil yet (coupon, until the coupons module registers) is refused here
   fulfillerFor(input.kind);
   checkDates(input);
@@ -49,7 +49,7 @@ export async function createReward(trx: Trx, ctx: Ctx, input: RewardBody): Promi
   return reward;
 }
 
-export async function getReward(db: Db | Trx, ctx: Ctx, id: string): Promise<MallReward> {
+export async function getReward(db: Db | Trx, ctx: Ctx, id: string): Promise<MallRewardRow> {
   const reward = await db
     .selectFrom('mall_reward')
     .selectAll()
@@ -65,7 +65,7 @@ export async function updateReward(
   ctx: Ctx,
   id: string,
   input: RewardPatch,
-): Promise<MallReward> {
+): Promise<MallRewardRow> {
   const before = assertFound(
     await trx
       .selectFrom('mall_reward')
@@ -110,7 +110,7 @@ export async function listRewards(
   db: Db,
   ctx: Ctx,
   filter: { available?: boolean | undefined },
-): Promise<MallReward[]> {
+): Promise<MallRewardRow[]> {
   const rewards = await db
     .selectFrom('mall_reward')
     .selectAll()

@@ -38,5 +38,5 @@ export interface MallRedemptionTable {
   cancelled_at: Date | null;
 }
 
-export type MallReward = Selectable<MallRewardTable>;
-export type MallRedemption = Selectable<MallRedemptionTable>;
+export type MallRewardRow = Selectable<MallRewardTable>;
+export type MallRedemptionRow = Selectable<MallRedemptionTable>;

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import type { Ctx } from '../context.ts';
-import type { MallRedemption, MallReward, RewardKind } from './mall.table.ts';
+import type { MallRedemptionRow, MallRewardRow, RewardKind } from './mall.table.ts';
 
 /**
  * How a redeemed reward reaches the member. Goods and services get a pickup code here; coupon
@@ -15,9 +15,9 @@ export interface RewardFulfiller {
   fulfil(
     trx: Trx,
     ctx: Ctx,
-    input: { reward: MallReward; redemptionId: string; memberId: string },
+    input: { reward: MallRewardRow; redemptionId: string; memberId: string },
   ): Promise<{ pickup_code: string | null }>;
-  cancel(trx: Trx, ctx: Ctx, redemption: MallRedemption): Promise<void>;
+  cancel(trx: Trx, ctx: Ctx, redemption: MallRedemptionRow): Promise<void>;
 }
 
 const fulfillers = new Map<RewardKind, RewardFulfiller>();

@@ -4,13 +4,13 @@ import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import type { CustomFieldBody } from './member.schema.ts';
-import type { CustomField } from './member.table.ts';
+import type { CustomFieldRow } from './member.table.ts';
 
 export async function createCustomField(
   trx: Trx,
   ctx: Ctx,
   input: CustomFieldBody,
-): Promise<CustomField> {
+): Promise<CustomFieldRow> {
   const options = input.options ?? [];
   if (input.type === 'option' && options.length === 0)
     throw new DomainError('request.invalid', { field: 'options' });
@@ -35,7 +35,7 @@ export async function createCustomField(
   return field;
 }
 
-export async function listCustomFields(db: Db, ctx: Ctx): Promise<CustomField[]> {
+export async function listCustomFields(db: Db, ctx: Ctx): Promise<CustomFieldRow[]> {
   return db
     .selectFrom('custom_field')
     .selectAll()

@@ -10,7 +10,7 @@ import { mergeLoyalty } from '../tiers/growth.service.ts';
 import { moveBonusParts } from '../wallet/bonus-part.service.ts';
 import { movePaymentPassword } from '../wallet/payment-password.service.ts';
 import { mergedProfile } from './member.rules.ts';
-import type { MemberMerge, MemberRow } from './member.table.ts';
+import type { MemberMergeRow, MemberRow } from './member.table.ts';
 
 const LEDGERS: LedgerName[] = ['points', 'principal', 'bonus'];
 
@@ -25,7 +25,7 @@ export async function mergeMembers(
   ctx: Ctx,
   survivorId: string,
   mergedId: string,
-): Promise<MemberMerge> {
+): Promise<MemberMergeRow> {
   if (survivorId === mergedId) throw new DomainError('member.merge_same', { field: 'merged_id' });
   const { survivor, merged } = await lockPair(trx, ctx, survivorId, mergedId);
   const mergeId = newId();

@@ -1,13 +1,13 @@
 import { DomainError } from '../../lib/errors.ts';
 import { maskPhone } from '../../lib/phone.ts';
 import { isValidPastDate } from '../../lib/time.ts';
-import type { CustomField, MemberRow } from './member.table.ts';
+import type { CustomFieldRow, MemberRow } from './member.table.ts';
 
 type CustomValue = string | number | null;
 
 /** Checks merchant-defined field values against their types; unknown keys are refused. */
 export function validateCustomValues(
-  fields: readonly CustomField[],
+  fields: readonly CustomFieldRow[],
   values: Record<string, CustomValue>,
 ): Record<string, CustomValue> {
   const byKey = new Map(fields.map((f) => [f.key, f]));

@@ -10,13 +10,13 @@ import type { Ctx } from '../context.ts';
 import { getBalances } from '../ledger/ledger.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
-import type { Merchant } from '../tenancy/tenancy.table.ts';
+import type { MerchantRow } from '../tenancy/tenancy.table.ts';
 import { validateCustomValues } from './member.rules.ts';
 import type { MemberDetail, RegisterMemberBody, UpdateMemberBody } from './member.schema.ts';
 import type { IdentityKind, MemberRow } from './member.table.ts';
 
 export function parsePhone(
-  merchant: Pick<Merchant, 'allow_foreign_phone'>,
+  merchant: Pick<MerchantRow, 'allow_foreign_phone'>,
   raw: string,
   field = 'phone',
 ): string {
@@ -28,7 +28,7 @@ export function parsePhone(
 async function checkProfile(
   db: Db | Trx,
   ctx: Ctx,
-  merchant: Merchant,
+  merchant: MerchantRow,
   input: Pick<UpdateMemberBody, 'birthday' | 'home_store_id' | 'custom'>,
 ) {
   const today = localDateOf(ctx.now, merchant.time_zone);

@@ -54,6 +54,6 @@ export interface MemberMergeTable {
 }
 
 export type MemberRow = Selectable<MemberTable>;
-export type MemberIdentity = Selectable<MemberIdentityTable>;
-export type CustomField = Selectable<CustomFieldTable>;
-export type MemberMerge = Selectable<MemberMergeTable>;
+export type MemberIdentityRow = Selectable<MemberIdentityTable>;
+export type CustomFieldRow = Selectable<CustomFieldTable>;
+export type MemberMergeRow = Selectable<MemberMergeTable>;

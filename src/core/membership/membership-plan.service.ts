@@ -9,13 +9,13 @@ import {
   refundPolicyText,
   validateMembershipPlan,
 } from './membership.rules.ts';
-import type { MembershipPlan } from './membership.table.ts';
+import type { MembershipPlanRow } from './membership.table.ts';
 
 export async function createMembershipPlan(
   trx: Trx,
   ctx: Ctx,
   input: MembershipPlanInput,
-): Promise<MembershipPlan> {
+): Promise<MembershipPlanRow> {
   const terms = validateMembershipPlan(input);
   if (terms.tier_id) await getTier(trx, ctx, terms.tier_id, 'tier_id');
   const plan = await trx
@@ -46,7 +46,7 @@ export async function updateMembershipPlan(
   ctx: Ctx,
   id: string,
   patch: { name?: string | undefined; active?: boolean | undefined },
-): Promise<MembershipPlan> {
+): Promise<MembershipPlanRow> {
   const before = await getMembershipPlan(trx, ctx, id);
   const name = patch.name?.trim();
   if (patch.name !== undefined && !name)
@@ -76,7 +76,7 @@ export async function getMembershipPlan(
   db: Db | Trx,
   ctx: Ctx,
   id: string,
-): Promise<MembershipPlan> {
+): Promise<MembershipPlanRow> {
   const plan = await db
     .selectFrom('membership_plan')
     .selectAll()
@@ -87,7 +87,7 @@ export async function getMembershipPlan(
   return plan;
 }
 
-export function listMembershipPlans(db: Db, ctx: Ctx): Promise<MembershipPlan[]> {
+export function listMembershipPlans(db: Db, ctx: Ctx): Promise<MembershipPlanRow[]> {
   return db
     .selectFrom('membership_plan')
     .selectAll()
@@ -97,7 +97,7 @@ export function listMembershipPlans(db: Db, ctx: Ctx): Promise<MembershipPlan[]>
     .execute();
 }
 
-export function presentMembershipPlan(plan: MembershipPlan, locale: 'zh-CN' | 'en') {
+export function presentMembershipPlan(plan: MembershipPlanRow, locale: 'zh-CN' | 'en') {
   const { merchant_id: _, ...rest } = plan;
   return { ...rest, refund_policy: refundPolicyText(plan.refund_full_within_days, locale) };
 }

@@ -2,7 +2,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { addLocalMonths } from '../../lib/time.ts';
 import { MAX_FEN, validateCouponPack } from '../wallet/recharge.rules.ts';
 import type { CouponPackItem } from '../wallet/wallet.table.ts';
-import type { MembershipBenefits, PaidMembership } from './membership.table.ts';
+import type { MembershipBenefits, PaidMembershipRow } from './membership.table.ts';
 
 export interface MembershipPlanInput {
   name: string;
@@ -50,7 +50,7 @@ export function validateMembershipPlan(input: MembershipPlanInput): MembershipPl
   };
 }
 
-type Period = Pick<PaidMembership, 'starts_at' | 'expires_at' | 'status'>;
+type Period = Pick<PaidMembershipRow, 'starts_at' | 'expires_at' | 'status'>;
 
 /**
  * The period a purchase buys: from now, or, while the member still has paid time ahead, a
@@ -87,7 +87,7 @@ export function currentPeriod<T extends Period>(periods: readonly T[], now: Date
  * leaves a hole between paid periods.
  */
 export function refundDecision(
-  period: Pick<PaidMembership, 'status' | 'price_fen' | 'created_at' | 'refund_full_within_days'>,
+  period: Pick<PaidMembershipRow, 'status' | 'price_fen' | 'created_at' | 'refund_full_within_days'>,
   now: Date,
   isLatest: boolean,
 ):

@@ -10,7 +10,7 @@ import { chargeTenders, listTenders, refundTenders } from '../payments/tender.se
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
 import { currentPeriod, nextPeriod, refundDecision, refundPolicyText } from './membership.rules.ts';
-import type { PaidMembership } from './membership.table.ts';
+import type { PaidMembershipRow } from './membership.table.ts';
 import { getMembershipPlan } from './membership-plan.service.ts';
 
 export interface PurchaseInput {
@@ -84,7 +84,7 @@ export async function purchaseMembership(
   return presentPeriod(row, tenders, ctx.locale);
 }
 
-export function listPeriods(db: Db | Trx, ctx: Ctx, memberId: string): Promise<PaidMembership[]> {
+export function listPeriods(db: Db | Trx, ctx: Ctx, memberId: string): Promise<PaidMembershipRow[]> {
   return db
     .selectFrom('paid_membership')
     .selectAll()
@@ -96,7 +96,7 @@ export function listPeriods(db: Db | Trx, ctx: Ctx, memberId: string): Promise<P
 }
 
 export function presentPeriod(
-  row: PaidMembership,
+  row: PaidMembershipRow,
   tenders: Awaited<ReturnType<typeof listTenders>>,
   locale: 'zh-CN' | 'en',
 ) {
@@ -183,7 +183,7 @@ export async function refundMembership(trx: Trx, ctx: Ctx, id: string) {
   return presentPeriod(updated, tenders, ctx.locale);
 }
 
-async function findPeriod(db: Db | Trx, ctx: Ctx, id: string): Promise<PaidMembership> {
+async function findPeriod(db: Db | Trx, ctx: Ctx, id: string): Promise<PaidMembershipRow> {
   const row = await db
     .selectFrom('paid_membership')
     .selectAll()

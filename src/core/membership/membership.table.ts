@@ -56,6 +56,6 @@ export interface MembershipInvitationTable {
   accepted_at: Date | null;
 }
 
-export type MembershipPlan = Selectable<MembershipPlanTable>;
-export type PaidMembership = Selectable<PaidMembershipTable>;
-export type MembershipInvitation = Selectable<MembershipInvitationTable>;
+export type MembershipPlanRow = Selectable<MembershipPlanTable>;
+export type PaidMembershipRow = Selectable<PaidMembershipTable>;
+export type MembershipInvitationRow = Selectable<MembershipInvitationTable>;

@@ -3,7 +3,7 @@ import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
 import { providerByName, providerFor } from './payment-provider.ts';
 import { allocateRefund, type TenderInput } from './tender.rules.ts';
-import type { Tender, TenderRefType } from './tender.table.ts';
+import type { TenderRow, TenderRefType } from './tender.table.ts';
 
 /** Takes each tender through its provider and records it against what it paid for. */
 export async function chargeTenders(
@@ -11,7 +11,7 @@ export async function chargeTenders(
   ctx: Ctx,
   ref: { type: TenderRefType; id: string },
   tenders: readonly TenderInput[],
-): Promise<Tender[]> {
+): Promise<TenderRow[]> {
   const rows = [];
   for (const t of tenders) {
     const provider = providerFor(t.method);
@@ -44,7 +44,7 @@ export async function refundTenders(
   ctx: Ctx,
   ref: { type: TenderRefType; id: string },
   refundFen: number,
-): Promise<Tender[]> {
+): Promise<TenderRow[]> {
   if (refundFen === 0) return [];
   const charges = await listTenders(trx, ctx, ref);
   const rows = [];
@@ -75,7 +75,7 @@ export function listTenders(
   db: Db | Trx,
   ctx: Ctx,
   ref: { type: TenderRefType; id: string },
-): Promise<Tender[]> {
+): Promise<TenderRow[]> {
   return db
     .selectFrom('tender')
     .selectAll()

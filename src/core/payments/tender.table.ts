@@ -17,4 +17,4 @@ export interface TenderTable {
   created_at: Date;
 }
 
-export type Tender = Selectable<TenderTable>;
+export type TenderRow = Selectable<TenderTable>;

@@ -3,9 +3,9 @@ import type { Db, Trx } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
 import { postEntry } from '../ledger/ledger.service.ts';
-import type { LedgerEntry } from '../ledger/ledger.table.ts';
+import type { LedgerEntryRow } from '../ledger/ledger.table.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
-import type { PointsLot } from './points.table.ts';
+import type { PointsLotRow } from './points.table.ts';
 import { lotExpiry, type SpendPlan, spendPoints } from './points-lot.rules.ts';
 import { getPointsSetting } from './points-setting.service.ts';
 
@@ -26,7 +26,7 @@ export async function creditPoints(
   trx: Trx,
   ctx: Ctx,
   input: CreditInput,
-): Promise<{ entry: LedgerEntry; lot: PointsLot }> {
+): Promise<{ entry: LedgerEntryRow; lot: PointsLotRow }> {
   const entry = await postEntry(trx, ctx, { ledger: 'points', ...input });
   const setting = await getPointsSetting(trx, ctx);
   const zone = (await getMerchant(trx, ctx)).time_zone;
@@ -57,7 +57,7 @@ export async function creditPoints(
  * (member, id) order and then balances, and so does a debit (lots here, the balance in
  * postEntry), so the two can wait for each other but never deadlock.
  */
-export async function lockLots(trx: Trx, ctx: Ctx, memberId: string): Promise<PointsLot[]> {
+export async function lockLots(trx: Trx, ctx: Ctx, memberId: string): Promise<PointsLotRow[]> {
   return trx
     .selectFrom('points_lot')
     .selectAll()
@@ -94,7 +94,7 @@ export async function debitPoints(
   trx: Trx,
   ctx: Ctx,
   input: DebitInput,
-): Promise<{ entry: LedgerEntry; plan: SpendPlan }> {
+): Promise<{ entry: LedgerEntryRow; plan: SpendPlan }> {
   const lots = await lockLots(trx, ctx, input.memberId);
   const balance = await pointsBalance(trx, ctx, input.memberId);
   const plan = spendPoints(balance, lots, input.amount, ctx.now);
@@ -129,11 +129,11 @@ export async function debitPoints(
 export async function reverseDebit(
   trx: Trx,
   ctx: Ctx,
-  debit: LedgerEntry,
+  debit: LedgerEntryRow,
   input: { kind: string; refType?: string; refId?: string; memo?: string },
   /** who holds the points now: the debited member, or the survivor it was merged into */
   memberId = debit.member_id,
-): Promise<LedgerEntry> {
+): Promise<LedgerEntryRow> {
   if (debit.ledger !== 'points' || debit.amount >= 0) throw new Error('not a points debit');
   await lockLots(trx, ctx, memberId);
   const entry = await postEntry(trx, ctx, {

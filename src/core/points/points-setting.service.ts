@@ -4,10 +4,10 @@ import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import type { CampaignBody, PointsRulesBody } from './points.schema.ts';
-import type { PointsCampaign, PointsSetting } from './points.table.ts';
+import type { PointsCampaignRow, PointsSettingRow } from './points.table.ts';
 
 /** S4 defaults: 1 point per ¥1, activation +100, cashier grants up to 100, managers 1000. */
-export function defaultPointsSetting(merchantId: string, now: Date): PointsSetting {
+export function defaultPointsSetting(merchantId: string, now: Date): PointsSettingRow {
   return {
     merchant_id: merchantId,
     default_fen_per_point: 100,
@@ -23,7 +23,7 @@ export function defaultPointsSetting(merchantId: string, now: Date): PointsSetti
   };
 }
 
-export async function getPointsSetting(db: Db | Trx, ctx: Ctx): Promise<PointsSetting> {
+export async function getPointsSetting(db: Db | Trx, ctx: Ctx): Promise<PointsSettingRow> {
   const row = await db
     .selectFrom('points_setting')
     .selectAll()
@@ -40,7 +40,7 @@ export async function updatePointsRules(
   trx: Trx,
   ctx: Ctx,
   input: PointsRulesBody,
-): Promise<PointsSetting> {
+): Promise<PointsSettingRow> {
   if (
     (input.grant_ceilings || input.grant_daily_ceilings) &&
     !ctx.actor.permissions.has('merchant.admin')
@@ -90,7 +90,7 @@ export async function updatePointsRules(
   return after;
 }
 
-export async function listCampaigns(db: Db | Trx, ctx: Ctx): Promise<PointsCampaign[]> {
+export async function listCampaigns(db: Db | Trx, ctx: Ctx): Promise<PointsCampaignRow[]> {
   return db
     .selectFrom('points_campaign')
     .selectAll()
@@ -106,7 +106,7 @@ export async function campaignsBetween(
   ctx: Ctx,
   from: string,
   to: string,
-): Promise<PointsCampaign[]> {
+): Promise<PointsCampaignRow[]> {
   return db
     .selectFrom('points_campaign')
     .selectAll()
@@ -120,7 +120,7 @@ export async function createCampaign(
   trx: Trx,
   ctx: Ctx,
   input: CampaignBody,
-): Promise<PointsCampaign> {
+): Promise<PointsCampaignRow> {
   if (input.ends_on < input.starts_on)
     throw new DomainError('points.dates_invalid', { field: 'ends_on' });
   const campaign = await trx

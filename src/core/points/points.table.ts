@@ -79,7 +79,7 @@ export interface PointsLotUseTable {
   amount: number;
 }
 
-export type PointsSetting = Selectable<PointsSettingTable>;
-export type PointsCampaign = Selectable<PointsCampaignTable>;
-export type PointsLot = Selectable<PointsLotTable>;
-export type PointsEarning = Selectable<PointsEarningTable>;
+export type PointsSettingRow = Selectable<PointsSettingTable>;
+export type PointsCampaignRow = Selectable<PointsCampaignTable>;
+export type PointsLotRow = Selectable<PointsLotTable>;
+export type PointsEarningRow = Selectable<PointsEarningTable>;

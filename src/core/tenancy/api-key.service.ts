@@ -6,9 +6,9 @@ import { verifySecret } from '../../lib/secrets.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import type { Permission } from './permissions.ts';
-import type { ApiKey } from './tenancy.table.ts';
+import type { ApiKeyRow } from './tenancy.table.ts';
 
-export type PublicApiKey = Omit<ApiKey, 'secret_hash'>;
+export type PublicApiKey = Omit<ApiKeyRow, 'secret_hash'>;
 
 const publicColumns = [
   'merchant_id',

@@ -12,7 +12,7 @@ import {
 } from './login-throttle.rules.ts';
 import { openSession, type SessionPolicy } from './session.service.ts';
 import type { PublicStaff } from './staff.service.ts';
-import type { Staff } from './tenancy.table.ts';
+import type { StaffRow } from './tenancy.table.ts';
 
 export interface LoginInput {
   login: string;
@@ -89,7 +89,7 @@ async function recordFailure(
   trx: Trx,
   keys: Keys,
   streaks: Streaks,
-  staff: Staff | undefined,
+  staff: StaffRow | undefined,
   now: Date,
 ): Promise<void> {
   await saveStreak(trx, keys.login, afterFailure(streaks.login, now, LOGIN_POLICY));
@@ -123,7 +123,7 @@ async function saveStreak(trx: Trx, key: string, streak: Streak): Promise<void> 
  */
 async function admit(
   trx: Trx,
-  staff: Staff,
+  staff: StaffRow,
   keys: Keys,
   address: string,
   now: Date,

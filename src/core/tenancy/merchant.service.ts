@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { addStaff } from './staff.service.ts';
 import { systemCtx } from './system-ctx.ts';
-import type { Merchant } from './tenancy.table.ts';
+import type { MerchantRow } from './tenancy.table.ts';
 
 export interface CreateMerchantInput {
   name: string;
@@ -24,7 +24,7 @@ export async function createMerchant(
   trx: Trx,
   input: CreateMerchantInput,
   now: Date,
-): Promise<{ merchant: Merchant; ownerId: string }> {
+): Promise<{ merchant: MerchantRow; ownerId: string }> {
   const timeZone = input.time_zone ?? 'Asia/Shanghai';
   if (!isValidTimeZone(timeZone)) {
     throw new DomainError('merchant.time_zone_invalid', { field: 'time_zone' });
@@ -48,9 +48,9 @@ export async function createMerchant(
 }
 
 // Merchant settings are read by most requests and change rarely: cached for 30 s per process.
-const merchants = ttlCache<Merchant | undefined>(30_000);
+const merchants = ttlCache<MerchantRow | undefined>(30_000);
 
-export async function getMerchant(db: Db | Trx, ctx: Ctx): Promise<Merchant> {
+export async function getMerchant(db: Db | Trx, ctx: Ctx): Promise<MerchantRow> {
   const merchant = await merchants.get(ctx.merchantId, () =>
     db.selectFrom('merchant').selectAll().where('id', '=', ctx.merchantId).executeTakeFirst(),
   );
@@ -68,7 +68,7 @@ export async function updateMerchant(
   trx: Trx,
   ctx: Ctx,
   input: UpdateMerchantInput,
-): Promise<Merchant> {
+): Promise<MerchantRow> {
   if (input.time_zone !== undefined && !isValidTimeZone(input.time_zone)) {
     throw new DomainError('merchant.time_zone_invalid', { field: 'time_zone' });
   }

@@ -8,9 +8,9 @@ import type { Ctx } from '../context.ts';
 import { forgetLoginStreak } from './login.service.ts';
 import { endStaffSessions } from './session.service.ts';
 import { assertStoreExists } from './store.service.ts';
-import type { Role, Staff } from './tenancy.table.ts';
+import type { Role, StaffRow } from './tenancy.table.ts';
 
-export type PublicStaff = Pick<Staff, (typeof publicColumns)[number]>;
+export type PublicStaff = Pick<StaffRow, (typeof publicColumns)[number]>;
 
 export interface AddStaffInput {
   login: string;

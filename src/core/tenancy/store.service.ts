@@ -4,7 +4,7 @@ import { newId } from '../../lib/ids.ts';
 import { pickDefined } from '../../lib/patch.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
-import type { Store } from './tenancy.table.ts';
+import type { StoreRow } from './tenancy.table.ts';
 
 export interface StoreInput {
   code: string;
@@ -12,7 +12,7 @@ export interface StoreInput {
   address?: string | null;
 }
 
-export async function createStore(trx: Trx, ctx: Ctx, input: StoreInput): Promise<Store> {
+export async function createStore(trx: Trx, ctx: Ctx, input: StoreInput): Promise<StoreRow> {
   const store = await trx
     .insertInto('store')
     .values({
@@ -39,7 +39,7 @@ export async function updateStore(
   ctx: Ctx,
   id: string,
   input: Partial<StoreInput>,
-): Promise<Store> {
+): Promise<StoreRow> {
   const row = await trx
     .updateTable('store')
     .set(pickDefined(input, ['code', 'name', 'address']))
@@ -57,7 +57,7 @@ export async function updateStore(
   return store;
 }
 
-export async function listStores(db: Db | Trx, ctx: Ctx): Promise<Store[]> {
+export async function listStores(db: Db | Trx, ctx: Ctx): Promise<StoreRow[]> {
   return db
     .selectFrom('store')
     .selectAll()

@@ -83,7 +83,7 @@ export interface IdempotencyKeyTable {
   created_at: CreatedAt;
 }
 
-export type Merchant = Selectable<MerchantTable>;
-export type Store = Selectable<StoreTable>;
-export type Staff = Selectable<StaffTable>;
-export type ApiKey = Selectable<ApiKeyTable>;
+export type MerchantRow = Selectable<MerchantTable>;
+export type StoreRow = Selectable<StoreTable>;
+export type StaffRow = Selectable<StaffTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;

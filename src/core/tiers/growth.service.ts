@@ -5,13 +5,13 @@ import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { changeReason, nextReviewAt, pickTier, upgradeTarget, windowStart } from './tier.rules.ts';
 import { getTierSetting, listTiers } from './tier.service.ts';
-import type { MemberLoyalty, Tier, TierChangeReason, TierSetting } from './tier.table.ts';
+import type { MemberLoyaltyRow, TierRow, TierChangeReason, TierSettingRow } from './tier.table.ts';
 
 /**
  * The member's loyalty row, created on first use. A new row starts on the tier a value of 0
  * reaches (a threshold-0 base tier, if the merchant has one). The caller holds the member lock.
  */
-export async function ensureLoyalty(trx: Trx, ctx: Ctx, memberId: string): Promise<MemberLoyalty> {
+export async function ensureLoyalty(trx: Trx, ctx: Ctx, memberId: string): Promise<MemberLoyaltyRow> {
   const found = await trx
     .selectFrom('member_loyalty')
     .selectAll()
@@ -47,7 +47,7 @@ export async function qualifyingValue(
   trx: Db | Trx,
   ctx: Ctx,
   memberId: string,
-  setting: TierSetting,
+  setting: TierSettingRow,
   zone: string,
 ): Promise<number> {
   const from = windowStart(ctx.now, setting.review_months, zone);
@@ -66,13 +66,13 @@ export async function qualifyingValue(
 export async function setMemberTier(
   trx: Trx,
   ctx: Ctx,
-  loyalty: MemberLoyalty,
-  tier: Tier | null,
+  loyalty: MemberLoyaltyRow,
+  tier: TierRow | null,
   value: number,
-  setting: TierSetting,
+  setting: TierSettingRow,
   zone: string,
   reason: TierChangeReason,
-): Promise<MemberLoyalty> {
+): Promise<MemberLoyaltyRow> {
   const updated = await trx
     .updateTable('member_loyalty')
     .set({
@@ -112,8 +112,8 @@ export interface GrowthInput {
 }
 
 export interface GrowthOutcome {
-  loyalty: MemberLoyalty;
-  upgradedTo: Tier | null;
+  loyalty: MemberLoyaltyRow;
+  upgradedTo: TierRow | null;
 }
 
 /**
@@ -209,7 +209,7 @@ export async function mergeLoyalty(trx: Trx, ctx: Ctx, mergedId: string, survivo
   const current = tiers.find((t) => t.id === summed.tier_id) ?? null;
   const theirs = tiers.find((t) => t.id === merged.tier_id) ?? null;
   const reached = upgradeTarget(tiers, current, value);
-  const target = [reached, theirs].reduce<Tier | null>(
+  const target = [reached, theirs].reduce<TierRow | null>(
     (best, t) => (t && t.threshold > (best?.threshold ?? current?.threshold ?? -1) ? t : best),
     null,
   );

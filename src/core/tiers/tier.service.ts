@@ -7,10 +7,10 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { validateRights } from './tier.rules.ts';
 import type { TierBody, TierPatch, TierSettingBody } from './tier.schema.ts';
-import type { Tier, TierSetting } from './tier.table.ts';
+import type { TierRow, TierSettingRow } from './tier.table.ts';
 
 /** A merchant that never set tiers up grows 1 per ¥1 and reviews yearly. */
-export function defaultTierSetting(merchantId: string, now: Date): TierSetting {
+export function defaultTierSetting(merchantId: string, now: Date): TierSettingRow {
   return {
     merchant_id: merchantId,
     basis: 'growth',
@@ -22,7 +22,7 @@ export function defaultTierSetting(merchantId: string, now: Date): TierSetting {
   };
 }
 
-export async function getTierSetting(db: Db | Trx, ctx: Ctx): Promise<TierSetting> {
+export async function getTierSetting(db: Db | Trx, ctx: Ctx): Promise<TierSettingRow> {
   const row = await db
     .selectFrom('tier_setting')
     .selectAll()
@@ -35,7 +35,7 @@ export async function updateTierSetting(
   trx: Trx,
   ctx: Ctx,
   input: TierSettingBody,
-): Promise<TierSetting> {
+): Promise<TierSettingRow> {
   const before = await getTierSetting(trx, ctx);
   const { merchant_id: _m, updated_at: _u, ...current } = before;
   const next = { ...current, ...input };
@@ -56,7 +56,7 @@ export async function updateTierSetting(
 }
 
 /** Tiers in threshold order, lowest first. */
-export async function listTiers(db: Db | Trx, ctx: Ctx): Promise<Tier[]> {
+export async function listTiers(db: Db | Trx, ctx: Ctx): Promise<TierRow[]> {
   return db
     .selectFrom('tier')
     .selectAll()
@@ -66,7 +66,7 @@ export async function listTiers(db: Db | Trx, ctx: Ctx): Promise<Tier[]> {
 }
 
 /** `field` names the body field when the id came from a body (a foreign id): 404 with it. */
-export async function getTier(db: Db | Trx, ctx: Ctx, id: string, field?: string): Promise<Tier> {
+export async function getTier(db: Db | Trx, ctx: Ctx, id: string, field?: string): Promise<TierRow> {
   const tier = await db
     .selectFrom('tier')
     .selectAll()
@@ -84,7 +84,7 @@ function uniqueTierError(e: unknown): unknown {
   return e;
 }
 
-export async function createTier(trx: Trx, ctx: Ctx, input: TierBody): Promise<Tier> {
+export async function createTier(trx: Trx, ctx: Ctx, input: TierBody): Promise<TierRow> {
   const tier = await trx
     .insertInto('tier')
     .values({
@@ -114,7 +114,7 @@ export async function createTier(trx: Trx, ctx: Ctx, input: TierBody): Promise<T
 }
 
 /** Members keep the tier they hold until their review; a changed threshold applies from then. */
-export async function updateTier(trx: Trx, ctx: Ctx, id: string, input: TierPatch): Promise<Tier> {
+export async function updateTier(trx: Trx, ctx: Ctx, id: string, input: TierPatch): Promise<TierRow> {
   const before = await getTier(trx, ctx, id);
   const { rights, name } = input;
   const tier = await trx
@@ -137,7 +137,7 @@ export async function updateTier(trx: Trx, ctx: Ctx, id: string, input: TierPatc
     .catch((e: unknown) => {
       throw uniqueTierError(e);
     });
-  const changed = Object.keys(input) as (keyof Tier)[];
+  const changed = Object.keys(input) as (keyof TierRow)[];
   await recordAudit(trx, ctx, {
     action: 'tier.update',
     entityType: 'tier',

@@ -88,7 +88,7 @@ export interface TierRightUseTable {
   used_at: Date;
 }
 
-export type TierSetting = Selectable<TierSettingTable>;
-export type Tier = Selectable<TierTable>;
-export type MemberLoyalty = Selectable<MemberLoyaltyTable>;
-export type TierHistory = Selectable<TierHistoryTable>;
+export type TierSettingRow = Selectable<TierSettingTable>;
+export type TierRow = Selectable<TierTable>;
+export type MemberLoyaltyRow = Selectable<MemberLoyaltyTable>;
+export type TierHistoryRow = Selectable<TierHistoryTable>;

@@ -4,7 +4,7 @@ import type { Ctx } from '../context.ts';
 import { postEntry } from '../ledger/ledger.service.ts';
 import { systemCtx } from '../tenancy/system-ctx.ts';
 import { dueTransitions, type PartState } from './wallet.rules.ts';
-import type { BonusPart } from './wallet.table.ts';
+import type { BonusPartRow } from './wallet.table.ts';
 
 const OPEN = ['pending', 'released'] as const;
 
@@ -13,7 +13,7 @@ export async function listOpenParts(
   db: Db | Trx,
   ctx: Ctx,
   memberId: string,
-): Promise<BonusPart[]> {
+): Promise<BonusPartRow[]> {
   return db
     .selectFrom('bonus_part')
     .selectAll()
@@ -98,7 +98,7 @@ async function updatePart(
   ctx: Ctx,
   id: string,
   expected: PartState['status'],
-  set: Partial<Pick<BonusPart, 'status' | 'remaining_fen' | 'closed_fen'>> & {
+  set: Partial<Pick<BonusPartRow, 'status' | 'remaining_fen' | 'closed_fen'>> & {
     released_entry_id?: string;
     closed_entry_id?: string | null;
   },

@@ -4,13 +4,13 @@ import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { type PlanInput, REFUND_POLICY, validatePlan } from './recharge.rules.ts';
-import type { RechargePlan } from './wallet.table.ts';
+import type { RechargePlanRow } from './wallet.table.ts';
 
 export async function createRechargePlan(
   trx: Trx,
   ctx: Ctx,
   input: PlanInput,
-): Promise<RechargePlan> {
+): Promise<RechargePlanRow> {
   const terms = validatePlan(input);
   const plan = await trx
     .insertInto('recharge_plan')
@@ -43,7 +43,7 @@ export async function updateRechargePlan(
   ctx: Ctx,
   id: string,
   patch: { name?: string | undefined; active?: boolean | undefined },
-): Promise<RechargePlan> {
+): Promise<RechargePlanRow> {
   const before = await getRechargePlan(trx, ctx, id);
   const name = patch.name?.trim();
   if (patch.name !== undefined && !name)
@@ -69,7 +69,7 @@ export async function updateRechargePlan(
   return plan;
 }
 
-export async function getRechargePlan(db: Db | Trx, ctx: Ctx, id: string): Promise<RechargePlan> {
+export async function getRechargePlan(db: Db | Trx, ctx: Ctx, id: string): Promise<RechargePlanRow> {
   const plan = await db
     .selectFrom('recharge_plan')
     .selectAll()
@@ -84,7 +84,7 @@ export async function listRechargePlans(
   db: Db,
   ctx: Ctx,
   filter: { active?: boolean | undefined },
-): Promise<RechargePlan[]> {
+): Promise<RechargePlanRow[]> {
   let query = db
     .selectFrom('recharge_plan')
     .selectAll()
@@ -96,7 +96,7 @@ export async function listRechargePlans(
 }
 
 /** A plan as the API shows it, with what the member "gets" and the refund rule spelled out. */
-export function presentPlan(plan: RechargePlan, locale: 'zh-CN' | 'en') {
+export function presentPlan(plan: RechargePlanRow, locale: 'zh-CN' | 'en') {
   const couponValue = plan.coupon_pack.reduce((n, c) => n + c.face_value_fen * c.quantity, 0);
   return {
     id: plan.id,

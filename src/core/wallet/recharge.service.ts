@@ -20,7 +20,7 @@ import {
 import { getRechargePlan } from './recharge-plan.service.ts';
 import { settleParts } from './wallet.rules.ts';
 import { lockWallet, presentPart, readWalletState } from './wallet.service.ts';
-import type { BonusPart, Recharge, RechargeRefund } from './wallet.table.ts';
+import type { BonusPartRow, RechargeRow, RechargeRefund } from './wallet.table.ts';
 
 export interface RechargeInput {
   plan_id?: string | undefined;
@@ -155,7 +155,7 @@ async function createParts(
   await settleDueParts(trx, ctx, at.memberId, parts, at.bonusFen);
 }
 
-async function rechargeParts(db: Db | Trx, ctx: Ctx, rechargeId: string): Promise<BonusPart[]> {
+async function rechargeParts(db: Db | Trx, ctx: Ctx, rechargeId: string): Promise<BonusPartRow[]> {
   return db
     .selectFrom('bonus_part')
     .selectAll()
@@ -166,9 +166,9 @@ async function rechargeParts(db: Db | Trx, ctx: Ctx, rechargeId: string): Promis
 }
 
 export function presentRecharge(
-  recharge: Recharge,
+  recharge: RechargeRow,
   tenders: Awaited<ReturnType<typeof listTenders>>,
-  parts: BonusPart[],
+  parts: BonusPartRow[],
   now: Date,
 ) {
   return {
@@ -198,7 +198,7 @@ export function presentRecharge(
   };
 }
 
-async function findRecharge(db: Db | Trx, ctx: Ctx, id: string): Promise<Recharge> {
+async function findRecharge(db: Db | Trx, ctx: Ctx, id: string): Promise<RechargeRow> {
   const recharge = await db
     .selectFrom('recharge')
     .selectAll()
@@ -298,7 +298,7 @@ async function forfeitParts(
   trx: Trx,
   ctx: Ctx,
   memberId: string,
-  parts: BonusPart[],
+  parts: BonusPartRow[],
   bonusFen: number,
 ): Promise<void> {
   let bonus = bonusFen;

@@ -1,8 +1,8 @@
 import { DomainError } from '../../lib/errors.ts';
 import { MAX_FEN } from './recharge.rules.ts';
-import type { SpendingOrder, WalletSetting } from './wallet.table.ts';
+import type { SpendingOrder, WalletSettingRow } from './wallet.table.ts';
 
-export type WalletSettingValues = Omit<WalletSetting, 'merchant_id' | 'updated_at'>;
+export type WalletSettingValues = Omit<WalletSettingRow, 'merchant_id' | 'updated_at'>;
 
 /** A merchant without a row: proportional spending, no password threshold, pay-to-join off. */
 export const DEFAULT_WALLET_SETTING: WalletSettingValues = {

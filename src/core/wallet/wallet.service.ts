@@ -24,11 +24,11 @@ import {
   splitPayment,
 } from './wallet.rules.ts';
 import type {
-  BonusPart,
+  BonusPartRow,
   PartUse,
   PaymentAuth,
   SpendingOrder,
-  WalletPayment,
+  WalletPaymentRow,
 } from './wallet.table.ts';
 
 export interface WalletState {
@@ -62,7 +62,7 @@ export async function lockWallet(trx: Trx, ctx: Ctx, memberId: string, orderRef 
       spending_order: SpendingOrder | null;
       password_threshold_fen: number | null;
       locked_until: Date | null;
-      paid: WalletPayment | null;
+      paid: WalletPaymentRow | null;
     }
   >`
     with locked as materialized (
@@ -190,7 +190,7 @@ export async function payFromWallet(
   return presentPayment(payment, balances);
 }
 
-const orderAlreadyPaid = (paid: WalletPayment) =>
+const orderAlreadyPaid = (paid: WalletPaymentRow) =>
   new DomainError('wallet.order_already_paid', {
     field: 'order_ref',
     params: {
@@ -241,12 +241,12 @@ function checkAuthorised(
 async function writePaymentOnce(
   trx: Trx,
   ctx: Ctx,
-  p: Omit<WalletPayment, 'merchant_id' | 'bonus_parts' | 'created_at'> & {
+  p: Omit<WalletPaymentRow, 'merchant_id' | 'bonus_parts' | 'created_at'> & {
     uses: PartUse[];
     before: { principal_fen: number; bonus_fen: number };
     balances: { principal_fen: number; bonus_fen: number };
   },
-): Promise<WalletPayment> {
+): Promise<WalletPaymentRow> {
   const after = {
     payment_id: p.id,
     order_ref: p.order_ref,
@@ -263,7 +263,7 @@ async function writePaymentOnce(
         where b.merchant_id = ${ctx.merchantId} and b.id = v.id
         returning b.id)`
     : sql``;
-  const { rows } = await sql<WalletPayment>`
+  const { rows } = await sql<WalletPaymentRow>`
     with payment as (
       insert into wallet_payment (merchant_id, id, member_id, order_ref, store_id, amount_fen,
         principal_fen, bonus_fen, bonus_parts, auth, created_at)
@@ -292,7 +292,7 @@ async function writePaymentOnce(
 }
 
 export const presentPayment = (
-  payment: WalletPayment,
+  payment: WalletPaymentRow,
   balances: { principal_fen: number; bonus_fen: number },
 ) => ({
   id: payment.id,
@@ -319,7 +319,7 @@ export interface PartView {
   state: PartWindow;
 }
 
-export const presentPart = (part: BonusPart, now: Date): PartView => ({
+export const presentPart = (part: BonusPartRow, now: Date): PartView => ({
   id: part.id,
   recharge_id: part.recharge_id,
   seq: part.seq,

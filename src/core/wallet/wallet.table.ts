@@ -117,9 +117,9 @@ export interface PaymentPasswordTable {
   updated_at: Date;
 }
 
-export type WalletSetting = Selectable<WalletSettingTable>;
-export type RechargePlan = Selectable<RechargePlanTable>;
-export type Recharge = Selectable<RechargeTable>;
-export type BonusPart = Selectable<BonusPartTable>;
-export type WalletPayment = Selectable<WalletPaymentTable>;
-export type PaymentPassword = Selectable<PaymentPasswordTable>;
+export type WalletSettingRow = Selectable<WalletSettingTable>;
+export type RechargePlanRow = Selectable<RechargePlanTable>;
+export type RechargeRow = Selectable<RechargeTable>;
+export type BonusPartRow = Selectable<BonusPartTable>;
+export type WalletPaymentRow = Selectable<WalletPaymentTable>;
+export type PaymentPasswordRow = Selectable<PaymentPasswordTable>;

@@ -19,7 +19,7 @@ import {
   purchaseMembership,
   refundMembership,
 } from '../../core/membership/membership.service.ts';
-import type { MembershipInvitation } from '../../core/membership/membership.table.ts';
+import type { MembershipInvitationRow } from '../../core/membership/membership.table.ts';
 import {
   createMembershipPlan,
   getMembershipPlan,
@@ -34,7 +34,7 @@ import { idempotent, inTransaction } from '../transaction.ts';
 const tags = ['membership'];
 const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-const presentInvitation = (ctx: Ctx, i: MembershipInvitation) => ({
+const presentInvitation = (ctx: Ctx, i: MembershipInvitationRow) => ({
   ...i,
   phone: ctx.actor.permissions.has('members.pii') ? i.phone : (maskPhone(i.phone) ?? ''),
 });
