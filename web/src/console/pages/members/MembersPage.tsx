@@ -29,10 +29,11 @@ const FULL_PHONE = /^(\+?86)?1[3-9]\d{9}$/;
  * Without members.pii the list does not search phones (that would confirm numbers); a whole
  * number goes to the till's lookup instead, which the server audits and limits per staff member.
  */
-async function lookupByPhone(phone: string): Promise<MemberPage> {
+async function lookupByPhone(filter: MemberFilter & { q: string }): Promise<MemberPage> {
   try {
-    const member = await api.get<MemberListItem>('/members/lookup', { phone });
-    return { items: [member], next_cursor: null, total: 1 } as MemberPage;
+    const member = await api.get<{ card_no: string }>('/members/lookup', { phone: filter.q });
+    // the list row (tier, points, balance) of the member found, by its card number
+    return await api.get<MemberPage>('/members', { ...filter, q: member.card_no, limit: 1 });
   } catch (e) {
     if (e instanceof ApiError && e.status === 404)
       return { items: [], next_cursor: null, total: 0 } as MemberPage;
@@ -53,7 +54,7 @@ export default function MembersPage() {
     queryKey: ['members', filter],
     queryFn: ({ pageParam }) =>
       !can('members.pii') && filter.q && FULL_PHONE.test(filter.q.replace(/[\s-]/g, ''))
-        ? lookupByPhone(filter.q)
+        ? lookupByPhone({ ...filter, q: filter.q })
         : api.get<MemberPage>('/members', { ...filter, cursor: pageParam, limit: PAGE_SIZE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
