@@ -1,6 +1,7 @@
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberRow } from '../../src/core/members/member.table.ts';
+import { systemCtx } from '../../src/core/tenancy/system-ctx.ts';
 import { createTier } from '../../src/core/tiers/tier.service.ts';
 import { grantGrowth } from '../../src/core/tiers/tier-member.service.ts';
 import { setPaymentPassword } from '../../src/core/wallet/payment-password.service.ts';
@@ -181,7 +182,10 @@ describe('loyalty economy in a browser', () => {
     const { page } = c;
     const member = members[2]!;
     const owner = merchant.ctx('owner');
-    await setPaymentPassword(c.db, owner, member.id, { password: '135790' });
+    // the member sets the first password in their own channel (the till cannot)
+    await setPaymentPassword(c.db, systemCtx(merchant.merchantId, new Date()), member.id, {
+      password: '135790',
+    });
     await c.db
       .transaction()
       .execute((trx) => updateWalletSetting(trx, owner, { password_threshold_fen: 0 }));
@@ -263,10 +267,10 @@ describe('loyalty economy in a browser', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('等级名称').fill('金卡');
     await dialog.getByLabel('成长值门槛').fill('0');
-    await dialog.getByLabel('优惠比例').fill('5');
+    // a discount is entered as the merchant says it: 9.5 折 is 5 % off (discount_bp 500)
+    await dialog.getByLabel('折扣').fill('9.5');
     await dialog.getByLabel('积分倍数', { exact: true }).fill('1.5');
     await dialog.getByRole('button', { name: '添加权益' }).click();
-    await dialog.getByPlaceholder('编码，如 free_upgrade').fill('free_upgrade');
     await dialog.getByPlaceholder('名称').fill('免费升杯');
     await dialog.getByPlaceholder('每月次数').fill('2');
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
@@ -294,9 +298,13 @@ describe('loyalty economy in a browser', () => {
         threshold: 1000,
         discount_bp: 500,
         points_multiplier_bp: 15_000,
-        rights: [{ code: 'free_upgrade', name: '免费升杯', monthly_uses: 2 }],
+        // the code is made from the name (a Chinese name: a short random code), never typed
+        rights: [
+          { code: expect.stringMatching(/^r_[a-z0-9]{6}$/), name: '免费升杯', monthly_uses: 2 },
+        ],
       },
     ]);
+    const rightCode = (tiers[1]?.rights[0] as { code: string }).code;
     await page.locator('.ant-message-notice').waitFor({ state: 'detached' });
     await c.screenshot('tiers');
 
@@ -322,7 +330,7 @@ describe('loyalty economy in a browser', () => {
       .select(['right_code', 'member_id'])
       .where('merchant_id', '=', merchant.merchantId)
       .execute();
-    expect(uses).toEqual([{ right_code: 'free_upgrade', member_id: member.id }]);
+    expect(uses).toEqual([{ right_code: rightCode, member_id: member.id }]);
   });
 
   it('shows stored value liability per store (principal vs bonus) and points liability', async () => {
