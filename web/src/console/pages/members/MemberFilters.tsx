@@ -36,7 +36,7 @@ export function MemberFilters(props: { value: MemberFilter; onChange(next: Membe
         placeholder={t('members.search')}
         defaultValue={value.q}
         onSearch={(q) => set({ q: q.trim() || undefined })}
-        style={{ width: 260 }}
+        style={{ width: 300, maxWidth: '100%' }}
         enterButton
         data-testid="member-search"
       />
