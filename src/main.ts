@@ -8,8 +8,23 @@ import { buildApp } from './http/app.ts';
 import { startBoss } from './jobs/boss.ts';
 import { registerWorkers } from './jobs/workers.ts';
 
-/** config → database (embedded unless DATABASE_URL) → migrate → jobs → http. */
+/**
+ * `regulars start`. A start that cannot happen (a bad setting, a port in use, a database that
+ * will not start) ends with one line saying why, not a stack trace (LOG_LEVEL=debug shows it).
+ */
 export async function startServer(options: { demo?: boolean } = {}): Promise<void> {
+  try {
+    await serve(options);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`\nRegulars did not start: ${message}\n\n`);
+    if (process.env.LOG_LEVEL === 'debug') console.error(e);
+    process.exit(1);
+  }
+}
+
+/** config → database (embedded unless DATABASE_URL) → migrate → jobs → http. */
+async function serve(options: { demo?: boolean }): Promise<void> {
   const config = loadConfig(options.demo ? { ...process.env, DEMO: '1' } : process.env);
   const log = pino({ level: config.logLevel });
   log.info({ embedded: !config.databaseUrl, dataDir: config.dataDir }, 'starting Regulars');

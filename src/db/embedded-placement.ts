@@ -59,6 +59,13 @@ function postgresAccount(): { uid: number; gid: number } {
     return { uid: id('-u'), gid: id('-g') };
   } catch {
     const hasGroup = spawnSync('getent', ['group', 'postgres']).status === 0;
+    createUser(hasGroup);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+function createUser(hasGroup: boolean): void {
+  try {
     execFileSync(
       'useradd',
       [
@@ -73,7 +80,11 @@ function postgresAccount(): { uid: number; gid: number } {
       ],
       { stdio: 'pipe' },
     );
-    return { uid: id('-u'), gid: id('-g') };
+  } catch (e) {
+    const why = (e as { stderr?: Buffer }).stderr?.toString().trim() || (e as Error).message;
+    throw new Error(
+      `PostgreSQL does not run as root and the postgres system user could not be created (${why}): create it (useradd --system postgres) or start Regulars as an ordinary user`,
+    );
   }
 }
 
