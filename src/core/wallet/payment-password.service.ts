@@ -49,12 +49,13 @@ type Outcome =
   | { kind: 'wrong'; tries_left: number };
 
 /**
- * Checks a member's payment password. The count of wrong tries is committed in its own
- * transaction before the refusal is thrown, so a refused payment (which rolls back) still
+ * Checks a member's payment password, in a transaction of its own that commits (so it takes
+ * `db`, never a caller's `trx`): the count of wrong tries is committed before the refusal is
+ * thrown, so a refused payment (which rolls back) still
  * counts, and the lock outlives restarts. The row stays locked during the hash check, so
  * parallel guesses are counted one after another.
  */
-export async function verifyPaymentPassword(
+export async function verifyPaymentPasswordCommittingTries(
   db: Db,
   ctx: Ctx,
   memberId: string,
@@ -150,7 +151,7 @@ export async function authorizeWalletPayment(
   secret: string,
 ): Promise<WalletAuth> {
   if (input.payment_password !== undefined) {
-    await verifyPaymentPassword(db, ctx, memberId, input.payment_password);
+    await verifyPaymentPasswordCommittingTries(db, ctx, memberId, input.payment_password);
     return { method: 'password' };
   }
   if (input.member_code !== undefined) {
@@ -187,7 +188,13 @@ export async function setPaymentPassword(
   if (status.set) {
     if (input.old_password === undefined)
       throw new DomainError('payment_password.required', { field: 'old_password' });
-    await verifyPaymentPassword(db, ctx, memberId, input.old_password, 'old_password');
+    await verifyPaymentPasswordCommittingTries(
+      db,
+      ctx,
+      memberId,
+      input.old_password,
+      'old_password',
+    );
   }
   const hash = await hashSecret(input.password);
   return db.transaction().execute(async (trx) => {
