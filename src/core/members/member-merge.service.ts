@@ -37,10 +37,13 @@ export async function mergeMembers(
     .where('member_id', '=', mergedId)
     .executeTakeFirst();
 
-  const balances = await getBalances(trx, ctx, mergedId);
-  // value keeps its expiry: points lots and monthly bonus parts move with the balances
+  // value keeps its expiry: points lots and monthly bonus parts move with the balances. They
+  // are locked (and moved) before the balances are read, in the order the expiry sweep locks
+  // (lots, then balances), so a sweep racing the merge either ran before (and the balance read
+  // here is what it left) or runs after, on the survivor.
   const lots = await moveLots(trx, ctx, mergedId, survivorId);
   const bonusParts = await moveBonusParts(trx, ctx, mergedId, survivorId);
+  const balances = await getBalances(trx, ctx, mergedId);
   const holdings = await moveHoldings(trx, ctx, mergedId, survivorId);
   for (const ledger of LEDGERS) {
     const amount = balances[ledger];
