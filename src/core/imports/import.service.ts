@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { Db, Trx } from '../../db/database.ts';
 import { csvStream } from '../../lib/csv.ts';
-import { DomainError, errorMessage } from '../../lib/errors.ts';
+import { assertFound, DomainError, errorMessage } from '../../lib/errors.ts';
 import { displayPhone, maskPhone } from '../../lib/phone.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
@@ -116,14 +116,15 @@ export async function importUpload(
 }
 
 export async function getImportJob(db: Db | Trx, ctx: Ctx, id: string): Promise<ImportJobRow> {
-  const job = await db
-    .selectFrom('import_job')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!job) throw new DomainError('import.not_found');
-  return job;
+  return assertFound(
+    await db
+      .selectFrom('import_job')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
+    'import.not_found',
+  );
 }
 
 export async function listImportJobs(db: Db, ctx: Ctx): Promise<ImportJobRow[]> {
@@ -138,15 +139,16 @@ export async function listImportJobs(db: Db, ctx: Ctx): Promise<ImportJobRow[]> 
 }
 
 async function lockJob(trx: Trx, ctx: Ctx, id: string): Promise<ImportJobRow> {
-  const job = await trx
-    .selectFrom('import_job')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!job) throw new DomainError('import.not_found');
-  return job;
+  return assertFound(
+    await trx
+      .selectFrom('import_job')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst(),
+    'import.not_found',
+  );
 }
 
 /** Starts (or restarts, with another mapping) the dry run; nothing but import tables is written. */

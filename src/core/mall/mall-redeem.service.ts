@@ -1,5 +1,5 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { decodeTimeCursor, timePage } from '../../lib/keyset.ts';
 import { localDateOf } from '../../lib/time.ts';
@@ -13,15 +13,16 @@ import type { MallRedemptionRow, MallRewardRow } from './mall.table.ts';
 import { fulfillerFor } from './reward-fulfiller.ts';
 
 async function lockReward(trx: Trx, ctx: Ctx, id: string): Promise<MallRewardRow> {
-  const reward = await trx
-    .selectFrom('mall_reward')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!reward) throw new DomainError('mall.reward_not_found');
-  return reward;
+  return assertFound(
+    await trx
+      .selectFrom('mall_reward')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst(),
+    'mall.reward_not_found',
+  );
 }
 
 /**
@@ -36,7 +37,7 @@ export async function redeemReward(
   rewardId: string,
   memberId: string,
 ): Promise<MallRedemptionRow> {
-  await lockActiveMember(trx, ctx, memberId);
+  await lockActiveMember(trx, ctx, memberId, 'member_id');
   const reward = await lockReward(trx, ctx, rewardId);
   const fulfiller = fulfillerFor(reward.kind);
   const today = localDateOf(ctx.now, (await getMerchant(trx, ctx)).time_zone);
@@ -101,15 +102,20 @@ export async function redeemReward(
   return redemption;
 }
 
-export async function getRedemption(db: Db | Trx, ctx: Ctx, id: string): Promise<MallRedemptionRow> {
-  const redemption = await db
-    .selectFrom('mall_redemption')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!redemption) throw new DomainError('mall.redemption_not_found');
-  return redemption;
+export async function getRedemption(
+  db: Db | Trx,
+  ctx: Ctx,
+  id: string,
+): Promise<MallRedemptionRow> {
+  return assertFound(
+    await db
+      .selectFrom('mall_redemption')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
+    'mall.redemption_not_found',
+  );
 }
 
 /**
@@ -188,14 +194,17 @@ export async function pickUpRedemption(
   ctx: Ctx,
   pickupCode: string,
 ): Promise<MallRedemptionRow> {
-  const redemption = await trx
-    .selectFrom('mall_redemption')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('pickup_code', '=', pickupCode.trim())
-    .forUpdate()
-    .executeTakeFirst();
-  if (!redemption) throw new DomainError('mall.pickup_code_invalid', { field: 'pickup_code' });
+  const redemption = assertFound(
+    await trx
+      .selectFrom('mall_redemption')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('pickup_code', '=', pickupCode.trim())
+      .forUpdate()
+      .executeTakeFirst(),
+    'mall.pickup_code_invalid',
+    'pickup_code',
+  );
   if (redemption.status === 'cancelled') throw new DomainError('mall.already_cancelled');
   if (redemption.status === 'fulfilled') throw new DomainError('mall.already_fulfilled');
   const fulfilled = await trx

@@ -1,7 +1,7 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/pg-errors.ts';
 import { generateCardNumber } from '../../lib/card-number.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { isValidPastDate, localDateOf } from '../../lib/time.ts';
@@ -54,7 +54,7 @@ export async function registerMember(
   const merchant = await getMerchant(trx, ctx);
   const phone = parsePhone(merchant, input.phone);
   const custom = await checkProfile(trx, ctx, merchant, input);
-  if (input.referrer_id) await getMemberRow(trx, ctx, input.referrer_id);
+  if (input.referrer_id) await getMemberRow(trx, ctx, input.referrer_id, 'referrer_id');
   let member: MemberRow | undefined;
   while (!member) {
     member = await trx
@@ -91,27 +91,43 @@ export async function registerMember(
   return member;
 }
 
-export async function getMemberRow(db: Db | Trx, ctx: Ctx, id: string): Promise<MemberRow> {
-  const member = await db
-    .selectFrom('member')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!member) throw new DomainError('member.not_found');
-  return member;
+/** `field` names the body field when the id came from a body (a foreign id): 404 with it. */
+export async function getMemberRow(
+  db: Db | Trx,
+  ctx: Ctx,
+  id: string,
+  field?: string,
+): Promise<MemberRow> {
+  return assertFound(
+    await db
+      .selectFrom('member')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
+    'member.not_found',
+    field,
+  );
 }
 
 /** Locks the member row for a read-check-write; only an active member can be changed. */
-export async function lockActiveMember(trx: Trx, ctx: Ctx, id: string): Promise<MemberRow> {
-  const member = await trx
-    .selectFrom('member')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!member) throw new DomainError('member.not_found');
+export async function lockActiveMember(
+  trx: Trx,
+  ctx: Ctx,
+  id: string,
+  field?: string,
+): Promise<MemberRow> {
+  const member = assertFound(
+    await trx
+      .selectFrom('member')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst(),
+    'member.not_found',
+    field,
+  );
   if (member.status !== 'active')
     throw new DomainError('member.not_active', { params: { status: member.status } });
   return member;
@@ -188,14 +204,16 @@ export async function unlinkIdentity(
   memberId: string,
   identityId: string,
 ): Promise<void> {
-  const removed = await trx
-    .deleteFrom('member_identity')
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('member_id', '=', memberId)
-    .where('id', '=', identityId)
-    .returning(['kind', 'value'])
-    .executeTakeFirst();
-  if (!removed) throw new DomainError('member.not_found');
+  const removed = assertFound(
+    await trx
+      .deleteFrom('member_identity')
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('member_id', '=', memberId)
+      .where('id', '=', identityId)
+      .returning(['kind', 'value'])
+      .executeTakeFirst(),
+    'member.not_found',
+  );
   await recordAudit(trx, ctx, {
     action: 'member.identity_unlink',
     entityType: 'member',

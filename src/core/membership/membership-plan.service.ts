@@ -1,5 +1,5 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
@@ -77,14 +77,16 @@ export async function getMembershipPlan(
   ctx: Ctx,
   id: string,
 ): Promise<MembershipPlanRow> {
-  const plan = await db
-    .selectFrom('membership_plan')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!plan) throw new DomainError('membership.plan_not_found', { field: 'plan_id' });
-  return plan;
+  return assertFound(
+    await db
+      .selectFrom('membership_plan')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
+    'membership.plan_not_found',
+    'plan_id',
+  );
 }
 
 export function listMembershipPlans(db: Db, ctx: Ctx): Promise<MembershipPlanRow[]> {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
@@ -84,7 +84,11 @@ export async function purchaseMembership(
   return presentPeriod(row, tenders, ctx.locale);
 }
 
-export function listPeriods(db: Db | Trx, ctx: Ctx, memberId: string): Promise<PaidMembershipRow[]> {
+export function listPeriods(
+  db: Db | Trx,
+  ctx: Ctx,
+  memberId: string,
+): Promise<PaidMembershipRow[]> {
   return db
     .selectFrom('paid_membership')
     .selectAll()
@@ -184,14 +188,15 @@ export async function refundMembership(trx: Trx, ctx: Ctx, id: string) {
 }
 
 async function findPeriod(db: Db | Trx, ctx: Ctx, id: string): Promise<PaidMembershipRow> {
-  const row = await db
-    .selectFrom('paid_membership')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw new DomainError('membership.not_found');
-  return row;
+  return assertFound(
+    await db
+      .selectFrom('paid_membership')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
+    'membership.not_found',
+  );
 }
 
 export async function getPaidMembership(db: Db, ctx: Ctx, id: string) {

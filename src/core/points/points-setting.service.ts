@@ -1,5 +1,5 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
@@ -147,13 +147,15 @@ export async function createCampaign(
 }
 
 export async function deleteCampaign(trx: Trx, ctx: Ctx, id: string): Promise<void> {
-  const removed = await trx
-    .deleteFrom('points_campaign')
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
-  if (!removed) throw new DomainError('points.campaign_not_found');
+  const removed = assertFound(
+    await trx
+      .deleteFrom('points_campaign')
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst(),
+    'points.campaign_not_found',
+  );
   await recordAudit(trx, ctx, {
     action: 'points.campaign_delete',
     entityType: 'points_campaign',

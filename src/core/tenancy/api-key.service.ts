@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Db, Trx } from '../../db/database.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound } from '../../lib/errors.ts';
 import { newId, randomToken, sha256 } from '../../lib/ids.ts';
 import { verifySecret } from '../../lib/secrets.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -69,14 +69,16 @@ export async function listApiKeys(db: Db, ctx: Ctx): Promise<PublicApiKey[]> {
 }
 
 export async function revokeApiKey(trx: Trx, ctx: Ctx, id: string): Promise<PublicApiKey> {
-  const revoked = await trx
-    .updateTable('api_key')
-    .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(ctx.now)) }))
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .returning(publicColumns)
-    .executeTakeFirst();
-  if (!revoked) throw new DomainError('api_key.not_found');
+  const revoked = assertFound(
+    await trx
+      .updateTable('api_key')
+      .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(ctx.now)) }))
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .returning(publicColumns)
+      .executeTakeFirst(),
+    'api_key.not_found',
+  );
   await recordAudit(trx, ctx, { action: 'api_key.revoke', entityType: 'api_key', entityId: id });
   return revoked;
 }

@@ -1,5 +1,5 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
@@ -69,15 +69,21 @@ export async function updateRechargePlan(
   return plan;
 }
 
-export async function getRechargePlan(db: Db | Trx, ctx: Ctx, id: string): Promise<RechargePlanRow> {
-  const plan = await db
-    .selectFrom('recharge_plan')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!plan) throw new DomainError('recharge.plan_not_found', { field: 'plan_id' });
-  return plan;
+export async function getRechargePlan(
+  db: Db | Trx,
+  ctx: Ctx,
+  id: string,
+): Promise<RechargePlanRow> {
+  return assertFound(
+    await db
+      .selectFrom('recharge_plan')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
+    'recharge.plan_not_found',
+    'plan_id',
+  );
 }
 
 export async function listRechargePlans(

@@ -1,5 +1,5 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
@@ -20,7 +20,7 @@ import {
 import { getRechargePlan } from './recharge-plan.service.ts';
 import { settleParts } from './wallet.rules.ts';
 import { lockWallet, presentPart, readWalletState } from './wallet.service.ts';
-import type { BonusPartRow, RechargeRow, RechargeRefund } from './wallet.table.ts';
+import type { BonusPartRow, RechargeRefund, RechargeRow } from './wallet.table.ts';
 
 export interface RechargeInput {
   plan_id?: string | undefined;
@@ -199,14 +199,15 @@ export function presentRecharge(
 }
 
 async function findRecharge(db: Db | Trx, ctx: Ctx, id: string): Promise<RechargeRow> {
-  const recharge = await db
-    .selectFrom('recharge')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!recharge) throw new DomainError('recharge.not_found');
-  return recharge;
+  return assertFound(
+    await db
+      .selectFrom('recharge')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
+    'recharge.not_found',
+  );
 }
 
 export async function getRecharge(db: Db, ctx: Ctx, id: string) {
