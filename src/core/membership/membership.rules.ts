@@ -87,7 +87,10 @@ export function currentPeriod<T extends Period>(periods: readonly T[], now: Date
  * leaves a hole between paid periods.
  */
 export function refundDecision(
-  period: Pick<PaidMembershipRow, 'status' | 'price_fen' | 'created_at' | 'refund_full_within_days'>,
+  period: Pick<
+    PaidMembershipRow,
+    'status' | 'price_fen' | 'created_at' | 'refund_full_within_days'
+  >,
   now: Date,
   isLatest: boolean,
 ):

@@ -3,7 +3,7 @@ import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
 import { providerByName, providerFor } from './payment-provider.ts';
 import { allocateRefund, type TenderInput } from './tender.rules.ts';
-import type { TenderRow, TenderRefType } from './tender.table.ts';
+import type { TenderRefType, TenderRow } from './tender.table.ts';
 
 /** Takes each tender through its provider and records it against what it paid for. */
 export async function chargeTenders(

@@ -5,13 +5,17 @@ import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { changeReason, nextReviewAt, pickTier, upgradeTarget, windowStart } from './tier.rules.ts';
 import { getTierSetting, listTiers } from './tier.service.ts';
-import type { MemberLoyaltyRow, TierRow, TierChangeReason, TierSettingRow } from './tier.table.ts';
+import type { MemberLoyaltyRow, TierChangeReason, TierRow, TierSettingRow } from './tier.table.ts';
 
 /**
  * The member's loyalty row, created on first use. A new row starts on the tier a value of 0
  * reaches (a threshold-0 base tier, if the merchant has one). The caller holds the member lock.
  */
-export async function ensureLoyalty(trx: Trx, ctx: Ctx, memberId: string): Promise<MemberLoyaltyRow> {
+export async function ensureLoyalty(
+  trx: Trx,
+  ctx: Ctx,
+  memberId: string,
+): Promise<MemberLoyaltyRow> {
   const found = await trx
     .selectFrom('member_loyalty')
     .selectAll()

@@ -66,7 +66,12 @@ export async function listTiers(db: Db | Trx, ctx: Ctx): Promise<TierRow[]> {
 }
 
 /** `field` names the body field when the id came from a body (a foreign id): 404 with it. */
-export async function getTier(db: Db | Trx, ctx: Ctx, id: string, field?: string): Promise<TierRow> {
+export async function getTier(
+  db: Db | Trx,
+  ctx: Ctx,
+  id: string,
+  field?: string,
+): Promise<TierRow> {
   const tier = await db
     .selectFrom('tier')
     .selectAll()
@@ -114,7 +119,12 @@ export async function createTier(trx: Trx, ctx: Ctx, input: TierBody): Promise<T
 }
 
 /** Members keep the tier they hold until their review; a changed threshold applies from then. */
-export async function updateTier(trx: Trx, ctx: Ctx, id: string, input: TierPatch): Promise<TierRow> {
+export async function updateTier(
+  trx: Trx,
+  ctx: Ctx,
+  id: string,
+  input: TierPatch,
+): Promise<TierRow> {
   const before = await getTier(trx, ctx, id);
   const { rights, name } = input;
   const tier = await trx
