@@ -2,19 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../core/tenancy/api-key.service.ts';
 import { apiKeyScopes } from '../../core/tenancy/permissions.ts';
-import { Body, IdParams, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { ApiKey } from '../../core/tenancy/tenancy.schema.ts';
+import { Body, IdParams } from '../../lib/schema.ts';
 import { inTransaction } from '../transaction.ts';
 
 const Scope = Type.Union(apiKeyScopes.map((s) => Type.Literal(s)));
-const ApiKey = Type.Object({
-  id: Uuid,
-  name: Type.String(),
-  prefix: Type.String(),
-  scopes: Type.Array(Type.String()),
-  created_at: Timestamp,
-  last_used_at: Nullable(Timestamp),
-  revoked_at: Nullable(Timestamp),
-});
 
 export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

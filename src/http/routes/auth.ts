@@ -4,16 +4,9 @@ import { login } from '../../core/tenancy/login.service.ts';
 import { addressScope } from '../../core/tenancy/login-throttle.rules.ts';
 import { getMerchant } from '../../core/tenancy/merchant.service.ts';
 import { endSession } from '../../core/tenancy/session.service.ts';
+import { LoginResult, Me } from '../../core/tenancy/tenancy.schema.ts';
 import { DomainError } from '../../lib/errors.ts';
-import { Body, ErrorResponse, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
-
-const StaffView = Type.Object({
-  id: Uuid,
-  login: Type.String(),
-  display_name: Type.String(),
-  role: Type.String(),
-  store_id: Nullable(Uuid),
-});
+import { Body, ErrorResponse } from '../../lib/schema.ts';
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -37,7 +30,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           password: Type.String({ minLength: 1, maxLength: 200 }),
         }),
         response: {
-          200: Type.Object({ token: Type.String(), expires_at: Timestamp, staff: StaffView }),
+          200: LoginResult,
           401: ErrorResponse,
           429: ErrorResponse,
         },
@@ -84,26 +77,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: 'Who is calling, for which merchant, with which permissions',
         response: {
-          200: Type.Object({
-            actor: Type.Object({
-              kind: Type.String(),
-              id: Nullable(Uuid),
-              role: Nullable(Type.String()),
-              permissions: Type.Array(Type.String()),
-            }),
-            merchant: Type.Object({
-              id: Uuid,
-              name: Type.String(),
-              time_zone: Type.String(),
-              currency: Type.String(),
-              card_prefix: Type.String(),
-            }),
-            failed_logins_since_last_login: Type.Integer({
-              description:
-                'Wrong passwords tried on this staff account between its previous login and the one that opened this session (0 for API keys)',
-            }),
-            last_failed_login_at: Nullable(Timestamp),
-          }),
+          200: Me,
         },
       },
     },

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { AuditEntry } from '../../core/audit/audit.schema.ts';
 import { listAudit } from '../../core/audit/audit.service.ts';
 import type { Ctx } from '../../core/context.ts';
+import { LedgerEntry } from '../../core/ledger/ledger.schema.ts';
 import { listEntries } from '../../core/ledger/ledger.service.ts';
 import {
   IdentityBody,
@@ -33,24 +34,11 @@ import { exportMembers } from '../../core/members/member-export.service.ts';
 import { mergeMembers } from '../../core/members/member-merge.service.ts';
 import { listMembers, lookupMember } from '../../core/members/member-query.service.ts';
 import { getBalancesNow } from '../../core/wallet/balances-now.service.ts';
-import { ErrorResponse, IdParams, Nullable, Page, Timestamp, Uuid } from '../../lib/schema.ts';
+import { ErrorResponse, IdParams, Page, Timestamp, Uuid } from '../../lib/schema.ts';
 import { idempotent, inTransaction } from '../transaction.ts';
 
 const pii = (ctx: Ctx) => ctx.actor.permissions.has('members.pii');
 const tags = ['members'];
-
-const LedgerEntry = Type.Object({
-  id: Uuid,
-  member_id: Uuid,
-  ledger: Type.String(),
-  kind: Type.String(),
-  amount: Type.Integer(),
-  balance_after: Type.Integer(),
-  ref_type: Nullable(Type.String()),
-  ref_id: Nullable(Type.String()),
-  memo: Nullable(Type.String()),
-  created_at: Timestamp,
-});
 
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(

@@ -1,24 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { addStaff, listStaff, updateStaff } from '../../core/tenancy/staff.service.ts';
-import { Body, IdParams, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Role, Staff } from '../../core/tenancy/tenancy.schema.ts';
+import { Body, IdParams, Nullable, PatchBody, Uuid } from '../../lib/schema.ts';
 import { inTransaction } from '../transaction.ts';
-
-const Role = Type.Union([
-  Type.Literal('owner'),
-  Type.Literal('manager'),
-  Type.Literal('cashier'),
-  Type.Literal('marketer'),
-]);
-const Staff = Type.Object({
-  id: Uuid,
-  login: Type.String(),
-  display_name: Type.String(),
-  role: Role,
-  store_id: Nullable(Uuid),
-  active: Type.Boolean(),
-  created_at: Timestamp,
-});
 
 export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

@@ -1,16 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createStore, listStores, updateStore } from '../../core/tenancy/store.service.ts';
-import { Body, IdParams, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Store } from '../../core/tenancy/tenancy.schema.ts';
+import { Body, IdParams, Nullable, PatchBody } from '../../lib/schema.ts';
 import { inTransaction } from '../transaction.ts';
 
-const Store = Type.Object({
-  id: Uuid,
-  code: Type.String(),
-  name: Type.String(),
-  address: Nullable(Type.String()),
-  created_at: Timestamp,
-});
 const StoreBody = Body({
   code: Type.String({ minLength: 1, maxLength: 32 }),
   name: Type.String({ minLength: 1, maxLength: 64 }),

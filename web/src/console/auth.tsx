@@ -2,7 +2,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Result, Spin } from 'antd';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { api, type Me, setUnauthorizedHandler, tokenStore } from './api.ts';
+import { api, setUnauthorizedHandler, tokenStore } from './api.ts';
+import type { Me } from './wire-types.ts';
 import { setTimeZone } from './format.ts';
 import { LoginNotice } from './layout/LoginNotice.tsx';
 

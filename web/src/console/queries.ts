@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, type Store } from './api.ts';
-import type { CustomField } from './wire-types.ts';
+import { api } from './api.ts';
+import type { CustomField, Store } from './wire-types.ts';
 
 /** Stores change rarely; one cached list serves filters, forms and tables. */
 export function useStores() {

@@ -10,6 +10,10 @@ import type {
   ImportJob as ImportJobSchema,
 } from '../../../src/core/imports/import.schema.ts';
 import type {
+  LedgerEntry as LedgerEntrySchema,
+  LedgerName as LedgerNameSchema,
+} from '../../../src/core/ledger/ledger.schema.ts';
+import type {
   Redemption as RedemptionSchema,
   RewardKind as RewardKindSchema,
   Reward as RewardSchema,
@@ -40,6 +44,13 @@ import type {
   PointsRules as PointsRulesSchema,
   PointsStatement as PointsStatementSchema,
 } from '../../../src/core/points/points.schema.ts';
+import type {
+  ApiKey as ApiKeySchema,
+  LoginResult as LoginResultSchema,
+  Me as MeSchema,
+  Staff as StaffSchema,
+  Store as StoreSchema,
+} from '../../../src/core/tenancy/tenancy.schema.ts';
 import type {
   MemberTierStatus as MemberTierStatusSchema,
   TierRight as TierRightSchema,
@@ -72,6 +83,14 @@ export type Wire<T> = T extends Date
       : T;
 type From<S extends TSchema> = Wire<Static<S>>;
 
+export type Me = From<typeof MeSchema>;
+export type LoginResult = From<typeof LoginResultSchema>;
+export type StaffView = LoginResult['staff'];
+export type Store = From<typeof StoreSchema>;
+export type Staff = From<typeof StaffSchema>;
+export type ApiKey = From<typeof ApiKeySchema>;
+export type LedgerName = From<typeof LedgerNameSchema>;
+export type LedgerEntry = From<typeof LedgerEntrySchema>;
 export type AuditEntry = From<typeof AuditEntrySchema>;
 export type Gender = From<typeof GenderSchema>;
 export type IdentityKind = From<typeof IdentityKindSchema>;

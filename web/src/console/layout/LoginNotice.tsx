@@ -1,8 +1,8 @@
 import { App } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Me } from '../api.ts';
 import { formatTime } from '../format.ts';
+import type { Me } from '../wire-types.ts';
 
 /**
  * Once per session: tells the staff member that wrong passwords were tried on their account

@@ -3,8 +3,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Flex, Modal, Popconfirm, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ApiKey, api } from '../../api.ts';
+import { api } from '../../api.ts';
 import { formatTime } from '../../format.ts';
+import type { ApiKey } from '../../wire-types.ts';
 import { CreateApiKeyModal } from './CreateApiKeyModal.tsx';
 
 export default function ApiKeysPage() {

@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { type ApiKey, api } from '../../api.ts';
+import { api } from '../../api.ts';
 import { showFieldError } from '../../form-errors.ts';
+import type { ApiKey } from '../../wire-types.ts';
 
 const SCOPES = [
   'members.read',

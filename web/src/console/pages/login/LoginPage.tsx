@@ -3,9 +3,10 @@ import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { api, type LoginResult } from '../../api.ts';
+import { api } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LanguageSwitch } from '../../layout/LanguageSwitch.tsx';
+import type { LoginResult } from '../../wire-types.ts';
 
 interface Credentials {
   login: string;

@@ -2,8 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Segmented, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type LedgerEntry, type LedgerName } from '../../api.ts';
+import { api } from '../../api.ts';
 import { formatTime, signed, yuan } from '../../format.ts';
+import type { LedgerEntry, LedgerName } from '../../wire-types.ts';
 
 const LEDGERS: LedgerName[] = ['points', 'principal', 'bonus'];
 

@@ -1,9 +1,8 @@
 import { DatePicker, Form, Input, InputNumber, Radio, Select, Switch } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import type { Store } from '../../api.ts';
 import { showPhone } from '../../format.ts';
-import type { CustomField, Gender, Member } from '../../wire-types.ts';
+import type { CustomField, Gender, Member, Store } from '../../wire-types.ts';
 
 export const CHANNELS = [
   'store',

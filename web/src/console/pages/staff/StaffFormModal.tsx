@@ -2,9 +2,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal, Select, Switch } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Staff } from '../../api.ts';
+import { api } from '../../api.ts';
 import { showFieldError } from '../../form-errors.ts';
 import { useStores } from '../../queries.ts';
+import type { Staff } from '../../wire-types.ts';
 
 const ROLES: Staff['role'][] = ['owner', 'manager', 'cashier', 'marketer'];
 const FIELDS = ['login', 'display_name', 'password', 'role', 'store_id', 'active'];

@@ -3,8 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Flex, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Staff } from '../../api.ts';
+import { api } from '../../api.ts';
 import { useStores } from '../../queries.ts';
+import type { Staff } from '../../wire-types.ts';
 import { StaffFormModal } from './StaffFormModal.tsx';
 
 export default function StaffPage() {

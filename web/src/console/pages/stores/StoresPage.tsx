@@ -3,10 +3,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Flex, Form, Input, Modal, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Store } from '../../api.ts';
+import { api } from '../../api.ts';
 import { showFieldError } from '../../form-errors.ts';
 import { formatTime } from '../../format.ts';
 import { useStores } from '../../queries.ts';
+import type { Store } from '../../wire-types.ts';
 
 type StoreForm = Pick<Store, 'code' | 'name' | 'address'>;
 
