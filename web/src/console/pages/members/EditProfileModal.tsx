@@ -37,8 +37,13 @@ export function EditProfileModal(props: { member: Member; open: boolean; onClose
   const initial = toFormValues(props.member, customFields);
   const queryClient = useQueryClient();
   const save = useMutation({
-    mutationFn: (values: MemberFormValues) =>
-      api.patch<Member>(`/members/${props.member.id}`, changes(initial, values)),
+    // nothing changed: no request (an empty PATCH is a 400 by the API's rule)
+    mutationFn: async (values: MemberFormValues) => {
+      const patch = changes(initial, values);
+      return Object.keys(patch).length > 0
+        ? api.patch<Member>(`/members/${props.member.id}`, patch)
+        : props.member;
+    },
     onSuccess: () => {
       void message.success(t('common.saved'));
       void queryClient.invalidateQueries({ queryKey: ['member', props.member.id] });
