@@ -14,8 +14,14 @@ const AWAY_REPORT_MS = 60_000;
 export async function startBoss(url: string, log: JobsLog): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString: url, max: 4, schema: 'pgboss' });
   let awayReportedAt = 0;
+  let stopped = false;
+  boss.once('stopped', () => {
+    stopped = true;
+  });
   boss.on('error', (e) => {
     if (!isDatabaseUnavailable(e)) return log(`jobs: ${e.message}`, 'error');
+    // a connection of a stopped queue that the database's own shutdown ends is no news
+    if (stopped) return;
     if (Date.now() - awayReportedAt < AWAY_REPORT_MS) return;
     awayReportedAt = Date.now();
     log(`jobs: database unavailable (${e.message}); retrying`, 'warn');
