@@ -85,7 +85,12 @@ export function PaymentPasswordModal({ memberId, onClose }: { memberId: string; 
           style={{ marginBottom: 16 }}
         />
       )}
-      <Form<PasswordForm> form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>
+      <Form<PasswordForm>
+        form={form}
+        layout="vertical"
+        onFinish={(v) => save.mutate(v)}
+        hidden={!isSet && !mayReset}
+      >
         {mode === 'set' && isSet && (
           <Form.Item name="old_password" label={t('password.old')} rules={[{ required: true }]}>
             <Input.Password maxLength={6} inputMode="numeric" autoComplete="off" />
