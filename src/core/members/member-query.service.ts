@@ -59,6 +59,11 @@ function baseQuery(db: Db, ctx: Ctx) {
     .where('m.merchant_id', '=', ctx.merchantId);
 }
 
+/** A member without a loyalty row yet stands on the base tier (threshold 0), as its tier card says. */
+const tierExpr = (ctx: Ctx) =>
+  sql<string | null>`case when ml.member_id is null
+    then (select t.id from tier t where t.merchant_id = ${ctx.merchantId} and t.threshold = 0)
+    else ml.tier_id end`;
 const pointsExpr = sql<number>`coalesce(pt.balance, 0)`;
 const balanceExpr = sql<number>`coalesce(pr.balance, 0) + coalesce(bo.balance, 0)`;
 const sortExpr = (sort: MemberSort) =>
@@ -79,7 +84,7 @@ function applyFilters(q: MemberQuery, ctx: Ctx, query: ListMembersQuery, secret?
     q = q.where('m.registered_at', '>=', new Date(`${query.registered_from}T00:00:00Z`));
   if (query.registered_to)
     q = q.where('m.registered_at', '<', sql<Date>`${query.registered_to}::date + 1`);
-  if (query.tier_id) q = q.where('ml.tier_id', '=', query.tier_id);
+  if (query.tier_id) q = q.where(tierExpr(ctx), '=', query.tier_id);
   if (query.points_min !== undefined) q = q.where(pointsExpr, '>=', query.points_min);
   if (query.points_max !== undefined) q = q.where(pointsExpr, '<=', query.points_max);
   if (query.balance_min_fen !== undefined) q = q.where(balanceExpr, '>=', query.balance_min_fen);
@@ -124,7 +129,7 @@ export async function listMembers(db: Db, ctx: Ctx, query: ListMembersQuery, sec
   const filtered = applyFilters(baseQuery(db, ctx), ctx, query, secret);
   let q = filtered
     .selectAll('m')
-    .select(['ml.tier_id', pointsExpr.as('points'), balanceExpr.as('balance_fen')]);
+    .select([tierExpr(ctx).as('tier_id'), pointsExpr.as('points'), balanceExpr.as('balance_fen')]);
   if (query.cursor) {
     const c = decodeCursor(query.cursor, sort);
     const value = sort === 'registered_at' ? new Date(c.v) : c.v;

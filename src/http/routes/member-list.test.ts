@@ -16,21 +16,22 @@ async function setup() {
   const { app, db } = await testApp();
   const m = await createTestMerchant(db);
   const ctx = m.ctx();
-  const tierId = newId();
+  const [baseTierId, tierId] = [newId(), newId()];
+  const tier = (id: string, name: string, threshold: number) => ({
+    merchant_id: m.merchantId,
+    id,
+    name,
+    threshold,
+    discount_bp: 500,
+    points_multiplier_bp: 10_000,
+    birthday_multiplier_bp: 10_000,
+    rights: '[]',
+    created_at: ctx.now,
+    updated_at: ctx.now,
+  });
   await db
     .insertInto('tier')
-    .values({
-      merchant_id: m.merchantId,
-      id: tierId,
-      name: '金卡',
-      threshold: 1000,
-      discount_bp: 500,
-      points_multiplier_bp: 10_000,
-      birthday_multiplier_bp: 10_000,
-      rights: '[]',
-      created_at: ctx.now,
-      updated_at: ctx.now,
-    })
+    .values([tier(baseTierId, '普通会员', 0), tier(tierId, '金卡', 1000)])
     .execute();
   const spec = [
     { name: 'A', points: 0, principal: 0, bonus: 0, gold: false },
@@ -83,14 +84,14 @@ async function setup() {
     });
     return res;
   };
-  return { app, db, m, tierId, members, list };
+  return { app, db, m, tierId, baseTierId, members, list };
 }
 
 const names = (body: { items: { name: string | null }[] }) => body.items.map((i) => i.name);
 
 describe('member list', () => {
   it('shows tier, points and balance (principal + bonus) and counts the whole filtered set', async () => {
-    const { list, tierId } = await setup();
+    const { list, tierId, baseTierId } = await setup();
     const res = await list({ limit: 2 });
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -105,7 +106,7 @@ describe('member list', () => {
     });
     expect(body.items[1]).toMatchObject({
       name: 'E',
-      tier_id: null,
+      tier_id: baseTierId,
       points: 3000,
       balance_fen: 9000,
     });
@@ -115,10 +116,13 @@ describe('member list', () => {
   });
 
   it('filters by tier, points range and balance range (fen), with an exact total', async () => {
-    const { list, tierId } = await setup();
+    const { list, tierId, baseTierId } = await setup();
     const gold = (await list({ tier_id: tierId })).json();
     expect(gold.total).toBe(3);
     expect(names(gold).sort()).toEqual(['B', 'D', 'F']);
+    // members without a loyalty row yet stand on the base tier
+    const base = (await list({ tier_id: baseTierId })).json();
+    expect(names(base).sort()).toEqual(['A', 'C', 'E']);
 
     const points = (await list({ points_min: 500, points_max: 1200 })).json();
     expect(names(points).sort()).toEqual(['B', 'C', 'F']);
