@@ -109,7 +109,6 @@ const server = await startServer(database.url);
 const headers = { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' };
 
 async function http(title: string, pick: () => string, duration = slice) {
-  let n = 0;
   const result = await autocannon({
     url: server.url,
     connections: clients,
@@ -117,13 +116,12 @@ async function http(title: string, pick: () => string, duration = slice) {
     requests: [
       {
         setupRequest: (req) => {
-          n += 1;
           return {
             ...req,
             method: 'POST',
             path: `/api/members/${pick()}/wallet/pay`,
             headers: { ...headers, 'idempotency-key': randomUUID() },
-            body: JSON.stringify({ amount_fen: AMOUNT, order_ref: `bench-${n}` }),
+            body: JSON.stringify({ amount_fen: AMOUNT, order_ref: `bench-${randomUUID()}` }),
           };
         },
       },
@@ -148,12 +146,16 @@ function paymentScript(n: string): string {
   select '${m}', gen_random_uuid(), ${member}, '${ledger}', 'payment', ${amount}, balance.balance,
     'wallet_payment', gen_random_uuid(), null, null, 'staff', '${ownerId}', now() from balance returning *;`;
   return `\\set n random(1, ${members})
+select request_hash, status_code, response from idempotency_key
+  where merchant_id = '${m}' and key = gen_random_uuid()::text;
 begin;
 insert into idempotency_key (merchant_id, key, request_hash, status_code, response)
   values ('${m}', gen_random_uuid()::text, md5(random()::text), null, null)
   on conflict do nothing returning key \\gset
 with locked as materialized (
-  select m.status, s.spending_order, s.password_threshold_fen, pp.locked_until
+  select m.status, s.spending_order, s.password_threshold_fen, pp.locked_until,
+    (select row_to_json(p) from wallet_payment p
+      where p.merchant_id = m.merchant_id and p.order_ref = 'pgbench') as paid
   from member m
   left join wallet_setting s on s.merchant_id = m.merchant_id
   left join payment_password pp on pp.merchant_id = m.merchant_id and pp.member_id = m.id
@@ -165,8 +167,9 @@ ${post('bonus', -100)}
 with payment as (
   insert into wallet_payment (merchant_id, id, member_id, order_ref, store_id, amount_fen, principal_fen,
     bonus_fen, bonus_parts, auth, created_at)
-  values ('${m}', gen_random_uuid(), ${member}, 'pgbench', null, ${AMOUNT}, 200, 100,
-    '[{"part_id":"x","amount_fen":100}]', 'none', now()) returning *
+  values ('${m}', gen_random_uuid(), ${member}, gen_random_uuid()::text, null, ${AMOUNT}, 200,
+    100, '[{"part_id":"x","amount_fen":100}]', 'none', now())
+  on conflict (merchant_id, order_ref) do nothing returning *
 ), audit as (
   insert into audit_log (merchant_id, id, actor_kind, actor_id, action, entity_type, entity_id, before, after, created_at)
   values ('${m}', gen_random_uuid(), 'staff', '${ownerId}', 'wallet.pay', 'member', ${member},
