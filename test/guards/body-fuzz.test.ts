@@ -165,4 +165,34 @@ describe('body fuzz', () => {
     expect(failures).toEqual([]);
     expect(fuzzed).toBeGreaterThan(150);
   }, 240_000);
+
+  test('every query parameter answers garbage with a 4xx naming it', async () => {
+    const failures: string[] = [];
+    let fuzzed = 0;
+    for (const route of apiRoutes(app).filter((r) => r.method === 'GET')) {
+      const url = fillPath(route.url, pathValues(route.url, world) ?? {});
+      for (const [param, schema] of Object.entries(route.query)) {
+        const values = ['%00'];
+        const type = typeOf(schema);
+        if (param === 'cursor')
+          values.push('garbage', Buffer.from('{"v":1,"id":"x"}').toString('base64url'));
+        else if (branches(schema)[0]?.format === 'uuid') values.push('not-a-uuid');
+        else if (type === 'integer' || type === 'number') values.push('x', '1e300');
+        else if (type === 'boolean') values.push('maybe');
+        for (const value of values) {
+          fuzzed += 1;
+          const res = await call(app, tokenFor(route), 'GET', `${url}?${param}=${value}`).catch(
+            (e: Error) => ({ status: 0, body: e.message }),
+          );
+          const error = res.body?.error;
+          if (!(res.status >= 400 && res.status < 500 && error?.field === param))
+            failures.push(
+              `${routeName(route)} ?${param}=${value}: ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`,
+            );
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(fuzzed).toBeGreaterThan(20);
+  }, 120_000);
 });

@@ -60,6 +60,8 @@ export interface ApiRoute {
   permission: string | null;
   pathParams: string[];
   body: JsonSchema | undefined;
+  /** query parameter → its schema */
+  query: Record<string, JsonSchema>;
   multipart: boolean;
 }
 
@@ -82,6 +84,11 @@ export function apiRoutes(app: App): ApiRoute[] {
         permission: security[0]?.session?.[0] ?? null,
         pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
         body: content['application/json']?.schema,
+        query: Object.fromEntries(
+          ((op.parameters ?? []) as { in: string; name: string; schema: JsonSchema }[])
+            .filter((p) => p.in === 'query')
+            .map((p) => [p.name, p.schema]),
+        ),
         multipart: 'multipart/form-data' in content,
       });
     }

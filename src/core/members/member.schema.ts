@@ -130,6 +130,9 @@ export const MemberSort = Type.Union([
 ]);
 export type MemberSort = Static<typeof MemberSort>;
 
+/** A points or fen bound of a filter: an integer the database's bigint can hold exactly. */
+const Bound = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
 export const ListMembersQuery = Type.Object(
   {
     q: Type.Optional(
@@ -139,10 +142,10 @@ export const ListMembersQuery = Type.Object(
       }),
     ),
     tier_id: Type.Optional(Uuid),
-    points_min: Type.Optional(Type.Integer({ minimum: 0 })),
-    points_max: Type.Optional(Type.Integer({ minimum: 0 })),
-    balance_min_fen: Type.Optional(Type.Integer({ minimum: 0 })),
-    balance_max_fen: Type.Optional(Type.Integer({ minimum: 0 })),
+    points_min: Type.Optional(Bound),
+    points_max: Type.Optional(Bound),
+    balance_min_fen: Type.Optional(Bound),
+    balance_max_fen: Type.Optional(Bound),
     sort: Type.Optional(MemberSort),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
     store_id: Type.Optional(Uuid),
