@@ -16,13 +16,24 @@ const FONTCONFIG_DIR = resolve('.tmp/fontconfig');
 export async function chromiumExecutable(): Promise<string> {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   if (existsSync(SYSTEM_CHROMIUM)) return SYSTEM_CHROMIUM;
-  const { default: packaged } = await import('@sparticuz/chromium');
-  return packaged.executablePath();
+  const { default: packaged, inflate } = await import('@sparticuz/chromium');
+  const executable = await packaged.executablePath();
+  // the NSS and expat libraries it needs, so that not even those must come from the system
+  await inflate(resolve('node_modules/@sparticuz/chromium/bin/al2023.tar.br'));
+  return executable;
+}
+
+/** The packaged Chromium's own libraries (unpacked beside it), ahead of the system's. */
+function libraryPath(executable: string): string | undefined {
+  if (executable !== join(tmpdir(), 'chromium')) return process.env.LD_LIBRARY_PATH;
+  return [join(tmpdir(), 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
 }
 
 export async function chromiumLaunchOptions(): Promise<LaunchOptions> {
+  const executablePath = await chromiumExecutable();
+  const ldLibraryPath = libraryPath(executablePath);
   return {
-    executablePath: await chromiumExecutable(),
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',
@@ -33,7 +44,11 @@ export async function chromiumLaunchOptions(): Promise<LaunchOptions> {
       '--no-first-run',
       '--disable-quic',
     ],
-    env: { ...process.env, FONTCONFIG_FILE: fontconfigFile() },
+    env: {
+      ...process.env,
+      FONTCONFIG_FILE: fontconfigFile(),
+      ...(ldLibraryPath ? { LD_LIBRARY_PATH: ldLibraryPath } : {}),
+    },
   };
 }
 
