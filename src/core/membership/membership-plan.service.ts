@@ -1,9 +1,9 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getTier } from '../tiers/tier.service.ts';
+import { getPlanRow, listPlanRows, updatePlanOffer } from '../wallet/sold-plan.service.ts';
 import {
   type MembershipPlanInput,
   refundPolicyText,
@@ -41,63 +41,18 @@ export async function createMembershipPlan(
 }
 
 /** Name and availability only: periods already sold keep a copy of what they were sold with. */
-export async function updateMembershipPlan(
+export const updateMembershipPlan = (
   trx: Trx,
   ctx: Ctx,
   id: string,
   patch: { name?: string | undefined; active?: boolean | undefined },
-): Promise<MembershipPlanRow> {
-  const before = await getMembershipPlan(trx, ctx, id);
-  const name = patch.name?.trim();
-  if (patch.name !== undefined && !name)
-    throw new DomainError('membership.plan_invalid', { field: 'name' });
-  const plan = await trx
-    .updateTable('membership_plan')
-    .set({
-      ...(name ? { name } : {}),
-      ...(patch.active !== undefined ? { active: patch.active } : {}),
-      updated_at: ctx.now,
-    })
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordAudit(trx, ctx, {
-    action: 'membership_plan.update',
-    entityType: 'membership_plan',
-    entityId: id,
-    before: { name: before.name, active: before.active },
-    after: { name: plan.name, active: plan.active },
-  });
-  return plan;
-}
+): Promise<MembershipPlanRow> => updatePlanOffer(trx, ctx, 'membership_plan', id, patch);
 
-export async function getMembershipPlan(
-  db: Db | Trx,
-  ctx: Ctx,
-  id: string,
-): Promise<MembershipPlanRow> {
-  return assertFound(
-    await db
-      .selectFrom('membership_plan')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst(),
-    'membership.plan_not_found',
-    'plan_id',
-  );
-}
+export const getMembershipPlan = (db: Db | Trx, ctx: Ctx, id: string): Promise<MembershipPlanRow> =>
+  getPlanRow(db, ctx, 'membership_plan', id);
 
-export function listMembershipPlans(db: Db, ctx: Ctx): Promise<MembershipPlanRow[]> {
-  return db
-    .selectFrom('membership_plan')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .orderBy('price_fen')
-    .orderBy('created_at')
-    .execute();
-}
+export const listMembershipPlans = (db: Db, ctx: Ctx): Promise<MembershipPlanRow[]> =>
+  listPlanRows(db, ctx, 'membership_plan');
 
 export function presentMembershipPlan(plan: MembershipPlanRow, locale: 'zh-CN' | 'en') {
   const { merchant_id: _, ...rest } = plan;

@@ -1,9 +1,9 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { type PlanInput, REFUND_POLICY, validatePlan } from './recharge.rules.ts';
+import { getPlanRow, listPlanRows, updatePlanOffer } from './sold-plan.service.ts';
 import type { RechargePlanRow } from './wallet.table.ts';
 
 export async function createRechargePlan(
@@ -38,68 +38,21 @@ export async function createRechargePlan(
  * Only the name and whether it is offered can change: recharges point at their plan, so its
  * numbers stay what the member was sold. New numbers are a new plan.
  */
-export async function updateRechargePlan(
+export const updateRechargePlan = (
   trx: Trx,
   ctx: Ctx,
   id: string,
   patch: { name?: string | undefined; active?: boolean | undefined },
-): Promise<RechargePlanRow> {
-  const before = await getRechargePlan(trx, ctx, id);
-  const name = patch.name?.trim();
-  if (patch.name !== undefined && !name)
-    throw new DomainError('recharge.plan_invalid', { field: 'name' });
-  const plan = await trx
-    .updateTable('recharge_plan')
-    .set({
-      ...(name ? { name } : {}),
-      ...(patch.active !== undefined ? { active: patch.active } : {}),
-      updated_at: ctx.now,
-    })
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordAudit(trx, ctx, {
-    action: 'recharge_plan.update',
-    entityType: 'recharge_plan',
-    entityId: id,
-    before: { name: before.name, active: before.active },
-    after: { name: plan.name, active: plan.active },
-  });
-  return plan;
-}
+): Promise<RechargePlanRow> => updatePlanOffer(trx, ctx, 'recharge_plan', id, patch);
 
-export async function getRechargePlan(
-  db: Db | Trx,
-  ctx: Ctx,
-  id: string,
-): Promise<RechargePlanRow> {
-  return assertFound(
-    await db
-      .selectFrom('recharge_plan')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst(),
-    'recharge.plan_not_found',
-    'plan_id',
-  );
-}
+export const getRechargePlan = (db: Db | Trx, ctx: Ctx, id: string): Promise<RechargePlanRow> =>
+  getPlanRow(db, ctx, 'recharge_plan', id);
 
-export async function listRechargePlans(
+export const listRechargePlans = (
   db: Db,
   ctx: Ctx,
   filter: { active?: boolean | undefined },
-): Promise<RechargePlanRow[]> {
-  let query = db
-    .selectFrom('recharge_plan')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .orderBy('price_fen')
-    .orderBy('created_at');
-  if (filter.active !== undefined) query = query.where('active', '=', filter.active);
-  return query.execute();
-}
+): Promise<RechargePlanRow[]> => listPlanRows(db, ctx, 'recharge_plan', filter);
 
 /** A plan as the API shows it, with what the member "gets" and the refund rule spelled out. */
 export function presentPlan(plan: RechargePlanRow, locale: 'zh-CN' | 'en') {
