@@ -1,7 +1,8 @@
 /**
  * Tenant sweep, generated from the OpenAPI document: every route with an id in its path or a
  * foreign id in its body is called by merchant B with merchant A's ids, and must answer 404
- * (naming the body field) while A's rows stay byte-for-byte the same. A new route is covered
+ * (naming the body field) while A's rows stay byte-for-byte the same; a body naming A's
+ * merchant_id is refused; a list filtered by A's ids, and every list of B, shows none of A's. A new route is covered
  * without anyone writing a test; one that cannot be is listed below with the reason.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -55,7 +56,7 @@ const tokenFor = (route: ApiRoute) =>
     ? bKey
     : b.merchant.tokens.owner;
 
-const foreignFields = (route: ApiRoute) =>
+const foreignFields = (route: ApiRoute): string[] =>
   Object.keys(route.body?.properties ?? {}).filter((f) => foreignKind(route.url, f));
 
 interface Case {
@@ -64,8 +65,8 @@ interface Case {
   url: string;
   body: Record<string, unknown> | undefined;
   field?: string;
-  /** 404 unless said: another merchant's row does not exist for B */
-  status?: number;
+  /** 404 unless said (another merchant's row does not exist for B); a filter may answer 200 */
+  status?: number | 'no rows of A';
 }
 
 function casesOf(route: ApiRoute): Case[] | undefined {
@@ -88,6 +89,26 @@ function casesOf(route: ApiRoute): Case[] | undefined {
       status: 400,
     });
   }
+  if (route.method === 'GET' && route.pathParams.length === 0) {
+    cases.push({
+      label: "B's own list",
+      route,
+      url: route.url,
+      body: undefined,
+      status: 'no rows of A',
+    });
+  }
+  for (const param of Object.keys(route.query).filter((q) => foreignKind(route.url, q))) {
+    const kind = foreignKind(route.url, param);
+    if (!kind) continue;
+    cases.push({
+      label: `query ${param} of A`,
+      route,
+      url: `${fillPath(route.url, own)}?${param}=${a.ids[kind]}`,
+      body: undefined,
+      status: 'no rows of A',
+    });
+  }
   for (const field of foreignFields(route)) {
     const kind = foreignKind(route.url, field);
     if (!kind) continue;
@@ -105,7 +126,12 @@ function casesOf(route: ApiRoute): Case[] | undefined {
 describe('tenant sweep', () => {
   test('every route with an id is swept or listed with a reason', () => {
     const unsweepable = routes
-      .filter((r) => r.pathParams.length > 0 || foreignFields(r).length > 0)
+      .filter(
+        (r) =>
+          r.pathParams.length > 0 ||
+          foreignFields(r).length > 0 ||
+          Object.keys(r.query).some((q) => foreignKind(r.url, q)),
+      )
       .filter((r) => !casesOf(r) && !notSweepable[routeName(r)])
       .map(routeName);
     expect(unsweepable).toEqual([]);
@@ -125,10 +151,13 @@ describe('tenant sweep', () => {
         const res = await call(app, tokenFor(route), route.method, c.url, c.body);
         const error = res.body?.error;
         swept += 1;
+        const leaks = Object.values(a.ids).some((id) => res.raw.body.includes(id));
         const ok =
-          res.status === (c.status ?? 404) &&
-          typeof error?.code === 'string' &&
-          (c.field === undefined || error.field === c.field);
+          c.status === 'no rows of A'
+            ? res.status < 500 && !leaks
+            : res.status === (c.status ?? 404) &&
+              typeof error?.code === 'string' &&
+              (c.field === undefined || error.field === c.field);
         if (!ok) failures.push(`${name} (${c.label}): ${res.status} ${JSON.stringify(res.body)}`);
         const after = await merchantChecksum(db, a.merchant.merchantId);
         if (after !== before) {
@@ -138,6 +167,6 @@ describe('tenant sweep', () => {
       }
     }
     expect(failures).toEqual([]);
-    expect(swept).toBeGreaterThan(60);
+    expect(swept).toBeGreaterThan(80);
   }, 120_000);
 });
