@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
@@ -105,6 +105,30 @@ async function loginWith(password: string): Promise<void> {
   await client.connect();
   await client.end();
 }
+
+describe('embedded PostgreSQL as root', () => {
+  it.runIf(process.getuid?.() === 0)(
+    'runs a cluster whose directory the postgres user cannot enter (a clone in /root, mode 700)',
+    async () => {
+      const locked = resolve(`.tmp/locked-${process.pid}`);
+      mkdirSync(locked, { recursive: true, mode: 0o700 });
+      chmodSync(locked, 0o700);
+      const own = await startEmbedded(join(locked, 'pg'), await freePort(), () => {});
+      try {
+        expect(own.dataDir.startsWith('/var/lib/regulars/')).toBe(true);
+        expect(statSync(own.dataDir).uid).not.toBe(0);
+        const client = new pg.Client({ connectionString: own.url });
+        await client.connect();
+        expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+        await client.end();
+      } finally {
+        await own.stop();
+        rmSync(own.dataDir, { recursive: true, force: true });
+        rmSync(locked, { recursive: true, force: true });
+      }
+    },
+  );
+});
 
 function postmasterPid(): number {
   return Number(readFileSync(join(server.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
