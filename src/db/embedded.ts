@@ -45,7 +45,10 @@ export async function startEmbedded(
   stopStalePostmaster(place);
   let stopping = false;
   let postmaster = await startPostmaster(place, port);
-  const password = await settlePassword(place, port, passwordFile);
+  const password = await settlePassword(place, port, passwordFile).catch((e: unknown) => {
+    postmaster.kill('SIGINT');
+    throw e;
+  });
   const killOnExit = () => postmaster.kill('SIGINT');
   process.on('exit', killOnExit);
 
@@ -57,7 +60,10 @@ export async function startEmbedded(
         await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 5000)));
         if (stopping) return;
         // old backends may hold the shared memory a little longer: the next try succeeds
-        const next = await startPostmaster(place, port).catch(() => undefined);
+        const next = await startPostmaster(place, port).catch((e: Error) => {
+          if (attempt % 12 === 1) log(`${e.message}; trying again`);
+          return undefined;
+        });
         if (!next) continue;
         if (stopping) return void next.kill('SIGINT');
         postmaster = next;
