@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MEMBER_CODE_TTL_SECONDS, signMemberCode, verifyMemberCode } from './member-code.ts';
+import {
+  MEMBER_CODE_TTL_SECONDS,
+  readMemberCode,
+  signMemberCode,
+  verifyMemberCode,
+} from './member-code.ts';
 
 const secret = 'a-secret-of-at-least-thirty-two-characters';
 const merchant = '0190f1d2-0000-7000-8000-000000000001';
@@ -31,5 +36,16 @@ describe('dynamic member code', () => {
     const tampered = `${code.slice(0, 5)}${code[5] === 'A' ? 'B' : 'A'}${code.slice(6)}`;
     expect(verifyMemberCode(tampered, merchant, now, secret)).toBeUndefined();
     expect(verifyMemberCode('garbage', merchant, now, secret)).toBeUndefined();
+  });
+
+  it('every code minted carries its own nonce, so using one up leaves the next valid', () => {
+    const a = signMemberCode(member, merchant, now, secret).code;
+    const b = signMemberCode(member, merchant, now, secret).code;
+    expect(a).not.toBe(b);
+    const claimA = readMemberCode(a, merchant, now, secret);
+    const claimB = readMemberCode(b, merchant, now, secret);
+    expect(claimA).toMatchObject({ member_id: member });
+    expect(claimA!.nonce).not.toBe(claimB!.nonce);
+    expect(claimA!.expires_at.getTime()).toBe(now.getTime() + MEMBER_CODE_TTL_SECONDS * 1000);
   });
 });
