@@ -1,11 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Result, Spin } from 'antd';
+import { Alert, Button, Spin } from 'antd';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { api, setUnauthorizedHandler, tokenStore } from './api.ts';
-import type { Me } from './wire-types.ts';
 import { setTimeZone } from './format.ts';
 import { LoginNotice } from './layout/LoginNotice.tsx';
+import type { Me } from './wire-types.ts';
 
 interface AuthValue {
   token: string | null;
@@ -65,12 +65,15 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const { token, me, meError, signOut } = useAuth();
   const location = useLocation();
   if (!token) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  // an Alert, not a Result: Result's illustrations would weigh on every first load
   if (meError && !me)
     return (
-      <Result
-        status="error"
+      <Alert
+        type="error"
+        showIcon
         title={meError.message}
-        extra={<Button onClick={() => void signOut()}>OK</Button>}
+        action={<Button onClick={() => void signOut()}>OK</Button>}
+        style={{ maxWidth: 480, margin: '96px auto' }}
       />
     );
   if (!me) return <Spin size="large" fullscreen />;

@@ -1,13 +1,15 @@
 import { LogoutOutlined, MenuOutlined, ReadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Drawer, Layout, Menu, type MenuProps, Space, Spin, Typography } from 'antd';
-import { Suspense, useEffect, useState, useSyncExternalStore } from 'react';
+import { Button, Layout, Menu, type MenuProps, Space, Spin, Typography } from 'antd';
+import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { currentItem, reachableNav } from './nav-items.tsx';
 import './responsive.css';
+
+const NavDrawer = lazy(() => import('./NavDrawer.tsx'));
 
 // antd's lg breakpoint: a laptop or a tablet held landscape keeps the menu beside the page,
 // a phone or a tablet held upright opens it as a drawer
@@ -78,17 +80,11 @@ export function ConsoleLayout() {
           {menu}
         </Layout.Sider>
       ) : (
-        <Drawer
-          placement="left"
-          size={240}
-          open={drawerOpen}
-          onClose={() => setDrawerOpen(false)}
-          closable={false}
-          title={brand}
-          styles={{ header: { padding: 0 }, body: { padding: 0 } }}
-        >
-          {menu}
-        </Drawer>
+        <Suspense>
+          <NavDrawer open={drawerOpen} onClose={() => setDrawerOpen(false)} title={brand}>
+            {menu}
+          </NavDrawer>
+        </Suspense>
       )}
       <Layout>
         <Layout.Header
@@ -99,6 +95,7 @@ export function ConsoleLayout() {
             alignItems: 'center',
             justifyContent: 'space-between',
             gap: 8,
+            lineHeight: 'normal',
             borderBottom: '1px solid #f0f0f0',
           }}
         >

@@ -2,7 +2,7 @@ import { DownloadOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { App, Button, Card, Flex, Space, Table, Typography } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError, api } from '../../api.ts';
@@ -12,7 +12,11 @@ import { useStores } from '../../queries.ts';
 import type { MemberListItem, MemberPage } from '../../wire-types.ts';
 import { useTiers } from '../loyalty/loyalty-queries.ts';
 import { type MemberFilter, MemberFilters } from './MemberFilters.tsx';
-import { RegisterMemberDrawer } from './RegisterMemberDrawer.tsx';
+
+// the registration form (date picker, switches) is fetched when first opened, not with the list
+const RegisterMemberDrawer = lazy(() =>
+  import('./RegisterMemberDrawer.tsx').then((m) => ({ default: m.RegisterMemberDrawer })),
+);
 
 const PAGE_SIZE = 50;
 /** table column → the API's sort key */
@@ -179,7 +183,11 @@ export default function MembersPage() {
           </Flex>
         )}
       />
-      <RegisterMemberDrawer open={registering} onClose={() => setRegistering(false)} />
+      {registering && (
+        <Suspense>
+          <RegisterMemberDrawer open onClose={() => setRegistering(false)} />
+        </Suspense>
+      )}
     </Card>
   );
 }
