@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../../db/pg-errors.ts';
 import { generateCardNumber } from '../../lib/card-number.ts';
 import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { pickDefined } from '../../lib/patch.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { isValidPastDate, localDateOf } from '../../lib/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -142,11 +143,18 @@ export async function updateMember(
   const before = await lockActiveMember(trx, ctx, id);
   const merchant = await getMerchant(trx, ctx);
   const custom = await checkProfile(trx, ctx, merchant, input);
-  const { phone: rawPhone, custom: _c, ...fields } = input;
+  const { phone: rawPhone } = input;
   const after = await trx
     .updateTable('member')
     .set({
-      ...fields,
+      ...pickDefined(input, [
+        'name',
+        'gender',
+        'birthday',
+        'source_channel',
+        'home_store_id',
+        'marketing_consent',
+      ]),
       ...(rawPhone !== undefined ? { phone: parsePhone(merchant, rawPhone) } : {}),
       ...(custom ? { custom: JSON.stringify({ ...before.custom, ...custom }) } : {}),
       updated_at: ctx.now,

@@ -1,6 +1,7 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { pickDefined } from '../../lib/patch.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import type { CampaignBody, PointsRulesBody } from './points.schema.ts';
@@ -52,7 +53,14 @@ export async function updatePointsRules(
   const { merchant_id: _m, updated_at: _u, ...before } = await getPointsSetting(trx, ctx);
   const next = {
     ...before,
-    ...input,
+    ...pickDefined(input, [
+      'default_fen_per_point',
+      'expiry_policy',
+      'expiry_months',
+      'activation_bonus',
+      'profile_bonus',
+      'earn_backdate_days',
+    ]),
     categories:
       input.categories?.map((c) => ({ ...c, category: c.category.trim() })) ?? before.categories,
     grant_ceilings: { ...before.grant_ceilings, ...input.grant_ceilings },

@@ -38,7 +38,16 @@ export async function updateTierSetting(
 ): Promise<TierSettingRow> {
   const before = await getTierSetting(trx, ctx);
   const { merchant_id: _m, updated_at: _u, ...current } = before;
-  const next = { ...current, ...input };
+  const next = {
+    ...current,
+    ...pickDefined(input, [
+      'basis',
+      'fen_per_growth',
+      'review_months',
+      'activation_growth',
+      'profile_growth',
+    ]),
+  };
   const after = await trx
     .insertInto('tier_setting')
     .values({ merchant_id: ctx.merchantId, ...next, updated_at: ctx.now })

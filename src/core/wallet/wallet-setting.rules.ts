@@ -1,4 +1,5 @@
 import { DomainError } from '../../lib/errors.ts';
+import { pickDefined } from '../../lib/patch.ts';
 import { MAX_FEN } from './recharge.rules.ts';
 import type { SpendingOrder, WalletSettingRow } from './wallet.table.ts';
 
@@ -22,7 +23,15 @@ export function mergeWalletSetting(
   current: WalletSettingValues,
   patch: Partial<WalletSettingValues>,
 ): WalletSettingValues {
-  const next = { ...current, ...patch };
+  const next = {
+    ...current,
+    ...pickDefined(patch, [
+      'spending_order',
+      'password_threshold_fen',
+      'member_code_as_password',
+      'pay_to_join_min_fen',
+    ]),
+  };
   if (!SPENDING_ORDERS.includes(next.spending_order))
     throw new DomainError('wallet.setting_invalid', { field: 'spending_order' });
   const fen = (n: number | null, min: number) =>
