@@ -31,7 +31,6 @@ export function errorMessage(code: ErrorCode, locale: Locale): string {
  * with the body `field` that named it when the id came from a body.
  */
 export function assertFound<T>(value: T | undefined | null, code: ErrorCode, field?: string): T {
-  if (value === undefined || value === null)
-    throw new DomainError(code, field ? { field } : {});
+  if (value === undefined || value === null) throw new DomainError(code, field ? { field } : {});
   return value;
 }
