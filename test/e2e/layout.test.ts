@@ -243,6 +243,29 @@ describe('console layout on phones and tablets', () => {
     expect(problems).toEqual([]);
   });
 
+  it('the API reference renders offline: every request to our own server, no CSP violation', async () => {
+    const context = await c.browser.newContext({ baseURL: c.baseUrl, viewport: TABLET });
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const elsewhere: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.protocol !== 'data:' && url.origin !== c.baseUrl) elsewhere.push(request.url());
+    });
+    await page.goto('/docs/');
+    await page.getByText('Regulars API', { exact: true }).first().waitFor();
+    await page.getByText('Download OpenAPI Document').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await shot(page, 'api-docs');
+    expect(elsewhere).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
   it('first load of the console is ≤ 400 kB transferred: login page, home page, member list', async () => {
     /** Every byte the browser receives for a cold load of `url`, headers included. */
     async function firstLoad(
@@ -270,7 +293,10 @@ describe('console layout on phones and tablets', () => {
     }
     const login = await firstLoad('/login', null, (page) => page.getByLabel('登录名').waitFor());
     const home = await firstLoad('/', merchant.tokens.owner, (page) =>
-      page.getByTestId('today-recharges').getByText(/\d+ 笔/).waitFor(),
+      page
+        .getByTestId('today-recharges')
+        .getByText(/\d+ 笔/)
+        .waitFor(),
     );
     const list = await firstLoad('/members', merchant.tokens.cashier, (page) =>
       page.getByText(members[0]!.name!).first().waitFor(),

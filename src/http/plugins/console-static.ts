@@ -41,10 +41,12 @@ export async function registerConsole(app: FastifyInstance): Promise<void> {
         );
       },
     });
-    app.get('/', { config: { public: true } }, (_request, reply) => reply.sendFile('index.html'));
+    // the console's files are no part of the API: kept out of the OpenAPI document
+    const page = { config: { public: true }, schema: { hide: true } };
+    app.get('/', page, (_request, reply) => reply.sendFile('index.html'));
     app.get<{ Params: { '*': string } }>(
       '/assets/*',
-      { config: { public: true }, helmet: ASSET_HEADERS },
+      { ...page, helmet: ASSET_HEADERS },
       // a hashed name never changes content: nothing to revalidate
       (request, reply) =>
         reply.sendFile(`assets/${request.params['*']}`, { etag: false, lastModified: false }),
