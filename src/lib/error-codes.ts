@@ -486,6 +486,61 @@ export const errorCodes = {
     zh: '支付金额必须是正整数（分）',
     en: 'The amount paid must be a positive whole number of fen',
   },
+  'coupon.template_invalid': {
+    status: 400,
+    zh: '优惠券模板不合法',
+    en: 'The coupon template is invalid',
+  },
+  'coupon.already_redeemed': { status: 422, zh: '优惠券已使用', en: 'The coupon is already used' },
+  'coupon.void': { status: 422, zh: '优惠券已作废', en: 'The coupon is void' },
+  'coupon.used_up': { status: 422, zh: '次卡次数已用完', en: 'The count card has no uses left' },
+  'coupon.wrong_member': {
+    status: 422,
+    zh: '该优惠券不属于此会员',
+    en: 'The coupon belongs to another member',
+  },
+  'coupon.not_yet_valid': { status: 422, zh: '优惠券尚未生效', en: 'The coupon is not valid yet' },
+  'coupon.expired': { status: 422, zh: '优惠券已过期', en: 'The coupon has expired' },
+  'coupon.outside_hours': {
+    status: 422,
+    zh: '当前时段不可使用该优惠券',
+    en: 'The coupon cannot be used at this day or hour',
+  },
+  'coupon.wrong_store': {
+    status: 422,
+    zh: '该优惠券不适用于本门店',
+    en: 'The coupon is not valid in this store',
+  },
+  'coupon.wrong_category': {
+    status: 422,
+    zh: '订单中没有该优惠券适用的商品',
+    en: 'No item in the order is covered by the coupon',
+  },
+  'coupon.below_threshold': {
+    status: 422,
+    zh: '未达到优惠券使用门槛',
+    en: 'The order does not reach the coupon threshold',
+  },
+  'coupon.not_stackable_with': {
+    status: 422,
+    zh: '该优惠券不能与已选优惠券同时使用',
+    en: 'The coupon cannot be combined with another coupon applied',
+  },
+  'coupon.not_selected': {
+    status: 422,
+    zh: '可用，未选择使用',
+    en: 'Usable, but not selected',
+  },
+  'checkout.tenders_mismatch': {
+    status: 400,
+    zh: '支付方式金额之和必须等于应付金额',
+    en: 'The tenders must add up to the amount due',
+  },
+  'checkout.refund_exceeds': {
+    status: 422,
+    zh: '退款数量超过可退数量',
+    en: 'The refund exceeds what is left to refund',
+  },
   'service.unavailable': {
     status: 503,
     zh: '数据库暂时不可用，请稍后重试',

@@ -68,3 +68,9 @@ export function addLocalMonths(from: Date, months: number, zone: string): Date {
     .add({ months });
   return new Date(end.epochMilliseconds);
 }
+
+/** ISO weekday (1 = Monday) and minutes since local midnight of an instant in `zone`. */
+export function localWeekdayMinute(at: Date, zone: string): { weekday: number; minute: number } {
+  const zoned = Temporal.Instant.fromEpochMilliseconds(at.getTime()).toZonedDateTimeISO(zone);
+  return { weekday: zoned.dayOfWeek, minute: zoned.hour * 60 + zoned.minute };
+}
