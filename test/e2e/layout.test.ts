@@ -143,6 +143,16 @@ describe('console layout on phones and tablets', () => {
     expect(marketer.items).toEqual(['首页', '会员列表', '积分规则', '积分商城', '负债报表']);
     await marketer.page.waitForURL((url) => url.pathname === '/');
     await shot(marketer.page, 'home-marketer');
+    // and each of those pages opens for the marketer without a refused request
+    for (const [item, path] of [
+      ['积分规则', '/points-rules'],
+      ['积分商城', '/mall'],
+      ['负债报表', '/reports/liability'],
+    ]) {
+      await marketer.page.getByTestId('nav-menu').getByRole('menuitem', { name: item }).click();
+      await marketer.page.waitForURL(`**${path}`);
+      await marketer.page.waitForLoadState('networkidle');
+    }
 
     const cashier = await menuOf(merchant.logins.cashier);
     expect(cashier.groups).toEqual(['会员']);
