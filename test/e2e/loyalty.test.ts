@@ -304,7 +304,7 @@ describe('loyalty economy in a browser', () => {
         ],
       },
     ]);
-    const rightCode = (tiers[1]?.rights[0] as { code: string }).code;
+    const rightCode = (tiers[1]?.rights[0] as { code: string } | undefined)?.code ?? '';
     await page.locator('.ant-message-notice').waitFor({ state: 'detached' });
     await c.screenshot('tiers');
 
