@@ -2,10 +2,11 @@ import type { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { Db, Trx } from '../../db/database.ts';
 import { csvStream } from '../../lib/csv.ts';
-import { assertFound, DomainError, errorMessage } from '../../lib/errors.ts';
+import { DomainError, errorMessage } from '../../lib/errors.ts';
 import { displayPhone, maskPhone } from '../../lib/phone.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
+import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import { duplicateRule, MERGE_RULE } from './import.rules.ts';
 import type { ImportJob } from './import.schema.ts';
 import type { ImportEncoding, ImportJobRow } from './import.table.ts';
@@ -115,17 +116,8 @@ export async function importUpload(
   }
 }
 
-export async function getImportJob(db: Db | Trx, ctx: Ctx, id: string): Promise<ImportJobRow> {
-  return assertFound(
-    await db
-      .selectFrom('import_job')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst(),
-    'import.not_found',
-  );
-}
+export const getImportJob = (db: Db | Trx, ctx: Ctx, id: string): Promise<ImportJobRow> =>
+  getOwnRow(db, ctx, 'import_job', id, 'import.not_found');
 
 export async function listImportJobs(db: Db, ctx: Ctx): Promise<ImportJobRow[]> {
   return db
@@ -138,19 +130,6 @@ export async function listImportJobs(db: Db, ctx: Ctx): Promise<ImportJobRow[]> 
     .execute();
 }
 
-async function lockJob(trx: Trx, ctx: Ctx, id: string): Promise<ImportJobRow> {
-  return assertFound(
-    await trx
-      .selectFrom('import_job')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst(),
-    'import.not_found',
-  );
-}
-
 /** Starts (or restarts, with another mapping) the dry run; nothing but import tables is written. */
 export async function requestDryRun(
   trx: Trx,
@@ -159,7 +138,7 @@ export async function requestDryRun(
   override: Record<string, string | null> | undefined,
   enqueue: EnqueueImport,
 ): Promise<ImportJobRow> {
-  const job = await lockJob(trx, ctx, id);
+  const job = await lockOwnRow(trx, ctx, 'import_job', id, 'import.not_found');
   if (!['uploaded', 'dry_run_done', 'failed'].includes(job.status))
     throw new DomainError('import.state_invalid', { params: { status: job.status } });
   const { mapping, problem } = applyMappingOverride(job.headers, job.mapping, override);
@@ -213,7 +192,7 @@ export async function requestCommit(
   id: string,
   enqueue: EnqueueImport,
 ): Promise<ImportJobRow> {
-  const job = await lockJob(trx, ctx, id);
+  const job = await lockOwnRow(trx, ctx, 'import_job', id, 'import.not_found');
   const resumable = job.status === 'failed' && job.dry_run_at !== null;
   if (job.status !== 'dry_run_done' && !resumable)
     throw new DomainError('import.state_invalid', { params: { status: job.status } });

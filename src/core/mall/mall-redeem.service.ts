@@ -8,22 +8,10 @@ import type { Ctx } from '../context.ts';
 import { lockActiveMember } from '../members/member.service.ts';
 import { debitPoints, reverseDebit } from '../points/points-lot.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
+import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import { checkRedeemable } from './mall.rules.ts';
-import type { MallRedemptionRow, MallRewardRow } from './mall.table.ts';
+import type { MallRedemptionRow } from './mall.table.ts';
 import { fulfillerFor } from './reward-fulfiller.ts';
-
-async function lockReward(trx: Trx, ctx: Ctx, id: string): Promise<MallRewardRow> {
-  return assertFound(
-    await trx
-      .selectFrom('mall_reward')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst(),
-    'mall.reward_not_found',
-  );
-}
 
 /**
  * Redeems a reward for points, exactly once per unit of stock: the member row is locked, then
@@ -38,7 +26,7 @@ export async function redeemReward(
   memberId: string,
 ): Promise<MallRedemptionRow> {
   await lockActiveMember(trx, ctx, memberId, 'member_id');
-  const reward = await lockReward(trx, ctx, rewardId);
+  const reward = await lockOwnRow(trx, ctx, 'mall_reward', rewardId, 'mall.reward_not_found');
   const fulfiller = fulfillerFor(reward.kind);
   const today = localDateOf(ctx.now, (await getMerchant(trx, ctx)).time_zone);
   const { count } = await trx
@@ -102,22 +90,6 @@ export async function redeemReward(
   return redemption;
 }
 
-export async function getRedemption(
-  db: Db | Trx,
-  ctx: Ctx,
-  id: string,
-): Promise<MallRedemptionRow> {
-  return assertFound(
-    await db
-      .selectFrom('mall_redemption')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst(),
-    'mall.redemption_not_found',
-  );
-}
-
 /**
  * Cancel or refund a redemption (after pickup, when the goods come back, only with
  * `wallet.refund`; audited either way): the points come
@@ -130,7 +102,13 @@ export async function cancelRedemption(
   id: string,
   reason: string,
 ): Promise<MallRedemptionRow> {
-  const { member_id: memberId } = await getRedemption(trx, ctx, id);
+  const { member_id: memberId } = await getOwnRow(
+    trx,
+    ctx,
+    'mall_redemption',
+    id,
+    'mall.redemption_not_found',
+  );
   await lockActiveMember(trx, ctx, memberId);
   const redemption = await trx
     .selectFrom('mall_redemption')
@@ -143,7 +121,13 @@ export async function cancelRedemption(
   // after pickup the goods are gone: giving the points back is a refund, not a counter fix
   if (redemption.status === 'fulfilled' && !ctx.actor.permissions.has('wallet.refund'))
     throw new DomainError('auth.forbidden', { params: { permission: 'wallet.refund' } });
-  const reward = await lockReward(trx, ctx, redemption.reward_id);
+  const reward = await lockOwnRow(
+    trx,
+    ctx,
+    'mall_reward',
+    redemption.reward_id,
+    'mall.reward_not_found',
+  );
   await fulfillerFor(reward.kind).cancel(trx, ctx, redemption);
   const spend = await trx
     .selectFrom('ledger_entry')

@@ -1,11 +1,12 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { assertFound, DomainError } from '../../lib/errors.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { pickDefined } from '../../lib/patch.ts';
 import { localDateOf } from '../../lib/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
+import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import { isOnSale } from './mall.rules.ts';
 import type { RewardBody, RewardPatch } from './mall.schema.ts';
 import type { MallRewardRow } from './mall.table.ts';
@@ -49,15 +50,8 @@ export async function createReward(trx: Trx, ctx: Ctx, input: RewardBody): Promi
   return reward;
 }
 
-export async function getReward(db: Db | Trx, ctx: Ctx, id: string): Promise<MallRewardRow> {
-  const reward = await db
-    .selectFrom('mall_reward')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return assertFound(reward, 'mall.reward_not_found');
-}
+export const getReward = (db: Db | Trx, ctx: Ctx, id: string): Promise<MallRewardRow> =>
+  getOwnRow(db, ctx, 'mall_reward', id, 'mall.reward_not_found');
 
 /** Stock set here is the new count; redemptions in flight wait on the same row lock. */
 export async function updateReward(
@@ -66,16 +60,7 @@ export async function updateReward(
   id: string,
   input: RewardPatch,
 ): Promise<MallRewardRow> {
-  const before = assertFound(
-    await trx
-      .selectFrom('mall_reward')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst(),
-    'mall.reward_not_found',
-  );
+  const before = await lockOwnRow(trx, ctx, 'mall_reward', id, 'mall.reward_not_found');
   const patch = pickDefined(input, [
     'name',
     'description',

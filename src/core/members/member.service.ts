@@ -12,6 +12,7 @@ import { getBalances } from '../ledger/ledger.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
 import type { MerchantRow } from '../tenancy/tenancy.table.ts';
+import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import { validateCustomValues } from './member.rules.ts';
 import type { MemberDetail, RegisterMemberBody, UpdateMemberBody } from './member.schema.ts';
 import type { IdentityKind, MemberRow } from './member.table.ts';
@@ -93,23 +94,12 @@ export async function registerMember(
 }
 
 /** `field` names the body field when the id came from a body (a foreign id): 404 with it. */
-export async function getMemberRow(
+export const getMemberRow = (
   db: Db | Trx,
   ctx: Ctx,
   id: string,
   field?: string,
-): Promise<MemberRow> {
-  return assertFound(
-    await db
-      .selectFrom('member')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst(),
-    'member.not_found',
-    field,
-  );
-}
+): Promise<MemberRow> => getOwnRow(db, ctx, 'member', id, 'member.not_found', field);
 
 /** Locks the member row for a read-check-write; only an active member can be changed. */
 export async function lockActiveMember(
@@ -118,17 +108,7 @@ export async function lockActiveMember(
   id: string,
   field?: string,
 ): Promise<MemberRow> {
-  const member = assertFound(
-    await trx
-      .selectFrom('member')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst(),
-    'member.not_found',
-    field,
-  );
+  const member = await lockOwnRow(trx, ctx, 'member', id, 'member.not_found', field);
   if (member.status !== 'active')
     throw new DomainError('member.not_active', { params: { status: member.status } });
   return member;

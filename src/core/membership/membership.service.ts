@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
-import { assertFound, DomainError } from '../../lib/errors.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
@@ -9,6 +9,7 @@ import { checkTenders, type TenderInput } from '../payments/tender.rules.ts';
 import { chargeTenders, listTenders, refundTenders } from '../payments/tender.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
+import { getOwnRow } from '../tenant-row.ts';
 import { currentPeriod, nextPeriod, refundDecision, refundPolicyText } from './membership.rules.ts';
 import type { PaidMembershipRow } from './membership.table.ts';
 import { getMembershipPlan } from './membership-plan.service.ts';
@@ -187,17 +188,8 @@ export async function refundMembership(trx: Trx, ctx: Ctx, id: string) {
   return presentPeriod(updated, tenders, ctx.locale);
 }
 
-async function findPeriod(db: Db | Trx, ctx: Ctx, id: string): Promise<PaidMembershipRow> {
-  return assertFound(
-    await db
-      .selectFrom('paid_membership')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst(),
-    'membership.not_found',
-  );
-}
+const findPeriod = (db: Db | Trx, ctx: Ctx, id: string): Promise<PaidMembershipRow> =>
+  getOwnRow(db, ctx, 'paid_membership', id, 'membership.not_found');
 
 export async function getPaidMembership(db: Db, ctx: Ctx, id: string) {
   const row = await findPeriod(db, ctx, id);

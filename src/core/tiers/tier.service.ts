@@ -1,10 +1,11 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/pg-errors.ts';
-import { assertFound, DomainError } from '../../lib/errors.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { pickDefined } from '../../lib/patch.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
+import { getOwnRow } from '../tenant-row.ts';
 import { validateRights } from './tier.rules.ts';
 import type { TierBody, TierPatch, TierSettingBody } from './tier.schema.ts';
 import type { TierRow, TierSettingRow } from './tier.table.ts';
@@ -75,20 +76,8 @@ export async function listTiers(db: Db | Trx, ctx: Ctx): Promise<TierRow[]> {
 }
 
 /** `field` names the body field when the id came from a body (a foreign id): 404 with it. */
-export async function getTier(
-  db: Db | Trx,
-  ctx: Ctx,
-  id: string,
-  field?: string,
-): Promise<TierRow> {
-  const tier = await db
-    .selectFrom('tier')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return assertFound(tier, 'tier.not_found', field);
-}
+export const getTier = (db: Db | Trx, ctx: Ctx, id: string, field?: string): Promise<TierRow> =>
+  getOwnRow(db, ctx, 'tier', id, 'tier.not_found', field);
 
 function uniqueTierError(e: unknown): unknown {
   if (isUniqueViolation(e, 'tier_merchant_id_threshold_key'))

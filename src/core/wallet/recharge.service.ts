@@ -1,5 +1,5 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { assertFound, DomainError } from '../../lib/errors.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
@@ -9,6 +9,7 @@ import { checkTenders, type TenderInput } from '../payments/tender.rules.ts';
 import { chargeTenders, listTenders, refundTenders } from '../payments/tender.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
+import { getOwnRow } from '../tenant-row.ts';
 import { settleDueParts } from './bonus-part.service.ts';
 import {
   bonusSchedule,
@@ -198,17 +199,8 @@ export function presentRecharge(
   };
 }
 
-async function findRecharge(db: Db | Trx, ctx: Ctx, id: string): Promise<RechargeRow> {
-  return assertFound(
-    await db
-      .selectFrom('recharge')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst(),
-    'recharge.not_found',
-  );
-}
+const findRecharge = (db: Db | Trx, ctx: Ctx, id: string): Promise<RechargeRow> =>
+  getOwnRow(db, ctx, 'recharge', id, 'recharge.not_found');
 
 export async function getRecharge(db: Db, ctx: Ctx, id: string) {
   const recharge = await findRecharge(db, ctx, id);

@@ -1,7 +1,8 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { assertFound, DomainError } from '../../lib/errors.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
+import { getOwnRow } from '../tenant-row.ts';
 
 /**
  * What recharge plans and paid-membership plans share: both are sold at the till, and what was
@@ -15,18 +16,8 @@ const CODES = {
   membership_plan: { notFound: 'membership.plan_not_found', invalid: 'membership.plan_invalid' },
 } as const;
 
-export async function getPlanRow(db: Db | Trx, ctx: Ctx, table: PlanTable, id: string) {
-  return assertFound(
-    await db
-      .selectFrom(table)
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst(),
-    CODES[table].notFound,
-    'plan_id',
-  );
-}
+export const getPlanRow = <T extends PlanTable>(db: Db | Trx, ctx: Ctx, table: T, id: string) =>
+  getOwnRow(db, ctx, table, id, CODES[table].notFound, 'plan_id');
 
 /** Cheapest first; `active` filters what is on offer. */
 export function listPlanRows(
