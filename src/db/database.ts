@@ -10,6 +10,7 @@ import type { LedgerBalanceTable, LedgerEntryTable } from '../core/ledger/ledger
 import type { MallRedemptionTable, MallRewardTable } from '../core/mall/mall.table.ts';
 import type {
   CustomFieldTable,
+  MemberCodeUseTable,
   MemberIdentityTable,
   MemberMergeTable,
   MemberTable,
@@ -66,6 +67,7 @@ export interface Database {
   member_identity: MemberIdentityTable;
   custom_field: CustomFieldTable;
   member_merge: MemberMergeTable;
+  member_code_use: MemberCodeUseTable;
   ledger_balance: LedgerBalanceTable;
   ledger_entry: LedgerEntryTable;
   tier_setting: TierSettingTable;

@@ -35,6 +35,11 @@ export const CROSS_MERCHANT: { table: string; via: string; why: string }[] = [
     why: 'the daily maintenance deletes idempotency keys past their retention, every merchant',
   },
   {
+    table: 'member_code_use',
+    via: 'expires_at',
+    why: 'the daily maintenance deletes the nonces of expired member codes, every merchant',
+  },
+  {
     table: 'import_job',
     via: 'status',
     why: 'at start, imports interrupted on any merchant are found to resume them',

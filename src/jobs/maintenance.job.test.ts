@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../test/db.ts';
-import { createTestMerchant } from '../../test/factories.ts';
+import { createMember, createTestMerchant } from '../../test/factories.ts';
 import { runMaintenance } from './maintenance.job.ts';
 
 describe('daily maintenance', () => {
-  it('drops expired sessions and week-old idempotency keys, nothing else', async () => {
+  it('drops expired sessions, week-old idempotency keys and expired code nonces, nothing else', async () => {
     const { db } = await testDb();
     const m = await createTestMerchant(db);
     const now = new Date();
@@ -34,7 +34,30 @@ describe('daily maintenance', () => {
       .set({ expires_at: new Date(now.getTime() - 1000) })
       .where('staff_id', '=', m.staffIds.cashier)
       .execute();
-    await runMaintenance(db, now);
+    const member = await createMember(db, m.ctx());
+    const day = 86_400_000;
+    await db
+      .insertInto('member_code_use')
+      .values(
+        [
+          ['stale', now.getTime() - day - 60_000],
+          ['recent', now.getTime() - 60_000],
+        ].map(([nonce, at]) => ({
+          merchant_id: m.merchantId,
+          nonce: String(nonce),
+          member_id: member.id,
+          expires_at: new Date(Number(at)),
+          used_at: new Date(Number(at) - 30_000),
+        })),
+      )
+      .execute();
+    expect(await runMaintenance(db, now)).toMatchObject({ keys: 1, codes: 1 });
+    const nonces = await db
+      .selectFrom('member_code_use')
+      .select('nonce')
+      .where('merchant_id', '=', m.merchantId)
+      .execute();
+    expect(nonces.map((n) => n.nonce)).toEqual(['recent']);
     const keys = await db
       .selectFrom('idempotency_key')
       .select('key')

@@ -53,6 +53,15 @@ export interface MemberMergeTable {
   created_at: Date;
 }
 
+/** The nonce of a dynamic member code that authorised a payment: a code pays once. */
+export interface MemberCodeUseTable {
+  merchant_id: string;
+  nonce: string;
+  member_id: string;
+  expires_at: Date;
+  used_at: Date;
+}
+
 export type MemberRow = Selectable<MemberTable>;
 export type MemberIdentityRow = Selectable<MemberIdentityTable>;
 export type CustomFieldRow = Selectable<CustomFieldTable>;
