@@ -536,6 +536,11 @@ export const errorCodes = {
     zh: '支付方式金额之和必须等于应付金额',
     en: 'The tenders must add up to the amount due',
   },
+  'checkout.points_not_accepted': {
+    status: 422,
+    zh: '本单不可使用积分抵扣',
+    en: 'Points cannot pay for this order',
+  },
   'checkout.refund_exceeds': {
     status: 422,
     zh: '退款数量超过可退数量',
