@@ -1,53 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  applyCoupons,
-  type CouponLine,
-  couponDiscount,
-  couponWindow,
-  type HeldCoupon,
-} from './coupon.rules.ts';
-import type { Coupon, CouponBenefit, CouponTemplate } from './coupon.schema.ts';
-
-const SH = 'Asia/Shanghai';
-const NY = 'America/New_York';
-const MEMBER = '00000000-0000-4000-8000-000000000001';
-const STORE = '00000000-0000-4000-8000-0000000000aa';
-
-const template = (benefit: CouponBenefit, over: Partial<CouponTemplate> = {}): CouponTemplate => ({
-  id: `t-${benefit.kind}`,
-  name: benefit.kind,
-  benefit,
-  validity: { mode: 'fixed', from: '2027-01-01', to: '2027-12-31' },
-  usable_weekdays: null,
-  usable_hours: null,
-  scope: { store_ids: null, category_codes: null, sku_ids: null, min_spend_fen: 0 },
-  stacking: { mode: 'exclusive' },
-  total_stock: null,
-  per_member_limit: null,
-  ...over,
-});
-const coupon = (id: string, over: Partial<Coupon> = {}): Coupon => ({
-  id,
-  template_id: 't',
-  member_id: MEMBER,
-  status: 'issued',
-  valid_from: new Date('2027-01-01T00:00:00+08:00'),
-  valid_until: new Date('2028-01-01T00:00:00+08:00'),
-  uses_left: 1,
-  ...over,
-});
-const line = (line_id: string, amount_fen: number, over: Partial<CouponLine> = {}): CouponLine => ({
-  line_id,
-  sku_id: null,
-  category: 'normal',
-  quantity: 1,
-  amount_fen,
-  ...over,
-});
-const order = (lines: CouponLine[]) => ({ member_id: MEMBER, store_id: STORE, lines });
-const NOW = new Date('2027-06-02T12:00:00+08:00'); // a Wednesday
-const manjian = template({ kind: 'threshold_off', threshold_fen: 10_000, off_fen: 2000 });
+import { applyCoupons, couponDiscount, couponWindow, type HeldCoupon } from './coupon.rules.ts';
+import type { CouponTemplate } from './coupon.schema.ts';
+import { coupon, line, manjian, NOW, NY, order, SH, template } from './coupon-fixture.ts';
 
 describe('couponDiscount thresholds and caps', () => {
   it('spend 100 save 20: at the threshold it applies, one fen below it names the missing fen', () => {
