@@ -211,6 +211,28 @@ describe('priceOrder', () => {
     });
   });
 
+  it('a held coupon left unselected is shown with the discount it would give, or why it cannot apply', () => {
+    const voucher = held('v', { benefit: { kind: 'cash_voucher', value_fen: 500 } });
+    const gold = held('g', {
+      benefit: { kind: 'cash_voucher', value_fen: 500 },
+      scope: { store_ids: null, category_codes: ['gold'], sku_ids: null, min_spend_fen: 0 },
+    });
+    const p = priceOrder(
+      input({ held_coupons: [voucher, gold], tenders: [{ method: 'cash', amount_fen: 23_750 }] }),
+      NOW,
+    );
+    expect(p.problems).toEqual([]);
+    expect(p.trace.filter((s) => s.step === 'coupon_not_applied')).toMatchObject([
+      {
+        coupon_id: 'v',
+        selected: false,
+        code: 'coupon.not_selected',
+        params: { discount_fen: 500 },
+      },
+      { coupon_id: 'g', selected: false, code: 'coupon.wrong_category' },
+    ]);
+  });
+
   it('a walk-in earns nothing and gets no tier discount', () => {
     const p = priceOrder(
       input({ member: null, tenders: [{ method: 'wechat_pay', amount_fen: 25_000 }] }),
