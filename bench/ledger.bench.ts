@@ -21,7 +21,7 @@ import { login } from '../src/core/tenancy/login.service.ts';
 import { createMerchant } from '../src/core/tenancy/merchant.service.ts';
 import { connect } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { benchDatabase, pgbench, startServer, table } from './support.ts';
+import { benchDatabase, loadLine, pgbench, startServer, table } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -67,6 +67,7 @@ const session = await login(
 if (!session.ok) throw new Error('login failed');
 const m = merchant.id;
 
+console.log(`before: ${loadLine()}`);
 console.log(`seeding ${members.toLocaleString()} members with a recharge and its bonus part…`);
 // Deterministic ids (md5 of the row number): HTTP clients and pgbench address the same rows.
 const seed = [
@@ -147,7 +148,7 @@ function paymentScript(n: string): string {
     'wallet_payment', gen_random_uuid(), null, null, 'staff', '${ownerId}', now() from balance returning *;`;
   return `\\set n random(1, ${members})
 select request_hash, status_code, response from idempotency_key
-  where merchant_id = '${m}' and key = gen_random_uuid()::text;
+  where merchant_id = '${m}' and key = (select gen_random_uuid()::text);
 begin;
 insert into idempotency_key (merchant_id, key, request_hash, status_code, response)
   values ('${m}', gen_random_uuid()::text, md5(random()::text), null, null)
@@ -244,6 +245,7 @@ console.log(
 console.log(
   'target: HTTP ≥ 40 % of pgbench TPS at 8 clients (random members); hot row reported. p50/p99: worst round',
 );
+console.log(loadLine());
 server.stop();
 await db.destroy();
 await database.stop();

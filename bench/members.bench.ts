@@ -11,7 +11,7 @@ import { login } from '../src/core/tenancy/login.service.ts';
 import { createMerchant } from '../src/core/tenancy/merchant.service.ts';
 import { connect } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { benchDatabase, pgbench, startServer, table } from './support.ts';
+import { benchDatabase, loadLine, pgbench, startServer, table } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -46,6 +46,7 @@ const session = await login(
 if (!session.ok) throw new Error('login failed');
 const m = merchant.id;
 
+console.log(`before: ${loadLine()}`);
 console.log(`seeding ${members.toLocaleString()} members…`);
 const seedStart = performance.now();
 await sql`
@@ -161,6 +162,7 @@ console.log(
 );
 console.log(table(rows));
 console.log('targets: lookup p99 ≤ 5 ms over HTTP; register ≥ 40 % of pgbench');
+console.log(loadLine());
 server.stop();
 await db.destroy();
 await database.stop();

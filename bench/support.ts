@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDatabase } from '../src/db/database-server.ts';
 import { startEmbedded } from '../src/db/embedded.ts';
@@ -107,6 +108,12 @@ export async function startServer(databaseUrl: string): Promise<{ url: string; s
     child.on('exit', (code) => fail(new Error(`server exited with ${code}`)));
   });
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+/** Benchmarks are read only from a quiet machine: every report says how busy the box was. */
+export function loadLine(): string {
+  const [one, five, fifteen] = loadavg().map((l) => l.toFixed(2));
+  return `load average ${one} / ${five} / ${fifteen} (1/5/15 min) on ${availableParallelism()} cores`;
 }
 
 export function table(rows: (string | number)[][]): string {
