@@ -61,17 +61,17 @@ export async function updateReward(
   input: RewardPatch,
 ): Promise<MallRewardRow> {
   const before = await lockOwnRow(trx, ctx, 'mall_reward', id, 'mall.reward_not_found');
-  const patch = pickDefined(input, [
-    'name',
-    'description',
-    'points_price',
-    'stock',
-    'per_member_limit',
-    'starts_on',
-    'ends_on',
-    'active',
-    'coupon_template_id',
-  ]);
+  const patch = pickDefined(input, {
+    name: true,
+    description: true,
+    points_price: true,
+    stock: true,
+    per_member_limit: true,
+    starts_on: true,
+    ends_on: true,
+    active: true,
+    coupon_template_id: true,
+  });
   checkDates({ ...before, ...patch });
   const reward = await trx
     .updateTable('mall_reward')

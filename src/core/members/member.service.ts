@@ -127,14 +127,16 @@ export async function updateMember(
   const after = await trx
     .updateTable('member')
     .set({
-      ...pickDefined(input, [
-        'name',
-        'gender',
-        'birthday',
-        'source_channel',
-        'home_store_id',
-        'marketing_consent',
-      ]),
+      ...pickDefined(input, {
+        name: true,
+        gender: true,
+        birthday: true,
+        source_channel: true,
+        home_store_id: true,
+        marketing_consent: true,
+        phone: false,
+        custom: false,
+      }),
       ...(rawPhone !== undefined ? { phone: parsePhone(merchant, rawPhone) } : {}),
       ...(custom ? { custom: JSON.stringify({ ...before.custom, ...custom }) } : {}),
       updated_at: ctx.now,

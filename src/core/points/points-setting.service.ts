@@ -53,14 +53,17 @@ export async function updatePointsRules(
   const { merchant_id: _m, updated_at: _u, ...before } = await getPointsSetting(trx, ctx);
   const next = {
     ...before,
-    ...pickDefined(input, [
-      'default_fen_per_point',
-      'expiry_policy',
-      'expiry_months',
-      'activation_bonus',
-      'profile_bonus',
-      'earn_backdate_days',
-    ]),
+    ...pickDefined(input, {
+      default_fen_per_point: true,
+      expiry_policy: true,
+      expiry_months: true,
+      activation_bonus: true,
+      profile_bonus: true,
+      earn_backdate_days: true,
+      categories: false,
+      grant_ceilings: false,
+      grant_daily_ceilings: false,
+    }),
     categories:
       input.categories?.map((c) => ({ ...c, category: c.category.trim() })) ?? before.categories,
     grant_ceilings: { ...before.grant_ceilings, ...input.grant_ceilings },

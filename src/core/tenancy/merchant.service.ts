@@ -72,7 +72,12 @@ export async function updateMerchant(
   if (input.time_zone !== undefined && !isValidTimeZone(input.time_zone)) {
     throw new DomainError('merchant.time_zone_invalid', { field: 'time_zone' });
   }
-  const patch = pickDefined(input, ['name', 'time_zone', 'card_prefix', 'allow_foreign_phone']);
+  const patch = pickDefined(input, {
+    name: true,
+    time_zone: true,
+    card_prefix: true,
+    allow_foreign_phone: true,
+  });
   const before = await getMerchant(trx, ctx);
   const after = await trx
     .updateTable('merchant')

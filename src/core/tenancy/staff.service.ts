@@ -108,7 +108,13 @@ export async function updateStaff(
   const after = await trx
     .updateTable('staff')
     .set({
-      ...pickDefined(input, ['display_name', 'role', 'store_id', 'active']),
+      ...pickDefined(input, {
+        display_name: true,
+        role: true,
+        store_id: true,
+        active: true,
+        password: false,
+      }),
       ...(password !== undefined ? { password_hash: await hashSecret(password) } : {}),
     })
     .where('merchant_id', '=', ctx.merchantId)

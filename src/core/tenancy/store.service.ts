@@ -42,7 +42,7 @@ export async function updateStore(
 ): Promise<StoreRow> {
   const row = await trx
     .updateTable('store')
-    .set(pickDefined(input, ['code', 'name', 'address']))
+    .set(pickDefined(input, { code: true, name: true, address: true }))
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', id)
     .returningAll()

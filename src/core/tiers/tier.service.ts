@@ -41,13 +41,13 @@ export async function updateTierSetting(
   const { merchant_id: _m, updated_at: _u, ...current } = before;
   const next = {
     ...current,
-    ...pickDefined(input, [
-      'basis',
-      'fen_per_growth',
-      'review_months',
-      'activation_growth',
-      'profile_growth',
-    ]),
+    ...pickDefined(input, {
+      basis: true,
+      fen_per_growth: true,
+      review_months: true,
+      activation_growth: true,
+      profile_growth: true,
+    }),
   };
   const after = await trx
     .insertInto('tier_setting')
@@ -128,12 +128,14 @@ export async function updateTier(
   const tier = await trx
     .updateTable('tier')
     .set({
-      ...pickDefined(input, [
-        'threshold',
-        'discount_bp',
-        'points_multiplier_bp',
-        'birthday_multiplier_bp',
-      ]),
+      ...pickDefined(input, {
+        threshold: true,
+        discount_bp: true,
+        points_multiplier_bp: true,
+        birthday_multiplier_bp: true,
+        name: false,
+        rights: false,
+      }),
       ...(name !== undefined ? { name: name.trim() } : {}),
       ...(rights !== undefined ? { rights: JSON.stringify(validateRights(rights)) } : {}),
       updated_at: ctx.now,

@@ -25,12 +25,12 @@ export function mergeWalletSetting(
 ): WalletSettingValues {
   const next = {
     ...current,
-    ...pickDefined(patch, [
-      'spending_order',
-      'password_threshold_fen',
-      'member_code_as_password',
-      'pay_to_join_min_fen',
-    ]),
+    ...pickDefined(patch, {
+      spending_order: true,
+      password_threshold_fen: true,
+      member_code_as_password: true,
+      pay_to_join_min_fen: true,
+    }),
   };
   if (!SPENDING_ORDERS.includes(next.spending_order))
     throw new DomainError('wallet.setting_invalid', { field: 'spending_order' });
