@@ -83,16 +83,27 @@ export async function revokeApiKey(trx: Trx, ctx: Ctx, id: string): Promise<Publ
   return revoked;
 }
 
-export async function authenticateApiKey(db: Db, key: string) {
+/** `last_used_at` is written at most this often: a busy POS key costs one update a minute. */
+const LAST_USED_EVERY_MS = 60_000;
+
+export async function authenticateApiKey(db: Db, key: string, now: Date) {
   const prefix = /^rk_([A-Za-z0-9]+)_[A-Za-z0-9_-]+$/.exec(key)?.[1];
   if (!prefix) return undefined;
   const row = await db
     .selectFrom('api_key')
-    .select(['merchant_id', 'id', 'scopes', 'secret_hash'])
+    .select(['merchant_id', 'id', 'scopes', 'secret_hash', 'last_used_at'])
     .where('prefix', '=', prefix)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row || !(await keyMatches(db, row, key))) return undefined;
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_EVERY_MS) {
+    await db
+      .updateTable('api_key')
+      .set({ last_used_at: now })
+      .where('merchant_id', '=', row.merchant_id)
+      .where('id', '=', row.id)
+      .execute();
+  }
   return { merchantId: row.merchant_id, id: row.id, scopes: row.scopes };
 }
 

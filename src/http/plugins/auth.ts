@@ -85,7 +85,7 @@ export function registerAuth(app: FastifyInstance): void {
 }
 
 async function apiKeyCtx(app: FastifyInstance, token: string, now: Date, locale: Locale) {
-  const key = await authenticateApiKey(app.db, token);
+  const key = await authenticateApiKey(app.db, token, now);
   if (!key) throw new DomainError('auth.api_key_invalid');
   return {
     merchantId: key.merchantId,

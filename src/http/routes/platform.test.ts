@@ -213,6 +213,9 @@ describe('API keys', () => {
     });
     expect(register.statusCode).toBe(201);
     expect(register.json().phone).toBe('138****1111'); // no members.pii scope
+    const listed = await app.inject({ url: '/api/api-keys', headers: auth(m.tokens.owner) });
+    const used = listed.json().find((k: { id: string }) => k.id === api_key.id);
+    expect(Date.parse(used.last_used_at)).toBeGreaterThan(Date.now() - 60_000);
     const merge = await app.inject({
       method: 'POST',
       url: '/api/members/merge',
