@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditLogTable } from '../core/audit/audit.table.ts';
+import type { CouponTable, CouponTemplateTable } from '../core/coupons/coupon.table.ts';
 import type {
   ImportGroupTable,
   ImportJobTable,
@@ -83,6 +84,8 @@ export interface Database {
   points_lot_use: PointsLotUseTable;
   mall_reward: MallRewardTable;
   mall_redemption: MallRedemptionTable;
+  coupon_template: CouponTemplateTable;
+  coupon: CouponTable;
   wallet_setting: WalletSettingTable;
   recharge_plan: RechargePlanTable;
   recharge: RechargeTable;

@@ -17,6 +17,7 @@ import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { refuseNulBytes } from './plugins/text-input.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
+import { couponRoutes } from './routes/coupons.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(tierRoutes, { prefix: '/api' });
   await app.register(pointsRoutes, { prefix: '/api' });
   await app.register(mallRoutes, { prefix: '/api' });
+  await app.register(couponRoutes, { prefix: '/api' });
   await app.register(rechargePlanRoutes, { prefix: '/api' });
   await app.register(walletRoutes, { prefix: '/api' });
   await app.register(membershipRoutes, { prefix: '/api' });

@@ -491,6 +491,23 @@ export const errorCodes = {
     zh: '优惠券模板不合法',
     en: 'The coupon template is invalid',
   },
+  'coupon.template_not_found': {
+    status: 404,
+    zh: '优惠券模板不存在',
+    en: 'Coupon template not found',
+  },
+  'coupon.template_inactive': {
+    status: 409,
+    zh: '该优惠券模板已停用',
+    en: 'The coupon template is not active',
+  },
+  'coupon.not_found': { status: 404, zh: '优惠券不存在', en: 'Coupon not found' },
+  'coupon.out_of_stock': { status: 409, zh: '优惠券已发完', en: 'The coupon is out of stock' },
+  'coupon.claim_limit': {
+    status: 409,
+    zh: '该会员已达领取上限',
+    en: 'The member already holds as many of this coupon as allowed',
+  },
   'coupon.already_redeemed': { status: 422, zh: '优惠券已使用', en: 'The coupon is already used' },
   'coupon.void': { status: 422, zh: '优惠券已作废', en: 'The coupon is void' },
   'coupon.used_up': { status: 422, zh: '次卡次数已用完', en: 'The count card has no uses left' },

@@ -23,6 +23,8 @@ const unreferenced: Record<string, string> = {
   'import_job.created_by': 'a staff member or an API key (created_by_kind says which)',
   'import_job.requested_by': 'a staff member or an API key (requested_by_kind says which)',
   'api_key.created_by': 'the owner who created it, or the zero uuid when the CLI did',
+  'coupon.issued_by': 'a staff member or an API key',
+  'coupon.redeemed_by': 'a staff member or an API key',
   'mall_reward.coupon_template_id':
     'the coupons module that will own coupon templates is not built',
 };

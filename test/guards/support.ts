@@ -120,6 +120,8 @@ type IdKind =
   | 'campaign'
   | 'reward'
   | 'redemption'
+  | 'couponTemplate'
+  | 'coupon'
   | 'importJob';
 
 export async function call(
@@ -147,6 +149,18 @@ function safeJson(text: string): any {
 }
 
 const tag = () => randomUUID().slice(0, 8);
+
+const couponTemplateBody = {
+  name: 'Cash 5',
+  benefit: { kind: 'cash_voucher', value_fen: 500 },
+  validity: { mode: 'days_after_claim', days: 30 },
+  usable_weekdays: null,
+  usable_hours: null,
+  scope: { store_ids: null, category_codes: null, sku_ids: null, min_spend_fen: 0 },
+  stacking: { mode: 'exclusive' },
+  total_stock: null,
+  per_member_limit: null,
+};
 const today = () => new Date().toISOString().slice(0, 10);
 
 export async function seedWorld(app: App, db: Db): Promise<World> {
@@ -218,6 +232,8 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
   await make(`/api/members/${member}/points/grant`, { points: 500, reason: 'seed' }, () => '');
   const reward = await make('/api/mall/rewards', { kind: 'goods', name: 'Mug', points_price: 10 });
   const redemption = await make(`/api/mall/rewards/${reward}/redeem`, { member_id: member });
+  const couponTemplate = await make('/api/coupon-templates', couponTemplateBody);
+  const coupon = await make(`/api/members/${member}/coupons`, { template_id: couponTemplate });
   const importJob = await uploadImport(app, owner);
   return {
     merchant,
@@ -237,6 +253,8 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       campaign,
       reward,
       redemption,
+      couponTemplate,
+      coupon,
       importJob,
     },
   };
@@ -271,6 +289,7 @@ const pathKinds: Record<string, IdKind> = {
   members: 'member',
   rewards: 'reward',
   redemptions: 'redemption',
+  coupons: 'coupon',
   plans: 'membershipPlan',
   'paid-memberships': 'paidMembership',
   'recharge-plans': 'rechargePlan',
@@ -310,6 +329,7 @@ export function foreignKind(url: string, field: string): IdKind | undefined {
   if (field === 'merged_id') return 'member2';
   if (field === 'plan_id') return url.includes('membership') ? 'membershipPlan' : 'rechargePlan';
   if (field === 'reward_id') return 'reward';
+  if (field === 'template_id') return 'couponTemplate';
   return undefined;
 }
 
@@ -368,6 +388,7 @@ const bodyPatches: Record<string, (world: World) => Record<string, unknown>> = {
     tenders: [{ method: 'cash', amount_fen: 100 }],
   }),
   'POST /api/members/:id/membership': () => ({ tenders: [{ method: 'cash', amount_fen: 9_900 }] }),
+  'POST /api/coupon-templates': () => couponTemplateBody,
 };
 
 /** The sample body of a route: `sampleBody` with the route's patch. */

@@ -16,7 +16,9 @@ export type CouponKind = Static<typeof CouponKind>;
 /** Which units a free item or a count-card use covers; both null = any unit in scope. */
 const Items = Body({
   sku_ids: Nullable(Type.Array(Uuid, { maxItems: 200, uniqueItems: true })),
-  category_codes: Nullable(Type.Array(Type.String({ minLength: 1 }), { maxItems: 50 })),
+  category_codes: Nullable(
+    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 }),
+  ),
 });
 
 export const CouponBenefit = Type.Union([
@@ -66,11 +68,13 @@ export const CouponValidity = Type.Union([
 ]);
 export type CouponValidity = Static<typeof CouponValidity>;
 
-const HourMinute = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
+const HourMinute = Type.String({ maxLength: 5, pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
 
 export const CouponScope = Body({
   store_ids: Nullable(Type.Array(Uuid, { maxItems: 500, uniqueItems: true })),
-  category_codes: Nullable(Type.Array(Type.String({ minLength: 1 }), { maxItems: 50 })),
+  category_codes: Nullable(
+    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 }),
+  ),
   sku_ids: Nullable(Type.Array(Uuid, { maxItems: 200, uniqueItems: true })),
   min_spend_fen: FenIn(0, 'eligible amount needed to use it at all; 0 = none'),
 });
@@ -105,7 +109,11 @@ const templateFields = {
   usable_hours: Nullable(
     Body({
       from: HourMinute,
-      to: Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', description: 'exclusive' }),
+      to: Type.String({
+        maxLength: 5,
+        pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$',
+        description: 'exclusive',
+      }),
     }),
   ),
   scope: CouponScope,

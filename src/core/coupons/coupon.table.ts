@@ -1,0 +1,47 @@
+import type { ColumnType, Selectable } from 'kysely';
+import type { CouponTemplateBody } from './coupon.schema.ts';
+
+export type CouponStatus = 'issued' | 'redeemed' | 'void' | 'expired';
+
+/** What a template says a coupon does; the columns beside it are what the database guards. */
+export type CouponDefinition = Pick<
+  CouponTemplateBody,
+  'benefit' | 'validity' | 'usable_weekdays' | 'usable_hours' | 'scope' | 'stacking'
+>;
+
+export interface CouponTemplateTable {
+  merchant_id: string;
+  id: string;
+  name: string;
+  kind: CouponTemplateBody['benefit']['kind'];
+  definition: ColumnType<CouponDefinition, string, string>;
+  /** null = unlimited */
+  total_stock: number | null;
+  issued: ColumnType<number, number | undefined, number>;
+  per_member_limit: number | null;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface CouponTable {
+  merchant_id: string;
+  id: string;
+  template_id: string;
+  member_id: string;
+  code: string;
+  status: CouponStatus;
+  /** count cards: uses left; 1 for every other kind until redeemed */
+  uses_left: number;
+  valid_from: Date;
+  valid_until: Date;
+  issued_via: string;
+  issued_by: string | null;
+  redeemed_at: Date | null;
+  redeemed_store_id: string | null;
+  redeemed_by: string | null;
+  created_at: Date;
+}
+
+export type CouponTemplateRow = Selectable<CouponTemplateTable>;
+export type CouponRow = Selectable<CouponTable>;

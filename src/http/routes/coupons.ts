@@ -1,0 +1,131 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { CouponTemplateBody } from '../../core/coupons/coupon.schema.ts';
+import {
+  createTemplate,
+  issueCoupon,
+  listMemberCoupons,
+  listTemplates,
+  redeemCouponByCode,
+  templateOf,
+  voidCoupon,
+} from '../../core/coupons/coupon.service.ts';
+import type { CouponTemplateRow } from '../../core/coupons/coupon.table.ts';
+import {
+  CouponResponse,
+  IssueBody,
+  MemberCouponsQuery,
+  RedeemByCodeBody,
+  TemplateResponse,
+} from '../../core/coupons/coupon-api.schema.ts';
+import { ErrorResponse, IdParams, Page } from '../../lib/schema.ts';
+import { idempotent, inTransaction } from '../transaction.ts';
+
+const tags = ['coupons'];
+const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const asResponse = (row: CouponTemplateRow) => ({ ...templateOf(row), issued: row.issued });
+
+export const couponRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/coupon-templates',
+    {
+      config: { permission: 'campaigns.admin' },
+      schema: {
+        tags,
+        summary:
+          'Define a coupon (满减, 代金券, 折扣券, 兑换券, 次卡): benefit, validity, scope, stock',
+        body: CouponTemplateBody,
+        response: { 201: TemplateResponse, 400: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const row = await inTransaction(app.db, (trx) =>
+        createTemplate(trx, request.ctx, request.body),
+      );
+      return reply.code(201).send(asResponse(row));
+    },
+  );
+
+  app.get(
+    '/coupon-templates',
+    {
+      config: { permission: 'members.read' },
+      schema: {
+        tags,
+        summary: 'The coupon templates, newest first',
+        response: { 200: Type.Array(TemplateResponse) },
+      },
+    },
+    async (request) => (await listTemplates(app.db, request.ctx)).map(asResponse),
+  );
+
+  app.post(
+    '/members/:id/coupons',
+    {
+      config: { permission: 'loyalty.operate' },
+      schema: {
+        tags,
+        summary:
+          'Issue a coupon to a member by staff, within stock and the per-member limit; needs Idempotency-Key',
+        params: IdParams,
+        body: IssueBody,
+        response: { 201: CouponResponse, ...errors },
+      },
+    },
+    (request, reply) =>
+      idempotent(app.db, request, reply, 201, (trx) =>
+        issueCoupon(trx, request.ctx, {
+          template_id: request.body.template_id,
+          member_id: request.params.id,
+          via: 'staff',
+        }),
+      ),
+  );
+
+  app.get(
+    '/members/:id/coupons',
+    {
+      config: { permission: 'members.read' },
+      schema: {
+        tags,
+        summary: 'The coupons a member holds, newest first',
+        params: IdParams,
+        querystring: MemberCouponsQuery,
+        response: { 200: Page(CouponResponse), 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    (request) => listMemberCoupons(app.db, request.ctx, request.params.id, request.query),
+  );
+
+  app.post(
+    '/coupons/redeem',
+    {
+      config: { permission: 'loyalty.operate' },
+      schema: {
+        tags,
+        summary:
+          'Redeem (核销) a coupon by its code, exactly once; a count card gives one use; needs Idempotency-Key',
+        body: RedeemByCodeBody,
+        response: { 200: CouponResponse, ...errors },
+      },
+    },
+    (request, reply) =>
+      idempotent(app.db, request, reply, 200, (trx) =>
+        redeemCouponByCode(trx, request.ctx, request.body.code),
+      ),
+  );
+
+  app.post(
+    '/coupons/:id/void',
+    {
+      config: { permission: 'loyalty.admin' },
+      schema: {
+        tags,
+        summary: 'Void an unused coupon (a mistaken grant)',
+        params: IdParams,
+        response: { 200: CouponResponse, ...errors },
+      },
+    },
+    (request) => inTransaction(app.db, (trx) => voidCoupon(trx, request.ctx, request.params.id)),
+  );
+};
