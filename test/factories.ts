@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Config } from '../src/config.ts';
 import type { Ctx } from '../src/core/context.ts';
 import { registerMember } from '../src/core/members/member.service.ts';
@@ -126,3 +126,18 @@ export async function createMember(
 }
 
 export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A value-moving POST as staff: a fresh Idempotency-Key unless the test names one. */
+export const postWithKey = (
+  app: App,
+  token: string,
+  url: string,
+  payload: object,
+  key: string = randomUUID(),
+) =>
+  app.inject({
+    method: 'POST',
+    url,
+    headers: { ...auth(token), 'idempotency-key': key },
+    payload,
+  });

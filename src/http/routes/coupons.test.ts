@@ -1,6 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auth, createMember, createTestMerchant, testApp } from '../../../test/factories.ts';
+import {
+  auth,
+  createMember,
+  createTestMerchant,
+  postWithKey,
+  testApp,
+} from '../../../test/factories.ts';
 import { redeemCouponByCode } from '../../core/coupons/coupon.service.ts';
 import type { Db } from '../../db/database.ts';
 import type { DomainError } from '../../lib/errors.ts';
@@ -8,13 +13,7 @@ import type { DomainError } from '../../lib/errors.ts';
 type App = Awaited<ReturnType<typeof testApp>>['app'];
 type Merchant = Awaited<ReturnType<typeof createTestMerchant>>;
 
-const post = (app: App, token: string, url: string, payload: object, key = randomUUID()) =>
-  app.inject({
-    method: 'POST',
-    url,
-    headers: { ...auth(token), 'idempotency-key': key },
-    payload,
-  });
+const post = postWithKey;
 
 const template = (extra: object = {}) => ({
   name: '满100减20',

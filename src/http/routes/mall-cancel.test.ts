@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auth, createMember, createTestMerchant, testApp } from '../../../test/factories.ts';
+import {
+  auth,
+  createMember,
+  createTestMerchant,
+  postWithKey,
+  testApp,
+} from '../../../test/factories.ts';
 import { grantPoints } from '../../core/points/points.service.ts';
 
-type App = Awaited<ReturnType<typeof testApp>>['app'];
-
-const post = (app: App, token: string, url: string, payload: object) =>
-  app.inject({
-    method: 'POST',
-    url,
-    headers: { ...auth(token), 'idempotency-key': randomUUID() },
-    payload,
-  });
+const post = postWithKey;
 
 async function setup() {
   const { app, db } = await testApp();

@@ -1,19 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { auth, createMember, createTestMerchant, testApp } from '../../../test/factories.ts';
+import {
+  auth,
+  createMember,
+  createTestMerchant,
+  postWithKey,
+  testApp,
+} from '../../../test/factories.ts';
 import { grantPoints } from '../../core/points/points.service.ts';
 import type { Db } from '../../db/database.ts';
 
-type App = Awaited<ReturnType<typeof testApp>>['app'];
-
-const post = (app: App, token: string, url: string, payload: object, key = randomUUID()) =>
-  app.inject({
-    method: 'POST',
-    url,
-    headers: { ...auth(token), 'idempotency-key': key },
-    payload,
-  });
+const post = postWithKey;
 
 async function setup(stock: number | null, extra: object = {}) {
   const { app, db } = await testApp();

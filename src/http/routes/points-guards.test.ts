@@ -4,19 +4,14 @@ import {
   auth,
   createMember,
   createTestMerchant,
+  postWithKey,
   type TestMerchant,
   testApp,
 } from '../../../test/factories.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];
 
-const post = (app: App, token: string, url: string, payload: object, key = randomUUID()) =>
-  app.inject({
-    method: 'POST',
-    url,
-    headers: { ...auth(token), 'idempotency-key': key },
-    payload,
-  });
+const post = postWithKey;
 
 const put = (app: App, token: string, url: string, payload: object) =>
   app.inject({ method: 'PUT', url, headers: auth(token), payload });
