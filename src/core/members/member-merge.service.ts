@@ -158,7 +158,12 @@ async function moveHoldings(trx: Trx, ctx: Ctx, mergedId: string, survivorId: st
   };
 }
 
-/** Locks both rows in id order, so two merges of the same pair cannot deadlock. */
+/**
+ * Locks both rows in id order, so two merges of the same pair cannot deadlock. FOR NO KEY
+ * UPDATE, not FOR UPDATE: a merge changes no key, and the ledger entries other transactions
+ * insert meanwhile (the expiry sweep's, under its lot locks) take a key-share lock on the
+ * member for their foreign key, which FOR UPDATE would block into a deadlock.
+ */
 async function lockPair(trx: Trx, ctx: Ctx, survivorId: string, mergedId: string) {
   const rows = await trx
     .selectFrom('member')
@@ -166,7 +171,7 @@ async function lockPair(trx: Trx, ctx: Ctx, survivorId: string, mergedId: string
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', 'in', [survivorId, mergedId])
     .orderBy('id')
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute();
   const find = (id: string, field: string): MemberRow => {
     const row = rows.find((r) => r.id === id);
