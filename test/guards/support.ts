@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { afterAll, expect } from 'vitest';
+import { apiKeyScopes } from '../../src/core/tenancy/permissions.ts';
 import type { Role } from '../../src/core/tenancy/tenancy.table.ts';
 import type { Db } from '../../src/db/database.ts';
 import { type App, buildApp } from '../../src/http/app.ts';
@@ -484,6 +485,22 @@ export async function merchantChecksum(db: Db, merchantId: string): Promise<stri
     db,
   );
   return rows[0]?.sum ?? '';
+}
+
+/**
+ * The credential a guard calls a route with, for one merchant: a key holding every scope an API
+ * key may have, or the owner's session for the permissions only staff hold.
+ */
+export async function credentialsOf(app: App, world: World): Promise<(route: ApiRoute) => string> {
+  const res = await call(app, world.merchant.tokens.owner, 'POST', '/api/api-keys', {
+    name: 'guard',
+    scopes: apiKeyScopes,
+  });
+  const key: string = res.body.key;
+  return (route) =>
+    route.permission && (apiKeyScopes as readonly string[]).includes(route.permission)
+      ? key
+      : world.merchant.tokens.owner;
 }
 
 /** The roles of the matrix, and the session token of each. */
