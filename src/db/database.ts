@@ -1,5 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditLogTable } from '../core/audit/audit.table.ts';
+import type {
+  ProductCategoryTable,
+  ProductTable,
+  SkuStoreTable,
+  SkuTable,
+} from '../core/catalogue/catalogue.table.ts';
 import type { CouponTable, CouponTemplateTable } from '../core/coupons/coupon.table.ts';
 import type {
   ImportGroupTable,
@@ -86,6 +92,10 @@ export interface Database {
   mall_redemption: MallRedemptionTable;
   coupon_template: CouponTemplateTable;
   coupon: CouponTable;
+  product_category: ProductCategoryTable;
+  product: ProductTable;
+  sku: SkuTable;
+  sku_store: SkuStoreTable;
   wallet_setting: WalletSettingTable;
   recharge_plan: RechargePlanTable;
   recharge: RechargeTable;

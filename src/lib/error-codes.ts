@@ -41,6 +41,24 @@ export const errorCodes = {
   'merchant.time_zone_invalid': { status: 400, zh: '时区无效', en: 'Unknown time zone' },
   'store.not_found': { status: 404, zh: '门店不存在', en: 'Store not found' },
   'store.code_taken': { status: 409, zh: '门店编码已存在', en: 'The store code is taken' },
+  'catalogue.category_not_found': {
+    status: 404,
+    zh: '商品分类不存在',
+    en: 'Product category not found',
+  },
+  'catalogue.category_code_taken': {
+    status: 409,
+    zh: '商品分类编码已存在',
+    en: 'The category code is taken',
+  },
+  'catalogue.product_not_found': { status: 404, zh: '商品不存在', en: 'Product not found' },
+  'catalogue.sku_not_found': { status: 404, zh: '商品规格不存在', en: 'SKU not found' },
+  'catalogue.sku_unavailable': {
+    status: 422,
+    zh: '该商品已停售或本门店不销售',
+    en: 'The SKU is inactive or not sold in this store',
+  },
+  'catalogue.barcode_taken': { status: 409, zh: '条码已被其他商品使用', en: 'The barcode is taken' },
   'staff.not_found': { status: 404, zh: '员工不存在', en: 'Staff member not found' },
   'staff.login_taken': { status: 409, zh: '登录名已被使用', en: 'The login name is taken' },
   'staff.password_weak': {

@@ -1,0 +1,47 @@
+import type { Selectable } from 'kysely';
+
+export interface ProductCategoryTable {
+  merchant_id: string;
+  id: string;
+  /** the code points rules, coupon scopes and order lines name; never changes */
+  code: string;
+  name: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ProductTable {
+  merchant_id: string;
+  id: string;
+  name: string;
+  category_code: string;
+  active: boolean;
+  /** false: the tier discount skips it (e.g. gold sold at the day's price) */
+  tier_discountable: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface SkuTable {
+  merchant_id: string;
+  id: string;
+  product_id: string;
+  spec: string;
+  price_fen: number;
+  barcode: string | null;
+  active: boolean;
+  /** true: sold in every store; false: only in the stores sku_store lists */
+  every_store: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface SkuStoreTable {
+  merchant_id: string;
+  sku_id: string;
+  store_id: string;
+}
+
+export type ProductCategoryRow = Selectable<ProductCategoryTable>;
+export type ProductRow = Selectable<ProductTable>;
+export type SkuRow = Selectable<SkuTable>;
