@@ -11,7 +11,9 @@ import * as auditActor from './2026_12_01_1020_audit_actor.ts';
 import * as loginThrottle from './2026_12_01_1050_login_throttle.ts';
 import * as reportDayIndexes from './2026_12_01_1060_report_day_indexes.ts';
 import * as coupons from './2026_12_01_1100_coupons.ts';
+import * as orders from './2026_12_01_1200_orders.ts';
 import * as catalogue from './2026_12_01_1300_catalogue.ts';
+import * as couponUse from './2026_12_01_1400_coupon_use.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -27,5 +29,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1050_login_throttle': loginThrottle,
   '2026_12_01_1060_report_day_indexes': reportDayIndexes,
   '2026_12_01_1100_coupons': coupons,
+  '2026_12_01_1200_orders': orders,
   '2026_12_01_1300_catalogue': catalogue,
+  '2026_12_01_1400_coupon_use': couponUse,
 };

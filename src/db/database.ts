@@ -6,7 +6,11 @@ import type {
   SkuStoreTable,
   SkuTable,
 } from '../core/catalogue/catalogue.table.ts';
-import type { CouponTable, CouponTemplateTable } from '../core/coupons/coupon.table.ts';
+import type {
+  CouponTable,
+  CouponTemplateTable,
+  CouponUseTable,
+} from '../core/coupons/coupon.table.ts';
 import type {
   ImportGroupTable,
   ImportJobTable,
@@ -27,6 +31,12 @@ import type {
   MembershipPlanTable,
   PaidMembershipTable,
 } from '../core/membership/membership.table.ts';
+import type {
+  CheckoutSettingTable,
+  OrderRefundTable,
+  SaleOrderLineTable,
+  SaleOrderTable,
+} from '../core/orders/order.table.ts';
 import type { TenderTable } from '../core/payments/tender.table.ts';
 import type {
   PointsCampaignTable,
@@ -62,6 +72,10 @@ import type {
 } from '../core/wallet/wallet.table.ts';
 
 export interface Database {
+  checkout_setting: CheckoutSettingTable;
+  sale_order: SaleOrderTable;
+  sale_order_line: SaleOrderLineTable;
+  order_refund: OrderRefundTable;
   merchant: MerchantTable;
   store: StoreTable;
   staff: StaffTable;
@@ -96,6 +110,7 @@ export interface Database {
   product: ProductTable;
   sku: SkuTable;
   sku_store: SkuStoreTable;
+  coupon_use: CouponUseTable;
   wallet_setting: WalletSettingTable;
   recharge_plan: RechargePlanTable;
   recharge: RechargeTable;

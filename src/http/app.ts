@@ -17,7 +17,9 @@ import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { refuseNulBytes } from './plugins/text-input.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
+import { catalogueRoutes } from './routes/catalogue.ts';
 import { couponRoutes } from './routes/coupons.ts';
+import { orderRoutes } from './routes/orders.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
@@ -110,6 +112,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(pointsRoutes, { prefix: '/api' });
   await app.register(mallRoutes, { prefix: '/api' });
   await app.register(couponRoutes, { prefix: '/api' });
+  await app.register(catalogueRoutes, { prefix: '/api' });
+  await app.register(orderRoutes, { prefix: '/api' });
   await app.register(rechargePlanRoutes, { prefix: '/api' });
   await app.register(walletRoutes, { prefix: '/api' });
   await app.register(membershipRoutes, { prefix: '/api' });

@@ -581,6 +581,17 @@ export const errorCodes = {
     zh: '退款数量超过可退数量',
     en: 'The refund exceeds what is left to refund',
   },
+  'order.not_found': { status: 404, zh: '订单不存在', en: 'Order not found' },
+  'order.nothing_to_refund': {
+    status: 422,
+    zh: '订单已全部退款',
+    en: 'Everything on the order has been refunded already',
+  },
+  'order.member_required': {
+    status: 422,
+    zh: '使用优惠券、积分或储值需要先识别会员',
+    en: 'Coupons, points and stored value need a member',
+  },
   'service.unavailable': {
     status: 503,
     zh: '数据库暂时不可用，请稍后重试',

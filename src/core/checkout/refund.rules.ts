@@ -12,6 +12,7 @@ export const REVERSED = [
   'principal_fen',
   'bonus_fen',
   'tender_fen',
+  'earn_base_fen',
   'points_earned',
   'growth',
 ] as const;

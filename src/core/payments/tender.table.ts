@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 
 export type TenderMethod = 'cash' | 'wechat_pay' | 'alipay' | 'bank_card';
-export type TenderRefType = 'recharge' | 'paid_membership';
+export type TenderRefType = 'recharge' | 'paid_membership' | 'order';
 
 export interface TenderTable {
   merchant_id: string;
