@@ -11,6 +11,7 @@ import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import { couponWindow, validateTemplate } from './coupon.rules.ts';
 import type { CouponTemplate, CouponTemplateBody } from './coupon.schema.ts';
 import type { CouponRow, CouponTemplateRow } from './coupon.table.ts';
+import { refusalOf } from './coupon-redeem.service.ts';
 
 /** A template row as the API and the pure rules read it. */
 export const templateOf = (row: CouponTemplateRow): CouponTemplate & { active: boolean } => ({
@@ -148,62 +149,6 @@ export async function issueCoupon(trx: Trx, ctx: Ctx, input: IssueInput): Promis
     after: { template_id: template.id, member_id: input.member_id, via: input.via },
   });
   return coupon;
-}
-
-/** Why a coupon that the conditional redemption did not match cannot be used now. */
-function refusalOf(coupon: CouponRow | undefined, now: Date): DomainError {
-  if (!coupon) return new DomainError('coupon.not_found', { field: 'code' });
-  if (coupon.status === 'redeemed') return new DomainError('coupon.already_redeemed', {});
-  if (coupon.status === 'void') return new DomainError('coupon.void', {});
-  if (now < coupon.valid_from)
-    return new DomainError('coupon.not_yet_valid', {
-      params: { valid_from: coupon.valid_from.toISOString() },
-    });
-  return new DomainError('coupon.expired', {
-    params: { valid_until: coupon.valid_until.toISOString() },
-  });
-}
-
-/**
- * 核销 by code, exactly once: one conditional update on an issued coupon inside its window;
- * concurrent redemptions of the same code queue on its row and all but one match nothing.
- * A count card gives one use per redemption and is redeemed with its last use.
- */
-export async function redeemCouponByCode(trx: Trx, ctx: Ctx, code: string): Promise<CouponRow> {
-  const normalized = code.trim().toUpperCase();
-  const redeemed = await trx
-    .updateTable('coupon')
-    .set({
-      uses_left: sql`uses_left - 1`,
-      status: sql`case when uses_left = 1 then 'redeemed' else 'issued' end`,
-      redeemed_at: ctx.now,
-      redeemed_store_id: ctx.storeId ?? null,
-      redeemed_by: ctx.actor.id,
-    })
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('code', '=', normalized)
-    .where('status', '=', 'issued')
-    .where('uses_left', '>', 0)
-    .where('valid_from', '<=', ctx.now)
-    .where('valid_until', '>', ctx.now)
-    .returningAll()
-    .executeTakeFirst();
-  if (!redeemed) {
-    const coupon = await trx
-      .selectFrom('coupon')
-      .selectAll()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('code', '=', normalized)
-      .executeTakeFirst();
-    throw refusalOf(coupon, ctx.now);
-  }
-  await recordAudit(trx, ctx, {
-    action: 'coupon.redeem',
-    entityType: 'coupon',
-    entityId: redeemed.id,
-    after: { uses_left: redeemed.uses_left, store_id: ctx.storeId ?? null },
-  });
-  return redeemed;
 }
 
 /** An issued coupon can be voided (a mistaken grant); a used one cannot. */

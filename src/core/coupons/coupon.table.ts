@@ -45,3 +45,18 @@ export interface CouponTable {
 
 export type CouponTemplateRow = Selectable<CouponTemplateTable>;
 export type CouponRow = Selectable<CouponTable>;
+
+/** One use of a coupon: by code at the till (order_id null) or inside a checkout. */
+export interface CouponUseTable {
+  merchant_id: string;
+  id: string;
+  coupon_id: string;
+  order_id: string | null;
+  store_id: string | null;
+  /** the staff member who used it; null for an API key or the system */
+  staff_id: string | null;
+  used_at: Date;
+  restored_at: Date | null;
+}
+
+export type CouponUseRow = Selectable<CouponUseTable>;

@@ -6,7 +6,7 @@ import {
   postWithKey,
   testApp,
 } from '../../../test/factories.ts';
-import { redeemCouponByCode } from '../../core/coupons/coupon.service.ts';
+import { redeemCouponByCode } from '../../core/coupons/coupon-redeem.service.ts';
 import type { Db } from '../../db/database.ts';
 import type { DomainError } from '../../lib/errors.ts';
 

@@ -6,7 +6,6 @@ import {
   issueCoupon,
   listMemberCoupons,
   listTemplates,
-  redeemCouponByCode,
   templateOf,
   voidCoupon,
 } from '../../core/coupons/coupon.service.ts';
@@ -18,6 +17,7 @@ import {
   RedeemByCodeBody,
   TemplateResponse,
 } from '../../core/coupons/coupon-api.schema.ts';
+import { redeemCouponByCode } from '../../core/coupons/coupon-redeem.service.ts';
 import { ErrorResponse, IdParams, Page } from '../../lib/schema.ts';
 import { idempotent, inTransaction } from '../transaction.ts';
 
