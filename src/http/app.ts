@@ -30,6 +30,7 @@ import { merchantRoutes } from './routes/merchant.ts';
 import { pointsRoutes } from './routes/points.ts';
 import { rechargePlanRoutes } from './routes/recharge-plans.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { settlementRoutes } from './routes/settlement.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { storeRoutes } from './routes/stores.ts';
 import { tierRoutes } from './routes/tiers.ts';
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(walletRoutes, { prefix: '/api' });
   await app.register(membershipRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });
+  await app.register(settlementRoutes, { prefix: '/api' });
 
   await registerConsole(app);
   return app;

@@ -3,6 +3,8 @@ import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
+import type { TillSku, TillSkuQuery } from './catalogue.schema.ts';
+import { escapeLike, soldIn } from './product.service.ts';
 
 /** What an order line takes from the catalogue. */
 export interface OrderSku {
@@ -79,4 +81,49 @@ export async function loadOrderSkus(
 
 function notFound(skuId: string): DomainError {
   return new DomainError('catalogue.sku_not_found', { field: 'lines', params: { sku_id: skuId } });
+}
+
+/**
+ * The SKUs the till may sell: active (and their product), sold in `store_id` when given, found by
+ * exact barcode (a scanner) or by part of the name or spec; at most `limit`, by name.
+ */
+export async function searchTillSkus(db: Db, ctx: Ctx, query: TillSkuQuery): Promise<TillSku[]> {
+  let q = db
+    .selectFrom('sku as s')
+    .innerJoin('product as p', (j) =>
+      j.onRef('p.merchant_id', '=', 's.merchant_id').onRef('p.id', '=', 's.product_id'),
+    )
+    .select([
+      's.id',
+      's.product_id',
+      's.spec',
+      's.price_fen',
+      's.barcode',
+      'p.name',
+      'p.category_code',
+      'p.tier_discountable',
+    ])
+    .where('s.merchant_id', '=', ctx.merchantId)
+    .where('s.active', '=', true)
+    .where('p.active', '=', true)
+    .orderBy('p.name')
+    .orderBy('s.spec')
+    .orderBy('s.id')
+    .limit(query.limit ?? 20);
+  if (query.barcode) q = q.where('s.barcode', '=', query.barcode);
+  if (query.category) q = q.where('p.category_code', '=', query.category);
+  if (query.store_id) q = q.where(soldIn(query.store_id));
+  if (query.q) {
+    const like = `%${escapeLike(query.q)}%`;
+    q = q.where((eb) => eb.or([eb('p.name', 'ilike', like), eb('s.spec', 'ilike', like)]));
+  }
+  return (await q.execute()).map((r) => ({
+    id: r.id,
+    product_id: r.product_id,
+    name: skuName(r.name, r.spec),
+    category: r.category_code,
+    price_fen: Number(r.price_fen),
+    barcode: r.barcode,
+    tier_discountable: r.tier_discountable,
+  }));
 }

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export interface ProductCategoryTable {
   merchant_id: string;
@@ -15,9 +15,9 @@ export interface ProductTable {
   id: string;
   name: string;
   category_code: string;
-  active: boolean;
+  active: Generated<boolean>;
   /** false: the tier discount skips it (e.g. gold sold at the day's price) */
-  tier_discountable: boolean;
+  tier_discountable: Generated<boolean>;
   created_at: Date;
   updated_at: Date;
 }
@@ -26,12 +26,12 @@ export interface SkuTable {
   merchant_id: string;
   id: string;
   product_id: string;
-  spec: string;
+  spec: Generated<string>;
   price_fen: number;
   barcode: string | null;
-  active: boolean;
+  active: Generated<boolean>;
   /** true: sold in every store; false: only in the stores sku_store lists */
-  every_store: boolean;
+  every_store: Generated<boolean>;
   created_at: Date;
   updated_at: Date;
 }
