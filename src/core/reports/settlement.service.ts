@@ -44,7 +44,7 @@ export async function settlementReport(db: Db, ctx: Ctx, month: string): Promise
         sum(e.amount) over w - e.amount as c_start, sum(e.amount) over w as c_end
       from ledger_entry e
       left join recharge r on r.merchant_id = e.merchant_id and e.kind = 'recharge'
-        and e.ref_type = 'recharge' and r.id = e.ref_id
+        and e.ref_type = 'recharge' and r.id::text = e.ref_id
       where e.merchant_id = ${mid} and e.ledger = 'principal' and e.amount > 0
         and e.created_at < ${to} and e.member_id in (select member_id from payers)
       window w as (partition by e.member_id order by e.created_at, e.id)
@@ -62,7 +62,7 @@ export async function settlementReport(db: Db, ctx: Ctx, month: string): Promise
         sum(least(c.c_end, d.d_end) - greatest(c.c_start, d.d_start))::bigint as principal_fen
       from debits d
       join wallet_payment p on p.merchant_id = ${mid} and d.ref_type = 'wallet_payment'
-        and p.id = d.ref_id
+        and p.id::text = d.ref_id
       join credits c on c.member_id = d.member_id and c.c_start < d.d_end and c.c_end > d.d_start
       where d.created_at >= ${from}
       group by 1, 2
@@ -77,13 +77,14 @@ export async function settlementReport(db: Db, ctx: Ctx, month: string): Promise
       where p.merchant_id = ${mid} and p.created_at >= ${from} and p.created_at < ${to}
       group by 1, 2
     )
-    select coalesce(p.sold_store_id, b.sold_store_id) as sold_store_id,
-      coalesce(p.spent_store_id, b.spent_store_id) as spent_store_id,
-      coalesce(p.principal_fen, 0)::text as principal_fen,
-      coalesce(b.bonus_fen, 0)::text as bonus_fen
-    from principal p
-    full join bonus b on b.sold_store_id is not distinct from p.sold_store_id
-      and b.spent_store_id is not distinct from p.spent_store_id
+    select sold_store_id, spent_store_id,
+      sum(principal_fen)::text as principal_fen, sum(bonus_fen)::text as bonus_fen
+    from (
+      select sold_store_id, spent_store_id, principal_fen, 0 as bonus_fen from principal
+      union all
+      select sold_store_id, spent_store_id, 0, bonus_fen from bonus
+    ) t
+    group by 1, 2
   `.execute(db);
   const stores = new Map(
     (

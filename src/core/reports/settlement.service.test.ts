@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { testDb } from '../../../test/db.ts';
+import { createMember, createTestMerchant } from '../../../test/factories.ts';
+import { cash, createPlan } from '../../../test/wallet-support.ts';
+import type { Db } from '../../db/database.ts';
+import type { Ctx } from '../context.ts';
+import { createStore } from '../tenancy/store.service.ts';
+import { rechargeMember } from '../wallet/recharge.service.ts';
+import { payFromWallet } from '../wallet/wallet.service.ts';
+import { settlementCsvRows, settlementReport } from './settlement.service.ts';
+
+// Shanghai is UTC+8: November 2026 runs from 2026-10-31T16:00Z to 2026-11-30T16:00Z.
+const OCT_31 = new Date('2026-10-31T10:00:00Z');
+const NOV_2 = new Date('2026-11-02T04:00:00Z');
+const NOV_LAST = new Date('2026-11-30T15:59:59Z');
+const DEC_FIRST = new Date('2026-11-30T16:00:00Z');
+
+const at = (ctx: Ctx, now: Date): Ctx => ({ ...ctx, now });
+
+function charge(db: Db, ctx: Ctx, memberId: string, store_id: string, input: object) {
+  return db
+    .transaction()
+    .execute((trx) =>
+      rechargeMember(trx, ctx, memberId, { ...input, store_id } as Parameters<
+        typeof rechargeMember
+      >[3]),
+    );
+}
+
+function spend(db: Db, ctx: Ctx, memberId: string, store_id: string, amount_fen: number) {
+  return db
+    .transaction()
+    .execute((trx) =>
+      payFromWallet(
+        trx,
+        ctx,
+        memberId,
+        { amount_fen, order_ref: randomUUID(), store_id },
+        { method: 'none' },
+      ),
+    );
+}
+
+async function setUp() {
+  const { db } = await testDb();
+  const m = await createTestMerchant(db);
+  const ctx = m.ctx('owner', OCT_31);
+  const [a, b] = await db
+    .transaction()
+    .execute(async (trx) => [
+      await createStore(trx, ctx, { code: 'A', name: 'A 总店' }),
+      await createStore(trx, ctx, { code: 'B', name: 'B 加盟店' }),
+    ]);
+  return { db, m, ctx, a: a!.id, b: b!.id };
+}
+
+describe('stored-value settlement', () => {
+  it('attributes principal first in, first out to the store that sold it, per local month', async () => {
+    const { db, ctx, a, b } = await setUp();
+    const member = await createMember(db, ctx);
+    await charge(db, at(ctx, OCT_31), member.id, a, { amount_fen: 10_000, tenders: cash(10_000) });
+    await charge(db, at(ctx, NOV_2), member.id, b, { amount_fen: 5_000, tenders: cash(5_000) });
+    await spend(db, at(ctx, NOV_2), member.id, b, 12_000); // 100.00 of A's, then 20.00 of B's
+    await spend(db, at(ctx, NOV_LAST), member.id, a, 2_000); // 20.00 more of B's
+    await spend(db, at(ctx, DEC_FIRST), member.id, a, 1_000); // December, local
+
+    const nov = await settlementReport(db, ctx, '2026-11');
+    const pairs = nov.map((r) => [
+      r.sold_store_name,
+      r.spent_store_name,
+      r.principal_fen,
+      r.bonus_fen,
+    ]);
+    expect(pairs).toEqual([
+      ['A 总店', 'B 加盟店', 10_000, 0],
+      ['B 加盟店', 'A 总店', 2_000, 0],
+      ['B 加盟店', 'B 加盟店', 2_000, 0],
+    ]);
+    expect(await settlementReport(db, ctx, '2026-12')).toMatchObject([
+      { sold_store_id: b, spent_store_id: a, principal_fen: 1_000, month: '2026-12' },
+    ]);
+    expect(await settlementReport(db, ctx, '2026-10')).toEqual([]);
+    expect(settlementCsvRows(nov)[1]).toEqual(['2026-11', 'A 总店', 'B 加盟店', '100.00', '0.00']);
+  });
+
+  it('shows bonus apart, attributed to the recharge whose bonus was spent', async () => {
+    const { db, ctx, a, b } = await setUp();
+    const member = await createMember(db, ctx);
+    const plan = await createPlan(db, ctx, {
+      name: '充100送20',
+      price_fen: 10_000,
+      bonus_fen: 2_000,
+      bonus_mode: 'immediate',
+      bonus_instalments_fen: [],
+    });
+    await charge(db, at(ctx, OCT_31), member.id, a, { plan_id: plan.id, tenders: cash(10_000) });
+    const paid = await spend(db, at(ctx, NOV_2), member.id, b, 6_000);
+    const [row, ...rest] = await settlementReport(db, ctx, '2026-11');
+    expect(rest).toEqual([]);
+    expect(row).toMatchObject({ sold_store_id: a, spent_store_id: b });
+    expect(row!.principal_fen + row!.bonus_fen).toBe(6_000);
+    expect(row!.bonus_fen).toBe(paid.bonus_fen);
+    expect(row!.bonus_fen).toBeGreaterThan(0);
+  });
+});
