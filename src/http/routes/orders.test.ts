@@ -239,7 +239,7 @@ describe('checkout', () => {
     const refund = (w: World, id: string, body: object) =>
       postWithKey(w.app, w.m.tokens.manager, `/api/orders/${id}/refunds`, body);
     const full = await refund(a, oa.id, { reason: '顾客退货' });
-    expect(full.statusCode).toBe(201);
+    expect(full.statusCode, full.body).toBe(201);
     expect(full.json()).toMatchObject({ complete: true });
     for (const line of ob.lines)
       for (let i = 0; i < line.quantity; i++) {
