@@ -14,6 +14,7 @@ import * as coupons from './2026_12_01_1100_coupons.ts';
 import * as orders from './2026_12_01_1200_orders.ts';
 import * as catalogue from './2026_12_01_1300_catalogue.ts';
 import * as couponUse from './2026_12_01_1400_coupon_use.ts';
+import * as referral from './2026_12_01_1500_referral.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1200_orders': orders,
   '2026_12_01_1300_catalogue': catalogue,
   '2026_12_01_1400_coupon_use': couponUse,
+  '2026_12_01_1500_referral': referral,
 };

@@ -46,6 +46,13 @@ import type {
   PointsSettingTable,
 } from '../core/points/points.table.ts';
 import type {
+  ReferralBindingTable,
+  ReferralCodeTable,
+  ReferralCommissionTable,
+  ReferralSettingTable,
+  ReferralWithdrawalTable,
+} from '../core/referral/referral.table.ts';
+import type {
   ApiKeyTable,
   IdempotencyKeyTable,
   LoginThrottleTable,
@@ -125,6 +132,11 @@ export interface Database {
   import_row_error: ImportRowErrorTable;
   import_row: ImportRowTable;
   import_group: ImportGroupTable;
+  referral_setting: ReferralSettingTable;
+  referral_code: ReferralCodeTable;
+  referral_binding: ReferralBindingTable;
+  referral_commission: ReferralCommissionTable;
+  referral_withdrawal: ReferralWithdrawalTable;
 }
 
 export type Db = Kysely<Database>;
