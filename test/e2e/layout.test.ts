@@ -106,6 +106,7 @@ describe('console layout on phones and tablets', () => {
     expect(groups).toEqual(['会员', '营销', '数据', '设置']);
     expect(await menu.getByRole('menuitem').allTextContents()).toEqual([
       '首页',
+      '收银台',
       '会员列表',
       '导入',
       '等级',
@@ -156,7 +157,7 @@ describe('console layout on phones and tablets', () => {
 
     const cashier = await menuOf(merchant.logins.cashier);
     expect(cashier.groups).toEqual(['会员']);
-    expect(cashier.items).toEqual(['会员列表']);
+    expect(cashier.items).toEqual(['收银台', '会员列表']);
     // no reports for the till: its home is the member list
     await cashier.page.waitForURL('**/members');
     expect([...marketer.problems, ...cashier.problems]).toEqual([]);

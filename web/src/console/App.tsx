@@ -26,6 +26,7 @@ const MallPage = lazy(() => import('./pages/loyalty/MallPage.tsx'));
 const MembershipPlansPage = lazy(() => import('./pages/loyalty/MembershipPlansPage.tsx'));
 const RechargePlansPage = lazy(() => import('./pages/wallet/RechargePlansPage.tsx'));
 const LiabilityReportPage = lazy(() => import('./pages/reports/LiabilityReportPage.tsx'));
+const TillPage = lazy(() => import('./pages/till/TillPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 const queryClient = new QueryClient({
@@ -88,6 +89,7 @@ export function App() {
                   <Route path="recharge-plans" element={<RechargePlansPage />} />
                   <Route path="paid-plans" element={<MembershipPlansPage />} />
                   <Route path="reports/liability" element={<LiabilityReportPage />} />
+                  <Route path="till" element={<TillPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

@@ -5,6 +5,11 @@
  */
 import type { Static, TSchema } from 'typebox';
 import type { AuditEntry as AuditEntrySchema } from '../../../src/core/audit/audit.schema.ts';
+import type { TillSku as TillSkuSchema } from '../../../src/core/catalogue/catalogue.schema.ts';
+import type {
+  CouponResponse as CouponResponseSchema,
+  TemplateResponse as TemplateResponseSchema,
+} from '../../../src/core/coupons/coupon-api.schema.ts';
 import type {
   ImportErrorPage as ImportErrorPageSchema,
   ImportJob as ImportJobSchema,
@@ -36,6 +41,12 @@ import type {
   MembershipStatus as MembershipStatusSchema,
   PaidMembership as PaidMembershipSchema,
 } from '../../../src/core/membership/membership.schema.ts';
+import type {
+  CommitBody as CommitBodySchema,
+  OrderResponse as OrderResponseSchema,
+  QuoteResponse as QuoteResponseSchema,
+  RefundResponse as RefundResponseSchema,
+} from '../../../src/core/orders/order.schema.ts';
 import type {
   Campaign as CampaignSchema,
   LiabilityReport as LiabilityReportSchema,
@@ -151,3 +162,12 @@ export type WalletLiabilityRow = WalletLiability['stores'][number];
 export type MembershipPlan = From<typeof MembershipPlanSchema>;
 export type PaidMembership = From<typeof PaidMembershipSchema>;
 export type MembershipStatus = From<typeof MembershipStatusSchema>;
+
+export type TillSku = From<typeof TillSkuSchema>;
+export type MemberCoupon = From<typeof CouponResponseSchema>;
+export type CouponTemplate = From<typeof TemplateResponseSchema>;
+export type CommitBody = Static<typeof CommitBodySchema>;
+export type Quote = From<typeof QuoteResponseSchema>;
+export type Order = From<typeof OrderResponseSchema>;
+export type OrderLine = Order['lines'][number];
+export type Refund = From<typeof RefundResponseSchema>;

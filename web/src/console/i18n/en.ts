@@ -1,4 +1,5 @@
 import { loyaltyEn } from './loyalty-en.ts';
+import { tillEn } from './till-en.ts';
 import type { zhCN } from './zh-CN.ts';
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
@@ -381,4 +382,5 @@ export const en: Messages<typeof zhCN> = {
     'audit.read': 'Read the audit log',
   },
   ...loyaltyEn,
+  ...tillEn,
 };

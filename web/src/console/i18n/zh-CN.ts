@@ -1,4 +1,5 @@
 import { loyaltyZhCN } from './loyalty-zh-CN.ts';
+import { tillZhCN } from './till-zh-CN.ts';
 
 /** zh-CN is the reference language: en.ts must have exactly these keys (checked by its type). */
 export const zhCN = {
@@ -376,4 +377,5 @@ export const zhCN = {
     'audit.read': '查看操作日志',
   },
   ...loyaltyZhCN,
+  ...tillZhCN,
 };

@@ -1,6 +1,7 @@
 import {
   ApiOutlined,
   BarChartOutlined,
+  CalculatorOutlined,
   CloudUploadOutlined,
   CrownOutlined,
   GiftOutlined,
@@ -45,6 +46,13 @@ export const navGroups: NavGroup[] = [
     key: 'members',
     label: 'nav.groups.members',
     items: [
+      // the cashier's page: selling needs wallet.pay (orders), looking members up members.read
+      {
+        path: '/till',
+        label: 'till.nav',
+        icon: <CalculatorOutlined />,
+        permissions: ['wallet.pay'],
+      },
       {
         path: '/members',
         label: 'nav.members',
