@@ -59,6 +59,36 @@ export const errorCodes = {
     en: 'The SKU is inactive or not sold in this store',
   },
   'catalogue.barcode_taken': { status: 409, zh: '条码已被其他商品使用', en: 'The barcode is taken' },
+  'catalogue.import_columns_missing': {
+    status: 400,
+    zh: '文件缺少必需的列：商品名称、分类编码、价格（元）',
+    en: 'The file lacks a required column: name, category, price (yuan)',
+  },
+  'catalogue.import_name_missing': {
+    status: 400,
+    zh: '商品名称为空或超过 100 字',
+    en: 'The product name is empty or longer than 100 characters',
+  },
+  'catalogue.import_price_invalid': {
+    status: 400,
+    zh: '价格应为不超过两位小数的非负数（单位：元）',
+    en: 'The price must be a non-negative number of yuan with at most 2 decimals',
+  },
+  'catalogue.import_barcode_invalid': {
+    status: 400,
+    zh: '条码不能包含空格，且不超过 64 位',
+    en: 'A barcode has no spaces and at most 64 characters',
+  },
+  'catalogue.import_flag_invalid': {
+    status: 400,
+    zh: '是否参与会员折扣应填 是 或 否',
+    en: 'Tier discount must be yes or no',
+  },
+  'catalogue.import_barcode_repeated': {
+    status: 400,
+    zh: '该条码在文件中重复出现',
+    en: 'The barcode appears more than once in the file',
+  },
   'staff.not_found': { status: 404, zh: '员工不存在', en: 'Staff member not found' },
   'staff.login_taken': { status: 409, zh: '登录名已被使用', en: 'The login name is taken' },
   'staff.password_weak': {

@@ -14,6 +14,7 @@ import {
   TillSkuQuery,
 } from '../../core/catalogue/catalogue.schema.ts';
 import { searchTillSkus } from '../../core/catalogue/catalogue.service.ts';
+import { importCatalogue } from '../../core/catalogue/catalogue-import.service.ts';
 import {
   createCategory,
   listCategories,
@@ -28,11 +29,26 @@ import {
   updateProduct,
   updateSku,
 } from '../../core/catalogue/product.service.ts';
+import { discardUpload, type StoredUpload, saveUpload } from '../../core/imports/import-file.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { ErrorResponse, IdParams, Page } from '../../lib/schema.ts';
 import { inTransaction } from '../transaction.ts';
 
 const tags = ['catalogue'];
 const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
+
+const ImportResult = Type.Object({
+  products_created: Type.Integer(),
+  skus_created: Type.Integer(),
+  errors: Type.Array(
+    Type.Object({
+      line: Type.Integer(),
+      field: Type.String(),
+      code: Type.String(),
+      message: Type.String(),
+    }),
+  ),
+});
 
 export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -199,5 +215,37 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => searchTillSkus(app.db, request.ctx, request.query),
+  );
+
+  app.post(
+    '/catalogue/import',
+    {
+      config: { permission: 'loyalty.admin' },
+      schema: {
+        tags,
+        summary: 'Import products and SKUs from CSV or XLSX (multipart `file`), one row per SKU',
+        description:
+          'Columns: 商品名称/name, 分类编码/category (an existing code), 价格（元）/price, and optional ' +
+          '规格/spec, 条码/barcode, 会员折扣/tier_discountable (是/否). Bad rows are reported by line and ' +
+          'skipped; the good rows are written in one transaction.',
+        consumes: ['multipart/form-data'],
+        response: { 200: ImportResult, 400: ErrorResponse, 413: ErrorResponse },
+      },
+    },
+    async (request) => {
+      let upload: StoredUpload | undefined;
+      try {
+        for await (const part of request.parts()) {
+          if (part.type !== 'file') continue;
+          if (upload) throw new DomainError('request.invalid', { field: 'file' });
+          upload = await saveUpload(part.file, part.filename || 'upload', app.config.dataDir);
+        }
+      } catch (e) {
+        if (upload) await discardUpload(upload);
+        throw e;
+      }
+      if (!upload) throw new DomainError('request.invalid', { field: 'file' });
+      return importCatalogue(app.db, request.ctx, upload);
+    },
   );
 };
