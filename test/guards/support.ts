@@ -123,7 +123,10 @@ type IdKind =
   | 'redemption'
   | 'couponTemplate'
   | 'coupon'
-  | 'importJob';
+  | 'importJob'
+  | 'category'
+  | 'product'
+  | 'sku';
 
 export async function call(
   app: App,
@@ -163,6 +166,7 @@ const couponTemplateBody = {
   per_member_limit: null,
 };
 const today = () => new Date().toISOString().slice(0, 10);
+const GUARD_CATEGORY = 'guard_cat';
 
 export async function seedWorld(app: App, db: Db): Promise<World> {
   const merchant = await createTestMerchant(db);
@@ -236,6 +240,10 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
   const couponTemplate = await make('/api/coupon-templates', couponTemplateBody);
   const coupon = await make(`/api/members/${member}/coupons`, { template_id: couponTemplate });
   const importJob = await uploadImport(app, owner);
+  const category = await make('/api/catalogue/categories', { code: GUARD_CATEGORY, name: 'Guard' });
+  const productBody = { name: 'Mug', category_code: GUARD_CATEGORY, skus: [{ price_fen: 100 }] };
+  const product = await make('/api/catalogue/products', productBody);
+  const sku = (await call(app, owner, 'GET', `/api/catalogue/products/${product}`)).body.skus[0].id;
   return {
     merchant,
     rightCode,
@@ -257,6 +265,9 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       couponTemplate,
       coupon,
       importJob,
+      category,
+      product,
+      sku,
     },
   };
 }
@@ -299,6 +310,9 @@ const pathKinds: Record<string, IdKind> = {
   staff: 'staff',
   'api-keys': 'apiKey',
   campaigns: 'campaign',
+  categories: 'category',
+  products: 'product',
+  skus: 'sku',
 };
 
 /** The id (or code) for each path parameter of `url` in `world`; undefined when none is known. */
@@ -390,6 +404,7 @@ const bodyPatches: Record<string, (world: World) => Record<string, unknown>> = {
   }),
   'POST /api/members/:id/membership': () => ({ tenders: [{ method: 'cash', amount_fen: 9_900 }] }),
   'POST /api/coupon-templates': () => couponTemplateBody,
+  'POST /api/catalogue/products': () => ({ category_code: GUARD_CATEGORY }),
 };
 
 /** The sample body of a route: `sampleBody` with the route's patch. */

@@ -3,19 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { addMonths, startOfLocalDay } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
-
-export interface SettlementRow {
-  month: string;
-  /** the store that sold the stored value (the recharge's store); null: not sold by a store */
-  sold_store_id: string | null;
-  sold_store_name: string | null;
-  spent_store_id: string | null;
-  spent_store_name: string | null;
-  /** principal sold in one store and spent in the other: what the stores settle */
-  principal_fen: number;
-  /** bonus spent, shown apart: it was given away, not sold */
-  bonus_fen: number;
-}
+import type { SettlementRow } from './settlement.schema.ts';
 
 /**
  * Stored value spent in `month` (local, YYYY-MM) per (sold store, spent store). Principal is

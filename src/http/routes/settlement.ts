@@ -1,23 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { SettlementMonth as Month, SettlementRow } from '../../core/reports/settlement.schema.ts';
 import { settlementCsvRows, settlementReport } from '../../core/reports/settlement.service.ts';
 import { csvStream } from '../../lib/csv.ts';
-import { ErrorResponse, Nullable } from '../../lib/schema.ts';
-
-const SettlementRow = Type.Object({
-  month: Type.String(),
-  sold_store_id: Nullable(Type.String({ format: 'uuid' })),
-  sold_store_name: Nullable(Type.String()),
-  spent_store_id: Nullable(Type.String({ format: 'uuid' })),
-  spent_store_name: Nullable(Type.String()),
-  principal_fen: Type.Integer({ description: 'principal sold in one store, spent in the other' }),
-  bonus_fen: Type.Integer({ description: 'bonus spent, shown apart (given away, not sold)' }),
-});
-
-const Month = Type.Object(
-  { month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', examples: ['2026-11'] }) },
-  { additionalProperties: false },
-);
+import { ErrorResponse } from '../../lib/schema.ts';
 
 export const settlementRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
