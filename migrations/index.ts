@@ -15,6 +15,8 @@ import * as orders from './2026_12_01_1200_orders.ts';
 import * as catalogue from './2026_12_01_1300_catalogue.ts';
 import * as couponUse from './2026_12_01_1400_coupon_use.ts';
 import * as referral from './2026_12_01_1500_referral.ts';
+import * as couponChannels from './2026_12_01_1401_coupon_channels.ts';
+import * as orderSku from './2026_12_01_1600_order_sku.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1300_catalogue': catalogue,
   '2026_12_01_1400_coupon_use': couponUse,
   '2026_12_01_1500_referral': referral,
+  '2026_12_01_1401_coupon_channels': couponChannels,
+  '2026_12_01_1600_order_sku': orderSku,
 };
