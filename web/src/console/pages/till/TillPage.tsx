@@ -102,6 +102,8 @@ export default function TillPage() {
     enabled: quoteBody !== null,
     placeholderData: (previous) => previous,
     retry: false,
+    // offline the quote must fail (not pause) so the till falls back to list prices
+    networkMode: 'always',
   });
   const offline = quote.isError && isNetworkError(quote.error);
   const dueFen = offline || !quote.data ? listTotal(sale.lines) : quote.data.due_fen;
