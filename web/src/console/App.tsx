@@ -27,6 +27,8 @@ const MembershipPlansPage = lazy(() => import('./pages/loyalty/MembershipPlansPa
 const RechargePlansPage = lazy(() => import('./pages/wallet/RechargePlansPage.tsx'));
 const LiabilityReportPage = lazy(() => import('./pages/reports/LiabilityReportPage.tsx'));
 const TillPage = lazy(() => import('./pages/till/TillPage.tsx'));
+const CataloguePage = lazy(() => import('./pages/catalogue/CataloguePage.tsx'));
+const SettlementPage = lazy(() => import('./pages/reports/SettlementPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 const queryClient = new QueryClient({
@@ -89,6 +91,8 @@ export function App() {
                   <Route path="recharge-plans" element={<RechargePlansPage />} />
                   <Route path="paid-plans" element={<MembershipPlansPage />} />
                   <Route path="reports/liability" element={<LiabilityReportPage />} />
+                  <Route path="reports/settlement" element={<SettlementPage />} />
+                  <Route path="catalogue" element={<CataloguePage />} />
                   <Route path="till" element={<TillPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>

@@ -5,7 +5,11 @@
  */
 import type { Static, TSchema } from 'typebox';
 import type { AuditEntry as AuditEntrySchema } from '../../../src/core/audit/audit.schema.ts';
-import type { TillSku as TillSkuSchema } from '../../../src/core/catalogue/catalogue.schema.ts';
+import type {
+  Category as CategorySchema,
+  Product as ProductSchema,
+  TillSku as TillSkuSchema,
+} from '../../../src/core/catalogue/catalogue.schema.ts';
 import type {
   CouponResponse as CouponResponseSchema,
   TemplateResponse as TemplateResponseSchema,
@@ -55,6 +59,7 @@ import type {
   PointsRules as PointsRulesSchema,
   PointsStatement as PointsStatementSchema,
 } from '../../../src/core/points/points.schema.ts';
+import type { SettlementRow as SettlementRowSchema } from '../../../src/core/reports/settlement.schema.ts';
 import type {
   ApiKey as ApiKeySchema,
   LoginResult as LoginResultSchema,
@@ -164,6 +169,9 @@ export type PaidMembership = From<typeof PaidMembershipSchema>;
 export type MembershipStatus = From<typeof MembershipStatusSchema>;
 
 export type TillSku = From<typeof TillSkuSchema>;
+export type Category = From<typeof CategorySchema>;
+export type Product = From<typeof ProductSchema>;
+export type SettlementRow = From<typeof SettlementRowSchema>;
 export type MemberCoupon = From<typeof CouponResponseSchema>;
 export type CouponTemplate = From<typeof TemplateResponseSchema>;
 export type CommitBody = Static<typeof CommitBodySchema>;

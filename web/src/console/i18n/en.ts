@@ -1,3 +1,4 @@
+import { catalogueEn } from './catalogue-en.ts';
 import { loyaltyEn } from './loyalty-en.ts';
 import { tillEn } from './till-en.ts';
 import type { zhCN } from './zh-CN.ts';
@@ -383,4 +384,5 @@ export const en: Messages<typeof zhCN> = {
   },
   ...loyaltyEn,
   ...tillEn,
+  ...catalogueEn,
 };

@@ -1,3 +1,4 @@
+import { catalogueZhCN } from './catalogue-zh-CN.ts';
 import { loyaltyZhCN } from './loyalty-zh-CN.ts';
 import { tillZhCN } from './till-zh-CN.ts';
 
@@ -378,4 +379,5 @@ export const zhCN = {
   },
   ...loyaltyZhCN,
   ...tillZhCN,
+  ...catalogueZhCN,
 };

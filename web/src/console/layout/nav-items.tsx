@@ -1,5 +1,6 @@
 import {
   ApiOutlined,
+  AppstoreOutlined,
   BarChartOutlined,
   CalculatorOutlined,
   CloudUploadOutlined,
@@ -9,6 +10,7 @@ import {
   IdcardOutlined,
   ShopOutlined,
   ShoppingOutlined,
+  SwapOutlined,
   TeamOutlined,
   UserOutlined,
   WalletOutlined,
@@ -114,12 +116,24 @@ export const navGroups: NavGroup[] = [
         icon: <BarChartOutlined />,
         permissions: ['reports.read'],
       },
+      {
+        path: '/reports/settlement',
+        label: 'settlement.nav',
+        icon: <SwapOutlined />,
+        permissions: ['reports.read'],
+      },
     ],
   },
   {
     key: 'settings',
     label: 'nav.groups.settings',
     items: [
+      {
+        path: '/catalogue',
+        label: 'catalogue.nav',
+        icon: <AppstoreOutlined />,
+        permissions: ['loyalty.admin'],
+      },
       {
         path: '/stores',
         label: 'nav.stores',

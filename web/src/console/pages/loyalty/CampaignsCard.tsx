@@ -21,7 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import type { PointsCampaign } from '../../wire-types.ts';
 import { errorText, showLoyaltyFieldError, times, timesToBp } from './loyalty-format.tsx';
-import { useCategories, usePointsCampaigns } from './loyalty-queries.ts';
+import { useCategoryOptions, usePointsCampaigns } from './loyalty-queries.ts';
 
 const FIELDS = ['name', 'multiplier_bp', 'starts_on', 'ends_on', 'categories'];
 
@@ -37,7 +37,7 @@ function CampaignModal(props: { open: boolean; onClose(): void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<CampaignForm>();
-  const categories = useCategories();
+  const categories = useCategoryOptions();
   const queryClient = useQueryClient();
   const create = useMutation({
     mutationFn: (v: CampaignForm) =>
@@ -92,7 +92,7 @@ function CampaignModal(props: { open: boolean; onClose(): void }) {
           label={t('points.campaignCategories')}
           extra={t('points.campaignCategoriesHint')}
         >
-          <Select mode="tags" options={categories.map((c) => ({ value: c, label: c }))} />
+          <Select mode="multiple" options={categories} optionFilterProp="label" />
         </Form.Item>
       </Form>
     </Modal>

@@ -1,6 +1,6 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, AutoComplete, Button, Card, Col, Form, InputNumber, Radio, Row, Space } from 'antd';
+import { App, Button, Card, Col, Form, InputNumber, Radio, Row, Select, Space } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
@@ -14,7 +14,7 @@ import {
   toFenOrNull,
   YuanInput,
 } from './loyalty-format.tsx';
-import { useCategories, usePointsRules } from './loyalty-queries.ts';
+import { useCategoryOptions, usePointsRules } from './loyalty-queries.ts';
 
 const FIELDS = [
   'default_fen_per_point',
@@ -49,7 +49,7 @@ const toBody = (v: PointsRules) => ({
 
 function CategoryRules() {
   const { t } = useTranslation();
-  const options = useCategories().map((c) => ({ value: c }));
+  const options = useCategoryOptions();
   return (
     <Form.List name="categories">
       {(fields, { add, remove }) => (
@@ -57,11 +57,12 @@ function CategoryRules() {
           {fields.map((field) => (
             <Space key={field.key} align="baseline" style={{ display: 'flex' }}>
               <Form.Item name={[field.name, 'category']} rules={[{ required: true }]}>
-                <AutoComplete
+                <Select
+                  showSearch
                   options={options}
+                  optionFilterProp="label"
                   placeholder={t('points.category')}
                   style={{ width: 200 }}
-                  filterOption
                 />
               </Form.Item>
               <Form.Item name={[field.name, 'fen_per_point']} rules={[{ required: true }]}>

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api.ts';
 import type {
+  Category,
   MembershipPlan,
   PointsCampaign,
   PointsRules,
@@ -48,14 +49,16 @@ export const usePointsCampaigns = () =>
   });
 
 /**
- * The merchant's product categories, until a product catalogue exists: those with an earning rule
- * and those named by a points campaign, for a select that also takes a new one.
+ * The catalogue's product categories as select options (name and code), for the points rules,
+ * campaigns and coupon scopes: a category is chosen from the list, never typed.
  */
-export function useCategories(): string[] {
-  const rules = usePointsRules().data?.categories ?? [];
-  const campaigns = usePointsCampaigns().data ?? [];
-  const names = [...rules.map((c) => c.category), ...campaigns.flatMap((c) => c.categories ?? [])];
-  return [...new Set(names)].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+export function useCategoryOptions(): { value: string; label: string }[] {
+  const categories = useQuery({
+    queryKey: ['catalogue', 'categories'],
+    queryFn: () => api.get<Category[]>('/catalogue/categories'),
+    ...setup,
+  }).data;
+  return (categories ?? []).map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }));
 }
 
 export const useRewards = (available?: boolean) =>
