@@ -29,6 +29,7 @@ import { membershipRoutes } from './routes/membership.ts';
 import { merchantRoutes } from './routes/merchant.ts';
 import { pointsRoutes } from './routes/points.ts';
 import { rechargePlanRoutes } from './routes/recharge-plans.ts';
+import { referralRoutes } from './routes/referral.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { settlementRoutes } from './routes/settlement.ts';
 import { staffRoutes } from './routes/staff.ts';
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(membershipRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });
   await app.register(settlementRoutes, { prefix: '/api' });
+  await app.register(referralRoutes, { prefix: '/api' });
 
   await registerConsole(app);
   return app;

@@ -622,6 +622,38 @@ export const errorCodes = {
     zh: '使用优惠券、积分或储值需要先识别会员',
     en: 'Coupons, points and stored value need a member',
   },
+  'referral.code_not_found': { status: 404, zh: '分享码不存在', en: 'No such share code' },
+  'referral.self_referral': {
+    status: 422,
+    zh: '不能通过自己的分享码绑定自己',
+    en: 'A member cannot be referred by their own share code',
+  },
+  'referral.loop': {
+    status: 422,
+    zh: '该绑定会形成推荐闭环',
+    en: 'This binding would make a referral loop',
+  },
+  'referral.not_new_customer': {
+    status: 422,
+    zh: '该会员已超过绑定期限，不是新客',
+    en: 'The member joined before the binding window: not a new customer',
+  },
+  'referral.already_bound': {
+    status: 409,
+    zh: '该会员已绑定推荐人',
+    en: 'The member is already bound to a referrer',
+  },
+  'referral.withdrawal_over_balance': {
+    status: 409,
+    zh: '提现金额超过可提现佣金',
+    en: 'The withdrawal exceeds the commission available',
+  },
+  'referral.withdrawal_not_found': { status: 404, zh: '提现申请不存在', en: 'No such withdrawal' },
+  'referral.withdrawal_decided': {
+    status: 409,
+    zh: '该提现申请已处理',
+    en: 'The withdrawal has already been decided',
+  },
   'service.unavailable': {
     status: 503,
     zh: '数据库暂时不可用，请稍后重试',

@@ -130,14 +130,16 @@ export async function reverseCommissionForRefund(
     refunded_fen: number;
   }>`
     select c.id, c.referrer_id, c.referee_id, c.store_id, c.rule, c.payout, c.amount_fen, c.points,
-      coalesce(-sum(r.amount_fen), 0)::int as reversed_fen,
-      coalesce(-sum(r.points), 0)::int as reversed_points,
-      coalesce(sum(r.refunded_fen), 0)::int as refunded_fen
+      coalesce(-r.fen, 0)::int as reversed_fen, coalesce(-r.points, 0)::int as reversed_points,
+      coalesce(r.refunded, 0)::int as refunded_fen
     from referral_commission c
-    left join referral_commission r on r.merchant_id = c.merchant_id and r.reverses_id = c.id
+    left join lateral (
+      select sum(amount_fen) as fen, sum(points) as points, sum(refunded_fen) as refunded
+      from referral_commission
+      where merchant_id = c.merchant_id and reverses_id = c.id
+    ) r on true
     where c.merchant_id = ${ctx.merchantId} and c.order_id = ${refund.order_id}
       and c.reverses_id is null
-    group by c.merchant_id, c.id
     for update of c`.execute(trx);
   const c = rows[0];
   if (!c) return;

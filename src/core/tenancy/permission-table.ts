@@ -27,6 +27,7 @@ const meaning: Record<Permission, string> = {
   'wallet.pay': 'balance payments, a member’s payment password',
   'wallet.refund': 'refund recharges and paid memberships',
   'wallet.password_reset': 'reset a payment password after an identity check',
+  'referral.payout': 'approve or refuse referral commission withdrawals',
   'members.code': 'mint a dynamic member code (the member’s own channel; no staff role)',
 };
 

@@ -23,6 +23,7 @@ export const permissions = [
   'wallet.pay', // balance payments, setting a member's payment password
   'wallet.refund', // refund recharges and paid memberships
   'wallet.password_reset', // reset a payment password after an identity check
+  'referral.payout', // approve or refuse commission withdrawals: the owner's
   // Mint a dynamic member code: the member's own channel only (the member page, an
   // integrator's member app). No staff role holds it: the till verifies codes, never mints them.
   'members.code',
