@@ -13,6 +13,8 @@ import type { Ctx } from '../context.ts';
 import type { HeldCoupon } from '../coupons/coupon.rules.ts';
 import { templateOf } from '../coupons/coupon.service.ts';
 import { getMemberRow } from '../members/member.service.ts';
+import { currentPeriod } from '../membership/membership.rules.ts';
+import { listPeriods } from '../membership/membership.service.ts';
 import { pointsBalance } from '../points/points-lot.service.ts';
 import { campaignsBetween, getPointsSetting } from '../points/points-setting.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
@@ -142,11 +144,12 @@ async function pricingMember(
     .executeTakeFirst();
   const tier = (await listTiers(db, ctx)).find((t) => t.id === loyalty?.tier_id) ?? null;
   const spendable = spendableBonus(wallet.bonus_ledger_fen, wallet.parts, ctx.now);
+  const paid = currentPeriod(await listPeriods(db, ctx, memberId), ctx.now);
   return {
     id: member.id,
     birthday: member.birthday,
     tier,
-    extra_discount_bp: 0,
+    extra_discount_bp: paid?.benefits.extra_discount_bp ?? 0,
     points_balance: await pointsBalance(db, ctx, memberId),
     wallet: { principal_fen: wallet.principal_fen, bonus_fen: spendable.total_fen },
   };

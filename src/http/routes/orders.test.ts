@@ -60,6 +60,7 @@ async function world() {
   const tpl = await postWithKey(app, m.tokens.marketer, '/api/coupon-templates', threshold);
   const coupon = await postWithKey(app, m.tokens.cashier, `/api/members/${member.id}/coupons`, {
     template_id: tpl.json().id,
+    reason: '开业赠券',
   });
   expect(coupon.statusCode).toBe(201);
   return { app, db, m, storeId, memberId: member.id, couponId: coupon.json().id as string };
