@@ -35,7 +35,7 @@ export async function chargeTenders(
       created_at: ctx.now,
     });
   }
-  return trx.insertInto('tender').values(rows).returningAll().execute();
+  return rows.length ? trx.insertInto('tender').values(rows).returningAll().execute() : [];
 }
 
 /** Pays `refundFen` back through the charges of `ref` (see `allocateRefund`). */

@@ -196,6 +196,46 @@ describe('checkout', () => {
     expect(orders).toEqual([]);
   });
 
+  it('refuses more points or stored value than the member has (409 with the available amount) and another member’s coupon (422)', async () => {
+    const w = await world();
+    const points = await commit(w.app, w, sale(w, { points_to_use: 5_000 }));
+    expect(points.statusCode).toBe(409);
+    expect(points.json().error).toMatchObject({
+      code: 'points.insufficient',
+      field: 'points_to_use',
+      params: { available: 1_000 },
+    });
+    const stored = await commit(w.app, w, sale(w, { stored_value_fen: 13_500, tenders: [] }));
+    expect(stored.statusCode).toBe(201);
+    const more = await commit(
+      w.app,
+      w,
+      sale(w, { coupon_ids: [], points_to_use: 0, stored_value_fen: 16_000, tenders: [] }),
+    );
+    expect(more.statusCode).toBe(409);
+    expect(more.json().error).toMatchObject({
+      code: 'wallet.insufficient',
+      params: { available_fen: 6_500 },
+    });
+    const other = await createMember(w.db, w.m.ctx());
+    const foreign = await commit(
+      w.app,
+      w,
+      sale(w, {
+        member_id: other.id,
+        points_to_use: 0,
+        stored_value_fen: 0,
+        tenders: [{ method: 'cash', amount_fen: 14_000 }],
+      }),
+    );
+    expect(foreign.statusCode).toBe(422);
+    expect(foreign.json().error).toMatchObject({
+      code: 'coupon.wrong_member',
+      field: 'coupon_ids.0',
+    });
+    expect(await walletInvariants(w.db, w.m.merchantId)).toBe(0);
+  });
+
   it('one key sent 5 times at once makes one order and five identical answers; another body is 409', async () => {
     const w = await world();
     const key = randomUUID();
