@@ -9,6 +9,7 @@ import type {
 import type {
   CouponTable,
   CouponTemplateTable,
+  CouponSettingTable,
   CouponUseTable,
 } from '../core/coupons/coupon.table.ts';
 import type {
@@ -118,6 +119,7 @@ export interface Database {
   sku: SkuTable;
   sku_store: SkuStoreTable;
   coupon_use: CouponUseTable;
+  coupon_setting: CouponSettingTable;
   wallet_setting: WalletSettingTable;
   recharge_plan: RechargePlanTable;
   recharge: RechargeTable;

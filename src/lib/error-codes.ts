@@ -366,6 +366,11 @@ export const errorCodes = {
     zh: '暂不支持该类型的积分商品（优惠券类待优惠券模块上线）',
     en: 'This reward kind is not supported yet (coupon rewards come with the coupons module)',
   },
+  'mall.coupon_template_required': {
+    status: 400,
+    zh: '优惠券类积分商品须指定优惠券模板',
+    en: 'A coupon reward needs the coupon template it gives',
+  },
   'mall.already_cancelled': {
     status: 409,
     zh: '该兑换已取消',
@@ -590,6 +595,16 @@ export const errorCodes = {
     status: 422,
     zh: '该优惠券不能与已选优惠券同时使用',
     en: 'The coupon cannot be combined with another coupon applied',
+  },
+  'coupon.grant_cap_reached': {
+    status: 409,
+    zh: '今日发券数量已达本岗位上限',
+    en: 'You have granted as many coupons today as your role allows',
+  },
+  'coupon.claimant_required': {
+    status: 400,
+    zh: '请提供手机号或会员',
+    en: 'Give a phone number or a member',
   },
   'coupon.not_selected': {
     status: 422,

@@ -238,7 +238,10 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
   const reward = await make('/api/mall/rewards', { kind: 'goods', name: 'Mug', points_price: 10 });
   const redemption = await make(`/api/mall/rewards/${reward}/redeem`, { member_id: member });
   const couponTemplate = await make('/api/coupon-templates', couponTemplateBody);
-  const coupon = await make(`/api/members/${member}/coupons`, { template_id: couponTemplate });
+  const coupon = await make(`/api/members/${member}/coupons`, {
+    template_id: couponTemplate,
+    reason: 'seed',
+  });
   const importJob = await uploadImport(app, owner);
   const category = await make('/api/catalogue/categories', { code: GUARD_CATEGORY, name: 'Guard' });
   const productBody = { name: 'Mug', category_code: GUARD_CATEGORY, skus: [{ price_fen: 100 }] };
@@ -302,6 +305,7 @@ const pathKinds: Record<string, IdKind> = {
   rewards: 'reward',
   redemptions: 'redemption',
   coupons: 'coupon',
+  'coupon-templates': 'couponTemplate',
   plans: 'membershipPlan',
   'paid-memberships': 'paidMembership',
   'recharge-plans': 'rechargePlan',

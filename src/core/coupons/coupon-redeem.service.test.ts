@@ -6,8 +6,8 @@ import type { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
 import { createStore } from '../tenancy/store.service.ts';
-import { redeemCouponsInCheckout, restoreCouponsForRefund } from './coupon-redeem.service.ts';
 import { createTemplate, issueCoupon } from './coupon.service.ts';
+import { redeemCouponsInCheckout, restoreCouponsForRefund } from './coupon-redeem.service.ts';
 
 const benefits = {
   manjian: { kind: 'threshold_off', threshold_fen: 10_000, off_fen: 2_000 },
@@ -151,7 +151,7 @@ describe('coupons inside a checkout', () => {
   });
 
   it('a refused coupon rolls the whole step back and names its reason', async () => {
-    const { db, m, ctx, store, member, issue } = await setup();
+    const { db, ctx, store, member, issue } = await setup();
     const other = await createMember(db, ctx);
     const mine = await issue(benefits.manjian);
     const theirs = await issue(benefits.manjian, other.id);

@@ -10,7 +10,7 @@ import { getMerchant } from '../tenancy/merchant.service.ts';
 import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import { couponWindow, validateTemplate } from './coupon.rules.ts';
 import type { CouponTemplate, CouponTemplateBody } from './coupon.schema.ts';
-import type { CouponRow, CouponTemplateRow } from './coupon.table.ts';
+import type { CouponRefType, CouponRow, CouponTemplateRow } from './coupon.table.ts';
 import { refusalOf } from './coupon-redeem.service.ts';
 
 /** A template row as the API and the pure rules read it. */
@@ -79,6 +79,10 @@ export interface IssueInput {
   member_id: string;
   /** the channel: staff, claim, mall, recharge_pack, membership, new_member, campaign … */
   via: string;
+  /** what issued it (a mall redemption, a recharge), so cancelling that voids its coupons */
+  ref?: { type: CouponRefType; id: string } | undefined;
+  /** why staff granted it */
+  reason?: string | undefined;
 }
 
 /**
@@ -135,6 +139,9 @@ export async function issueCoupon(trx: Trx, ctx: Ctx, input: IssueInput): Promis
       ...window,
       issued_via: input.via,
       issued_by: ctx.actor.id,
+      ref_type: input.ref?.type ?? null,
+      ref_id: input.ref?.id ?? null,
+      reason: input.reason ?? null,
       redeemed_at: null,
       redeemed_store_id: null,
       redeemed_by: null,
@@ -146,7 +153,12 @@ export async function issueCoupon(trx: Trx, ctx: Ctx, input: IssueInput): Promis
     action: 'coupon.issue',
     entityType: 'coupon',
     entityId: coupon.id,
-    after: { template_id: template.id, member_id: input.member_id, via: input.via },
+    after: {
+      template_id: template.id,
+      member_id: input.member_id,
+      via: input.via,
+      reason: input.reason ?? null,
+    },
   });
   return coupon;
 }

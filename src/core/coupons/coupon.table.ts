@@ -1,7 +1,9 @@
 import type { ColumnType, Selectable } from 'kysely';
+import type { Role } from '../tenancy/tenancy.table.ts';
 import type { CouponTemplateBody } from './coupon.schema.ts';
 
 export type CouponStatus = 'issued' | 'redeemed' | 'void' | 'expired';
+export type CouponRefType = 'mall_redemption' | 'recharge';
 
 /** What a template says a coupon does; the columns beside it are what the database guards. */
 export type CouponDefinition = Pick<
@@ -37,6 +39,11 @@ export interface CouponTable {
   valid_until: Date;
   issued_via: string;
   issued_by: string | null;
+  /** what issued it, so cancelling that voids its coupons */
+  ref_type: CouponRefType | null;
+  ref_id: string | null;
+  /** why staff granted it */
+  reason: string | null;
   redeemed_at: Date | null;
   redeemed_store_id: string | null;
   redeemed_by: string | null;
@@ -60,3 +67,19 @@ export interface CouponUseTable {
 }
 
 export type CouponUseRow = Selectable<CouponUseTable>;
+
+/** One line of a pack of coupons issued together (new-member pack). */
+export interface PackItem {
+  template_id: string;
+  quantity: number;
+}
+
+export interface CouponSettingTable {
+  merchant_id: string;
+  new_member_pack: ColumnType<PackItem[], string, string>;
+  /** the most coupons one staff member of a role may grant per local day; absent = no cap */
+  staff_daily_caps: ColumnType<Partial<Record<Role, number>>, string, string>;
+  updated_at: Date;
+}
+
+export type CouponSettingRow = Selectable<CouponSettingTable>;

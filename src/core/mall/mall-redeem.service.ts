@@ -12,6 +12,8 @@ import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import { checkRedeemable } from './mall.rules.ts';
 import type { MallRedemptionRow } from './mall.table.ts';
 import { fulfillerFor } from './reward-fulfiller.ts';
+// registers the fulfiller of coupon rewards
+import '../coupons/coupon-mall.fulfiller.ts';
 
 /**
  * Redeems a reward for points, exactly once per unit of stock: the member row is locked, then

@@ -11,6 +11,27 @@ import { isOnSale } from './mall.rules.ts';
 import type { RewardBody, RewardPatch } from './mall.schema.ts';
 import type { MallRewardRow } from './mall.table.ts';
 import { fulfillerFor } from './reward-fulfiller.ts';
+// registers the fulfiller of coupon rewards
+import '../coupons/coupon-mall.fulfiller.ts';
+
+/** A coupon reward names a coupon template of the merchant; it is what the member gets. */
+async function checkCouponTemplate(
+  db: Db | Trx,
+  ctx: Ctx,
+  reward: { kind: string; coupon_template_id?: string | null | undefined },
+) {
+  if (reward.kind !== 'coupon') return;
+  if (!reward.coupon_template_id)
+    throw new DomainError('mall.coupon_template_required', { field: 'coupon_template_id' });
+  await getOwnRow(
+    db,
+    ctx,
+    'coupon_template',
+    reward.coupon_template_id,
+    'coupon.template_not_found',
+    'coupon_template_id',
+  );
+}
 
 function checkDates(input: { starts_on?: string | null; ends_on?: string | null }) {
   if (input.starts_on && input.ends_on && input.ends_on < input.starts_on)
@@ -21,6 +42,7 @@ export async function createReward(trx: Trx, ctx: Ctx, input: RewardBody): Promi
   // a kind nobody can fulfil yet (coupon, until the coupons module registers) is refused here
   fulfillerFor(input.kind);
   checkDates(input);
+  await checkCouponTemplate(trx, ctx, input);
   const reward = await trx
     .insertInto('mall_reward')
     .values({
@@ -73,6 +95,8 @@ export async function updateReward(
     coupon_template_id: true,
   });
   checkDates({ ...before, ...patch });
+  if (patch.coupon_template_id !== undefined)
+    await checkCouponTemplate(trx, ctx, { ...before, ...patch });
   const reward = await trx
     .updateTable('mall_reward')
     .set({ ...patch, ...(patch.name ? { name: patch.name.trim() } : {}), updated_at: ctx.now })

@@ -8,6 +8,7 @@ import { normalizePhone } from '../../lib/phone.ts';
 import { isValidPastDate, localDateOf } from '../../lib/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
+import { issueNewMemberPack } from '../coupons/coupon-pack.service.ts';
 import { getBalances } from '../ledger/ledger.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
@@ -84,6 +85,7 @@ export async function registerMember(
       .executeTakeFirst();
   }
   for (const identity of input.identities ?? []) await linkIdentity(trx, ctx, member.id, identity);
+  await issueNewMemberPack(trx, ctx, member.id);
   await recordAudit(trx, ctx, {
     action: 'member.register',
     entityType: 'member',

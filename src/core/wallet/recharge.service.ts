@@ -3,6 +3,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
+import { issueRechargePack, voidCouponsOf } from '../coupons/coupon-pack.service.ts';
 import { postEntry } from '../ledger/ledger.service.ts';
 import { getMemberRow } from '../members/member.service.ts';
 import { checkTenders, type TenderInput } from '../payments/tender.rules.ts';
@@ -79,7 +80,7 @@ export async function rechargeMember(trx: Trx, ctx: Ctx, memberId: string, input
     refType: 'recharge',
     refId: id,
   });
-  const recharge = await trx
+  const inserted = await trx
     .insertInto('recharge')
     .values({
       merchant_id: ctx.merchantId,
@@ -102,6 +103,7 @@ export async function rechargeMember(trx: Trx, ctx: Ctx, memberId: string, input
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  const recharge = await issueRechargePack(trx, ctx, inserted);
   const tenders = await chargeTenders(trx, ctx, { type: 'recharge', id }, input.tenders);
   const schedule = bonusSchedule(terms, ctx.now, merchant.time_zone);
   await createParts(
@@ -266,6 +268,8 @@ export async function refundRecharge(trx: Trx, ctx: Ctx, id: string) {
       reversesId: recharge.principal_entry_id,
     });
   await forfeitParts(trx, ctx, memberId, parts, settled.bonus_fen);
+  // the pack's unused coupons go with the recharge; a used one stays used
+  await voidCouponsOf(trx, ctx, { type: 'recharge', id }, false);
   const tenders = await refundTenders(trx, ctx, { type: 'recharge', id }, refund.refund_fen);
   const updated = await trx
     .updateTable('recharge')

@@ -39,6 +39,7 @@ async function setup(extra: object = {}) {
 async function issue(app: App, m: Merchant, templateId: string, memberId: string) {
   return post(app, m.tokens.cashier, `/api/members/${memberId}/coupons`, {
     template_id: templateId,
+    reason: '补偿',
   });
 }
 

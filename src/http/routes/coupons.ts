@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import QRCode from 'qrcode';
 import { Type } from 'typebox';
 import { CouponTemplateBody } from '../../core/coupons/coupon.schema.ts';
 import {
   createTemplate,
-  issueCoupon,
   listMemberCoupons,
   listTemplates,
   templateOf,
@@ -11,13 +11,20 @@ import {
 } from '../../core/coupons/coupon.service.ts';
 import type { CouponTemplateRow } from '../../core/coupons/coupon.table.ts';
 import {
+  ClaimBody,
+  ClaimResponse,
+  CouponQrResponse,
   CouponResponse,
+  CouponSettingBody,
   IssueBody,
   MemberCouponsQuery,
   RedeemByCodeBody,
   TemplateResponse,
 } from '../../core/coupons/coupon-api.schema.ts';
+import { claimCoupon, grantCoupon } from '../../core/coupons/coupon-grant.service.ts';
+import { getCouponSetting, putCouponSetting } from '../../core/coupons/coupon-pack.service.ts';
 import { redeemCouponByCode } from '../../core/coupons/coupon-redeem.service.ts';
+import { getOwnRow } from '../../core/tenant-row.ts';
 import { ErrorResponse, IdParams, Page } from '../../lib/schema.ts';
 import { idempotent, inTransaction } from '../transaction.ts';
 
@@ -66,7 +73,7 @@ export const couponRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary:
-          'Issue a coupon to a member by staff, within stock and the per-member limit; needs Idempotency-Key',
+          'Grant a coupon to a member by staff, with a reason, within stock, the per-member limit and the per-role daily cap; needs Idempotency-Key',
         params: IdParams,
         body: IssueBody,
         response: { 201: CouponResponse, ...errors },
@@ -74,11 +81,7 @@ export const couponRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     (request, reply) =>
       idempotent(app.db, request, reply, 201, (trx) =>
-        issueCoupon(trx, request.ctx, {
-          template_id: request.body.template_id,
-          member_id: request.params.id,
-          via: 'staff',
-        }),
+        grantCoupon(trx, request.ctx, { ...request.body, member_id: request.params.id }),
       ),
   );
 
@@ -127,5 +130,76 @@ export const couponRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     (request) => inTransaction(app.db, (trx) => voidCoupon(trx, request.ctx, request.params.id)),
+  );
+  app.post(
+    '/coupon-templates/:id/claim',
+    {
+      config: { permission: 'loyalty.operate' },
+      schema: {
+        tags,
+        summary:
+          'Claim a coupon (领券先领卡): by member, or by phone; a phone that is no member becomes one in the same transaction; needs Idempotency-Key',
+        params: IdParams,
+        body: ClaimBody,
+        response: { 201: ClaimResponse, ...errors },
+      },
+    },
+    (request, reply) =>
+      idempotent(app.db, request, reply, 201, (trx) =>
+        claimCoupon(trx, request.ctx, request.params.id, request.body),
+      ),
+  );
+
+  app.get(
+    '/coupons/:id/qr',
+    {
+      config: { permission: 'members.read' },
+      schema: {
+        tags,
+        summary: "A coupon's code as a QR code (SVG) for the till's scanner",
+        params: IdParams,
+        response: { 200: CouponQrResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const coupon = await getOwnRow(
+        app.db,
+        request.ctx,
+        'coupon',
+        request.params.id,
+        'coupon.not_found',
+      );
+      return {
+        code: coupon.code,
+        qr_svg: await QRCode.toString(coupon.code, { type: 'svg', margin: 1 }),
+      };
+    },
+  );
+
+  app.get(
+    '/coupon-setting',
+    {
+      config: { permission: 'members.read' },
+      schema: {
+        tags,
+        summary: 'The new-member pack and the per-role daily caps on staff grants',
+        response: { 200: CouponSettingBody },
+      },
+    },
+    (request) => getCouponSetting(app.db, request.ctx),
+  );
+
+  app.put(
+    '/coupon-setting',
+    {
+      config: { permission: 'campaigns.admin' },
+      schema: {
+        tags,
+        summary: 'Set the new-member pack (新人礼包) and the per-role daily caps on staff grants',
+        body: CouponSettingBody,
+        response: { 200: CouponSettingBody, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    (request) => inTransaction(app.db, (trx) => putCouponSetting(trx, request.ctx, request.body)),
   );
 };

@@ -198,7 +198,7 @@ describe('points mall redemption', () => {
     expect(await ledgerConsistent(db, m.merchantId)).toBe(true);
   });
 
-  it('refuses coupon rewards until the coupons module fulfils them, and rewards off sale', async () => {
+  it('refuses a coupon reward without its template, and rewards off sale', async () => {
     const { app, db, m, rewardId } = await setup(5, {
       ends_on: '2020-01-31',
       starts_on: '2020-01-01',
@@ -210,8 +210,8 @@ describe('points mall redemption', () => {
     });
     expect(coupon.statusCode).toBe(400);
     expect(coupon.json().error).toMatchObject({
-      code: 'mall.reward_kind_unsupported',
-      field: 'kind',
+      code: 'mall.coupon_template_required',
+      field: 'coupon_template_id',
     });
     const badDates = await post(app, m.tokens.manager, '/api/mall/rewards', {
       kind: 'service',
