@@ -4,7 +4,7 @@ import { createTemplate, issueCoupon } from '../../src/core/coupons/coupon.servi
 import type { MemberRow } from '../../src/core/members/member.table.ts';
 import { signMemberCode } from '../../src/core/members/member-code.ts';
 import { updateCheckoutSetting } from '../../src/core/orders/checkout-setting.service.ts';
-import { createTestMerchant, PASSWORD, type TestMerchant, testConfig } from '../factories.ts';
+import { auth, createTestMerchant, PASSWORD, type TestMerchant, testConfig } from '../factories.ts';
 import { type Console, logIn, startConsole } from './harness.ts';
 import { credit, seedBakery } from './seed.ts';
 
@@ -46,6 +46,26 @@ describe('the till (收银台) in a browser', () => {
       couponId = coupon.id;
     });
     await credit(c.db, owner, members[0]!.id, { points: 1_000 });
+    // one catalogue SKU, sold everywhere, found at the till by its barcode
+    const headers = auth(merchant.tokens.owner);
+    const category = await c.app.inject({
+      method: 'POST',
+      url: '/api/catalogue/categories',
+      headers,
+      payload: { code: 'drink', name: '饮品' },
+    });
+    expect(category.statusCode).toBe(201);
+    const product = await c.app.inject({
+      method: 'POST',
+      url: '/api/catalogue/products',
+      headers,
+      payload: {
+        name: '拿铁',
+        category_code: 'drink',
+        skus: [{ spec: '大杯', price_fen: 2800, barcode: '6901234567892' }],
+      },
+    });
+    expect(product.statusCode).toBe(201);
   });
   afterAll(async () => {
     await c?.close();
@@ -110,28 +130,37 @@ describe('the till (收银台) in a browser', () => {
     await card.getByText('1000').waitFor();
 
     await addLine(page, '生日蛋糕', 'cake', '120');
+    // the barcode scanner types into the item field and presses Enter
+    const item = page.getByPlaceholder('搜索商品或扫条码');
+    await item.fill('6901234567892');
+    await item.press('Enter');
+    await page.getByTestId('till-lines').getByText('拿铁').waitFor();
     await page
       .getByTestId('till-coupons')
       .getByText(/满100减20/)
       .click();
     await page.getByLabel('使用积分').fill('500');
-    // ¥120 − ¥20 coupon − ¥5 for 500 points = ¥95, explained step by step
+    // ¥148 − ¥20 coupon − ¥5 for 500 points = ¥123, explained step by step
     const due = page.getByTestId('till-due');
-    await expect.poll(() => due.textContent()).toBe('¥95.00');
+    await expect.poll(() => due.textContent()).toBe('¥123.00');
     const trace = page.getByTestId('till-trace');
     await trace.getByText('优惠券 满100减20 −¥20.00').waitFor();
     await trace.getByText('积分 500 → −¥5.00').waitFor();
 
-    // ¥50 on WeChat Pay, the cash line takes the rest; ¥50 cash handed over gives ¥5 change
+    // ¥50 on WeChat Pay, the cash line takes the rest; ¥80 cash handed over gives ¥7 change
     await page.getByRole('button', { name: /组合支付/ }).click();
     const wechat = page.getByTestId('till-tender-0');
     await wechat.getByLabel('支付方式').click();
     await page.locator('.ant-select-item-option').filter({ hasText: '微信支付' }).click();
     await wechat.getByLabel('金额').fill('50');
     const cashLine = page.getByTestId('till-tender-1');
-    await expect.poll(() => cashLine.getByLabel('金额').inputValue()).toBe('45.00');
-    await cashLine.getByLabel('实收现金').fill('50');
-    await page.getByTestId('till-change').getByText('找零 ¥5.00').waitFor();
+    await expect.poll(() => cashLine.getByLabel('金额').inputValue()).toBe('73.00');
+    await cashLine.getByLabel('实收现金').fill('80');
+    await page.getByTestId('till-change').getByText('找零 ¥7.00').waitFor();
+    // the quote takes both tenders: nothing left to refuse
+    await trace.getByText('现金 ¥73.00').waitFor();
+    await trace.getByText('微信支付 ¥50.00').waitFor();
+    expect(await page.getByTestId('till-quote').locator('.ant-alert').count()).toBe(0);
     await c.screenshot('till-checkout');
 
     await page.keyboard.press('F9');
@@ -142,11 +171,11 @@ describe('the till (收银台) in a browser', () => {
     const [order] = await ordersOf();
     expect(order).toMatchObject({
       member_id: member.id,
-      amount_fen: 12_000,
+      amount_fen: 14_800,
       coupon_discount_fen: 2000,
       points_used: 500,
       points_deduction_fen: 500,
-      due_fen: 9500,
+      due_fen: 12_300,
       status: 'paid',
     });
     const tenders = await c.db
@@ -157,7 +186,7 @@ describe('the till (收银台) in a browser', () => {
       .orderBy('method')
       .execute();
     expect(tenders).toEqual([
-      { method: 'cash', amount_fen: 4500 },
+      { method: 'cash', amount_fen: 7300 },
       { method: 'wechat_pay', amount_fen: 5000 },
     ]);
     expect(await couponStatus()).toBe('redeemed');

@@ -11,7 +11,7 @@ import type {
   MemberDetail,
   MemberTierStatus,
 } from '../../wire-types.ts';
-import { errorText, localDate } from '../loyalty/loyalty-format.tsx';
+import { errorText, lastLocalDay } from '../loyalty/loyalty-format.tsx';
 import { lookupQuery } from './till-api.ts';
 
 /**
@@ -136,7 +136,7 @@ function CouponPicker(props: { memberId: string; value: string[]; onChange(ids: 
         style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
         options={coupons.map((c) => ({
           value: c.id,
-          label: `${nameOf(c.template_id)} · ${t('till.coupons.until', { date: localDate(c.valid_until) })}`,
+          label: `${nameOf(c.template_id)} · ${t('till.coupons.until', { date: lastLocalDay(c.valid_until) })}`,
         }))}
         data-testid="till-coupons"
       />

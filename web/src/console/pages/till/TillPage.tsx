@@ -25,20 +25,13 @@ import { LinesPanel } from './LinesPanel.tsx';
 import { MemberPanel } from './MemberPanel.tsx';
 import { enqueueSale } from './offline-queue.ts';
 import { PasswordPad } from './PasswordPad.tsx';
-import { PaymentPanel, withRemainder } from './PaymentPanel.tsx';
+import { PaymentPanel } from './PaymentPanel.tsx';
 import { QueueBar } from './QueueBar.tsx';
 import { QuoteView } from './QuoteView.tsx';
 import { Receipt } from './Receipt.tsx';
 import { RefundModal } from './RefundModal.tsx';
-import {
-  commitSale,
-  isNetworkError,
-  listTotal,
-  newSale,
-  quoteSale,
-  type Sale,
-  saleBody,
-} from './till-api.ts';
+import { useSaleQuote } from './sale-quote.ts';
+import { commitSale, isNetworkError, newSale, type Sale, saleBody } from './till-api.ts';
 
 const STORE_KEY = 'regulars.till.store';
 const HOTKEYS: Record<string, 'member' | 'item' | 'codes' | 'pay'> = {
@@ -47,16 +40,6 @@ const HOTKEYS: Record<string, 'member' | 'item' | 'codes' | 'pay'> = {
   F8: 'codes',
   F9: 'pay',
 };
-
-/** The body settles 300 ms after the last keystroke before it is quoted. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 function useTillStore() {
   const { stores } = useStores();
@@ -84,6 +67,10 @@ export default function TillPage() {
   const memberRef = useRef<InputRef>(null);
   const skuRef = useRef<InputRef>(null);
   const patch = (p: Partial<Sale>) => setSale((s) => ({ ...s, ...p }));
+  const resetSale = () => {
+    setSale(newSale());
+    forget();
+  };
 
   const member = sale.member;
   const balances = useQuery({
@@ -92,23 +79,7 @@ export default function TillPage() {
     enabled: Boolean(member),
   }).data?.balances;
 
-  const quoteBody = useDebounced(
-    storeId && sale.lines.length > 0 ? saleBody(sale, storeId) : null,
-    300,
-  );
-  const quote = useQuery({
-    queryKey: ['till-quote', quoteBody],
-    queryFn: () => quoteSale(quoteBody!),
-    enabled: quoteBody !== null,
-    placeholderData: (previous) => previous,
-    retry: false,
-    // offline the quote must fail (not pause) so the till falls back to list prices
-    networkMode: 'always',
-  });
-  const offline = quote.isError && isNetworkError(quote.error);
-  const dueFen = offline || !quote.data ? listTotal(sale.lines) : quote.data.due_fen;
-  const tenderDueFen = Math.max(dueFen - (member ? sale.stored_value_fen : 0), 0);
-  const payable = withRemainder(sale.tenders, tenderDueFen);
+  const { quote, offline, dueFen, tenderDueFen, payable, forget } = useSaleQuote(sale, storeId);
 
   const finish = useCallback(
     (order: Order, paid: Sale) => {
@@ -142,7 +113,7 @@ export default function TillPage() {
       else {
         enqueueSale(sale.key, body);
         void message.warning(t('till.pay.queued'));
-        setSale(newSale());
+        resetSale();
         window.dispatchEvent(new Event('till-queued'));
       }
     } finally {
@@ -175,7 +146,7 @@ export default function TillPage() {
   const storeName = stores.find((s) => s.id === storeId)?.name ?? '';
   const next = () => {
     setDone(null);
-    setSale(newSale());
+    resetSale();
     setTimeout(() => memberRef.current?.focus(), 0);
   };
 
