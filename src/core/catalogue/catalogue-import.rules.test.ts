@@ -23,6 +23,10 @@ describe('catalogue import rules', () => {
       barcode: null,
       tier_discountable: true,
     });
+    // the codes points rules already hold, Chinese ones included (the demo's 蛋糕)
+    expect(parseRow(4, ['生日蛋糕', '蛋糕', '168', '', ''], index)).toMatchObject({
+      category: '蛋糕',
+    });
     expect(parseRow(3, ['金', 'gold', '0.1', 'A1', ''], index)).toMatchObject({
       price_fen: 10,
       tier_discountable: undefined,

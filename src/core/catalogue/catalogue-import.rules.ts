@@ -62,7 +62,7 @@ export function parseRow(
   if (!name || name.length > 100)
     return { line, field: 'name', code: 'catalogue.import_name_missing' };
   const category = cell('category');
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(category))
+  if (!category || category.length > 64 || /\s/.test(category))
     return { line, field: 'category', code: 'catalogue.category_not_found' };
   const price = parseFen(cell('price'));
   if (price === null || price === 'invalid' || price > 100_000_000)

@@ -5,8 +5,8 @@ import { Body, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts'
 export const CategoryCode = Type.String({
   minLength: 1,
   maxLength: 64,
-  pattern: '^[A-Za-z0-9_.-]+$',
-  description: 'letters, digits, _ . - (e.g. plain_gold); never changes once created',
+  pattern: '^\\S+$',
+  description: 'no spaces (e.g. plain_gold or 蛋糕); never changes once created',
   examples: ['plain_gold'],
 });
 const Name = Type.String({ minLength: 1, maxLength: 100 });

@@ -134,6 +134,11 @@ describe('catalogue', () => {
     expect(
       (await call(app, m, 'POST', '/api/catalogue/categories', { code: 'a b', name: 'x' })).status,
     ).toBe(400);
+    const cake = await call(app, m, 'POST', '/api/catalogue/categories', {
+      code: '蛋糕',
+      name: '蛋糕',
+    });
+    expect(cake.status).toBe(201);
     expect(
       (
         await call(

@@ -7,7 +7,8 @@ export const catalogueEn: typeof catalogueZhCN = {
     categories: 'Categories',
     newCategory: 'New category',
     code: 'Code',
-    codeHelp: 'letters, digits, _ . -; fixed once created; points rules and coupons choose by code',
+    codeHelp:
+      'no spaces (plain_gold, 蛋糕); fixed once created; points rules and coupons choose by code',
     categoryName: 'Category name',
     products: 'Products',
     newProduct: 'New product',

@@ -6,7 +6,7 @@ export const catalogueZhCN = {
     categories: '商品分类',
     newCategory: '新建分类',
     code: '分类编码',
-    codeHelp: '字母、数字、_ . -，创建后不可修改；积分规则和优惠券按编码选分类',
+    codeHelp: '不含空格（如 plain_gold 或 蛋糕），创建后不可修改；积分规则和优惠券按编码选分类',
     categoryName: '分类名称',
     products: '商品',
     newProduct: '新建商品',

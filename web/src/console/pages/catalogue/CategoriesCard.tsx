@@ -84,7 +84,7 @@ export function CategoriesCard() {
             name="code"
             label={t('catalogue.code')}
             extra={t('catalogue.codeHelp')}
-            rules={[{ required: true, pattern: /^[A-Za-z0-9_.-]+$/ }]}
+            rules={[{ required: true, pattern: /^\S+$/ }]}
           >
             <Input maxLength={64} disabled={editing !== 'new'} />
           </Form.Item>
