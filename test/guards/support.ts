@@ -126,6 +126,7 @@ type IdKind =
   | 'importJob'
   | 'category'
   | 'product'
+  | 'withdrawal'
   | 'sku';
 
 export async function call(
@@ -247,6 +248,23 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
   const productBody = { name: 'Mug', category_code: GUARD_CATEGORY, skus: [{ price_fen: 100 }] };
   const product = await make('/api/catalogue/products', productBody);
   const sku = (await call(app, owner, 'GET', `/api/catalogue/products/${product}`)).body.skus[0].id;
+  // a request needs commission earned first; deciding one only needs it to exist
+  const withdrawal = randomUUID();
+  await db
+    .insertInto('referral_withdrawal')
+    .values({
+      merchant_id: merchant.merchantId,
+      id: withdrawal,
+      member_id: member,
+      amount_fen: 100,
+      status: 'pending',
+      note: null,
+      requested_at: new Date(),
+      decided_at: null,
+      decided_by: null,
+      decision_reason: null,
+    })
+    .execute();
   return {
     merchant,
     rightCode,
@@ -271,6 +289,7 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       category,
       product,
       sku,
+      withdrawal,
     },
   };
 }
@@ -317,6 +336,7 @@ const pathKinds: Record<string, IdKind> = {
   categories: 'category',
   products: 'product',
   skus: 'sku',
+  withdrawals: 'withdrawal',
 };
 
 /** The id (or code) for each path parameter of `url` in `world`; undefined when none is known. */

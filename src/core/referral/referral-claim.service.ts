@@ -2,6 +2,7 @@ import type { Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import type { Ctx } from '../context.ts';
 import { issueCoupon } from '../coupons/coupon.service.ts';
+import { getOwnRow } from '../tenant-row.ts';
 import { bindingOf, bindOnClaim, inviteByCode } from './referral.service.ts';
 
 // an old customer, one bound to another sharer, or a loop still gets the coupon, unbound
@@ -21,6 +22,17 @@ export async function claimShared(
   ctx: Ctx,
   input: { code: string; member_id: string; template_id: string; store_id: string | null },
 ) {
+  // the body's rows first: another merchant's id is as absent as a missing one
+  await getOwnRow(
+    trx,
+    ctx,
+    'coupon_template',
+    input.template_id,
+    'coupon.template_not_found',
+    'template_id',
+  );
+  if (input.store_id)
+    await getOwnRow(trx, ctx, 'store', input.store_id, 'store.not_found', 'store_id');
   await inviteByCode(trx, ctx, { code: input.code, member_id: input.member_id }).catch(
     (e: unknown) => {
       if (e instanceof DomainError && CLAIM_WITHOUT_BINDING.has(e.code)) return null;

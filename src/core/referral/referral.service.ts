@@ -111,6 +111,7 @@ async function mintCode(trx: Trx, ctx: Ctx, memberId: string): Promise<string> {
  * answers the same binding.
  */
 export async function inviteByCode(trx: Trx, ctx: Ctx, input: { code: string; member_id: string }) {
+  const member = await lockActiveMember(trx, ctx, input.member_id, 'member_id');
   const sharer = await trx
     .selectFrom('referral_code')
     .select('member_id')
@@ -118,7 +119,6 @@ export async function inviteByCode(trx: Trx, ctx: Ctx, input: { code: string; me
     .where('code', '=', input.code.toUpperCase())
     .executeTakeFirst();
   if (!sharer) throw new DomainError('referral.code_not_found', { field: 'code' });
-  const member = await lockActiveMember(trx, ctx, input.member_id, 'member_id');
   if (sharer.member_id === member.id)
     throw new DomainError('referral.self_referral', { field: 'code' });
   const existing = await bindingOf(trx, ctx, member.id);

@@ -9,7 +9,6 @@ import {
 } from '../../../test/factories.ts';
 import type { Db } from '../../db/database.ts';
 
-type App = Awaited<ReturnType<typeof testApp>>['app'];
 
 async function world(setting: object | null) {
   const { app, db } = await testApp();
