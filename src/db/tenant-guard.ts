@@ -40,6 +40,11 @@ export const CROSS_MERCHANT: { table: string; via: string; why: string }[] = [
     why: 'the daily maintenance deletes the nonces of expired member codes, every merchant',
   },
   {
+    table: 'coupon',
+    via: 'valid_until',
+    why: 'the expiry sweep marks lapsed coupons of every merchant expired in one statement',
+  },
+  {
     table: 'import_job',
     via: 'status',
     why: 'at start, imports interrupted on any merchant are found to resume them',
