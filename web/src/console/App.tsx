@@ -29,6 +29,7 @@ const LiabilityReportPage = lazy(() => import('./pages/reports/LiabilityReportPa
 const TillPage = lazy(() => import('./pages/till/TillPage.tsx'));
 const CataloguePage = lazy(() => import('./pages/catalogue/CataloguePage.tsx'));
 const SettlementPage = lazy(() => import('./pages/reports/SettlementPage.tsx'));
+const ReferralPage = lazy(() => import('./pages/referral/ReferralPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 const queryClient = new QueryClient({
@@ -92,6 +93,7 @@ export function App() {
                   <Route path="paid-plans" element={<MembershipPlansPage />} />
                   <Route path="reports/liability" element={<LiabilityReportPage />} />
                   <Route path="reports/settlement" element={<SettlementPage />} />
+                  <Route path="referral" element={<ReferralPage />} />
                   <Route path="catalogue" element={<CataloguePage />} />
                   <Route path="till" element={<TillPage />} />
                   <Route path="*" element={<NotFoundPage />} />

@@ -1,5 +1,6 @@
 import { catalogueEn } from './catalogue-en.ts';
 import { loyaltyEn } from './loyalty-en.ts';
+import { referralEn } from './referral-en.ts';
 import { tillEn } from './till-en.ts';
 import type { zhCN } from './zh-CN.ts';
 
@@ -383,6 +384,7 @@ export const en: Messages<typeof zhCN> = {
     'audit.read': 'Read the audit log',
   },
   ...loyaltyEn,
+  ...referralEn,
   ...tillEn,
   ...catalogueEn,
 };

@@ -1,5 +1,6 @@
 import { catalogueZhCN } from './catalogue-zh-CN.ts';
 import { loyaltyZhCN } from './loyalty-zh-CN.ts';
+import { referralZhCN } from './referral-zh-CN.ts';
 import { tillZhCN } from './till-zh-CN.ts';
 
 /** zh-CN is the reference language: en.ts must have exactly these keys (checked by its type). */
@@ -378,6 +379,7 @@ export const zhCN = {
     'audit.read': '查看操作日志',
   },
   ...loyaltyZhCN,
+  ...referralZhCN,
   ...tillZhCN,
   ...catalogueZhCN,
 };
