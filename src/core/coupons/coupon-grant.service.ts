@@ -5,7 +5,7 @@ import { localDateOf, startOfLocalDay } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { parsePhone, registerMember } from '../members/member.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
-import { lockOwnRow } from '../tenant-row.ts';
+import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import { issueCoupon } from './coupon.service.ts';
 import type { CouponRow } from './coupon.table.ts';
 import { getCouponSetting } from './coupon-pack.service.ts';
@@ -56,6 +56,8 @@ export async function claimCoupon(
   templateId: string,
   input: { phone?: string | undefined; member_id?: string | undefined },
 ): Promise<{ coupon: CouponRow; member_created: boolean }> {
+  // another merchant's template is absent before anything else is judged
+  await getOwnRow(trx, ctx, 'coupon_template', templateId, 'coupon.template_not_found');
   let memberId = input.member_id;
   let created = false;
   if (!memberId) {
