@@ -18,8 +18,8 @@ export interface ReferralSetting {
 }
 
 type FormValues = Omit<ReferralSetting, 'fixed_fen' | 'percent_bp'> & {
-  fixed_yuan: number;
-  percent: number;
+  fixed_yuan?: number;
+  percent?: number;
 };
 
 const FIELDS = ['active', 'bind_on', 'binding_window_days', 'rule', 'rule_days', 'payout'];
@@ -40,11 +40,12 @@ export function ReferralSettingsCard({ editable }: { editable: boolean }) {
       form.setFieldsValue({ ...s, fixed_yuan: s.fixed_fen / 100, percent: s.percent_bp / 100 });
   }, [setting.data, form]);
   const save = useMutation({
+    // only the fields on screen: the amount or the rate, whichever the rule uses
     mutationFn: ({ fixed_yuan, percent, ...rest }: FormValues) =>
       api.patch<ReferralSetting>('/referral/settings', {
         ...rest,
-        fixed_fen: Math.round(fixed_yuan * 100),
-        percent_bp: Math.round(percent * 100),
+        ...(fixed_yuan === undefined ? {} : { fixed_fen: Math.round(fixed_yuan * 100) }),
+        ...(percent === undefined ? {} : { percent_bp: Math.round(percent * 100) }),
       }),
     onSuccess: () => {
       void message.success(t('referral.saved'));
