@@ -30,6 +30,7 @@ const TillPage = lazy(() => import('./pages/till/TillPage.tsx'));
 const CataloguePage = lazy(() => import('./pages/catalogue/CataloguePage.tsx'));
 const SettlementPage = lazy(() => import('./pages/reports/SettlementPage.tsx'));
 const ReferralPage = lazy(() => import('./pages/referral/ReferralPage.tsx'));
+const CouponsPage = lazy(() => import('./pages/coupons/CouponsPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 const queryClient = new QueryClient({
@@ -94,6 +95,7 @@ export function App() {
                   <Route path="reports/liability" element={<LiabilityReportPage />} />
                   <Route path="reports/settlement" element={<SettlementPage />} />
                   <Route path="referral" element={<ReferralPage />} />
+                  <Route path="coupons" element={<CouponsPage />} />
                   <Route path="catalogue" element={<CataloguePage />} />
                   <Route path="till" element={<TillPage />} />
                   <Route path="*" element={<NotFoundPage />} />

@@ -1,4 +1,5 @@
 import { catalogueEn } from './catalogue-en.ts';
+import { couponsEn } from './coupons-en.ts';
 import { loyaltyEn } from './loyalty-en.ts';
 import { referralEn } from './referral-en.ts';
 import { tillEn } from './till-en.ts';
@@ -385,6 +386,7 @@ export const en: Messages<typeof zhCN> = {
   },
   ...loyaltyEn,
   ...referralEn,
+  ...couponsEn,
   ...tillEn,
   ...catalogueEn,
 };

@@ -1,4 +1,5 @@
 import { catalogueZhCN } from './catalogue-zh-CN.ts';
+import { couponsZhCN } from './coupons-zh-CN.ts';
 import { loyaltyZhCN } from './loyalty-zh-CN.ts';
 import { referralZhCN } from './referral-zh-CN.ts';
 import { tillZhCN } from './till-zh-CN.ts';
@@ -380,6 +381,7 @@ export const zhCN = {
   },
   ...loyaltyZhCN,
   ...referralZhCN,
+  ...couponsZhCN,
   ...tillZhCN,
   ...catalogueZhCN,
 };

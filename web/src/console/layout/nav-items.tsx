@@ -12,6 +12,7 @@ import {
   ShopOutlined,
   ShoppingOutlined,
   SwapOutlined,
+  TagsOutlined,
   TeamOutlined,
   UserOutlined,
   WalletOutlined,
@@ -104,6 +105,12 @@ export const navGroups: NavGroup[] = [
         label: 'nav.rechargePlans',
         icon: <WalletOutlined />,
         permissions: ['loyalty.admin'],
+      },
+      {
+        path: '/coupons',
+        label: 'coupons.nav',
+        icon: <TagsOutlined />,
+        permissions: ['campaigns.admin', 'loyalty.operate'],
       },
       {
         path: '/referral',
