@@ -3,6 +3,7 @@ import type { Trx } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
 import { postEntry } from '../ledger/ledger.service.ts';
+import { getMemberRow } from '../members/member.service.ts';
 import { creditPoints, debitPoints, pointsBalance } from '../points/points-lot.service.ts';
 import { commissionFen, commissionPoints, reversalOf } from './referral.rules.ts';
 import type { ReferralSettingRow } from './referral.table.ts';
@@ -39,6 +40,9 @@ export async function commissionForOrder(trx: Trx, ctx: Ctx, order: PaidOrder): 
   const first = await claimFirstOrder(trx, ctx, order);
   const fen = commissionFen(setting, order, { bound_at: bound.bound_at, first });
   if (fen <= 0) return;
+  // an erased sharer is paid nothing (a merged one is already the survivor on the member row)
+  const referrer = await getMemberRow(trx, ctx, bound.referrer_id);
+  if (referrer.status !== 'active') return;
   await payCommission(trx, ctx, setting, bound, order, fen);
 }
 

@@ -9,7 +9,6 @@ import {
 } from '../../../test/factories.ts';
 import type { Db } from '../../db/database.ts';
 
-
 async function world(setting: object | null) {
   const { app, db } = await testApp();
   const m = await createTestMerchant(db);
@@ -154,6 +153,14 @@ describe('referral distribution (全民拓客)', () => {
       headers: auth(w.m.tokens.cashier),
     });
     expect(account.json().account).toMatchObject({ earned_fen: 0, available_fen: 0 });
+  });
+
+  it('pays one commission when the first two orders arrive at once', async () => {
+    const w = await world(firstOrderTenPercent);
+    expect((await invite(w, await codeOf(w, w.sharer), w.newcomer)).statusCode).toBe(201);
+    await Promise.all([pay(w, w.newcomer), pay(w, w.newcomer), pay(w, w.newcomer)]);
+    const rows = await commissions(w.db, w.m);
+    expect(rows.map((r) => r.amount_fen)).toEqual([1_000]);
   });
 
   it('refuses self-referral, loops and a second sharer; an old customer is not new', async () => {
