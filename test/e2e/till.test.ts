@@ -4,7 +4,10 @@ import { createTemplate, issueCoupon } from '../../src/core/coupons/coupon.servi
 import type { MemberRow } from '../../src/core/members/member.table.ts';
 import { signMemberCode } from '../../src/core/members/member-code.ts';
 import { updateCheckoutSetting } from '../../src/core/orders/checkout-setting.service.ts';
+import { systemCtx } from '../../src/core/tenancy/system-ctx.ts';
+import { setPaymentPassword } from '../../src/core/wallet/payment-password.service.ts';
 import { auth, createTestMerchant, PASSWORD, type TestMerchant, testConfig } from '../factories.ts';
+import { cash, recharge } from '../wallet-support.ts';
 import { type Console, logIn, startConsole } from './harness.ts';
 import { credit, seedBakery } from './seed.ts';
 
@@ -209,6 +212,60 @@ describe('the till (收银台) in a browser', () => {
     expect(await couponStatus()).toBe('issued');
     expect(await pointsOf(member.id)).toBe(1000);
     await page.keyboard.press('Escape');
+    expect(c.pageErrors).toEqual([]);
+  });
+
+  it('a balance payment is authorised on the pad the member types the password on', async () => {
+    const { page } = c;
+    const member = members[1]!;
+    await recharge(c.db, merchant.ctx('owner'), member.id, {
+      amount_fen: 10_000,
+      tenders: cash(10_000),
+    });
+    await setPaymentPassword(c.db, systemCtx(merchant.merchantId, new Date()), member.id, {
+      password: '135790',
+    });
+    // a cashier now: sells, takes balance payments, does not refund
+    await page.evaluate(() => localStorage.removeItem('regulars.token'));
+    await logIn(page, merchant.logins.cashier, PASSWORD);
+    await page.goto('/till');
+    expect(await page.getByRole('button', { name: /退\s*款/ }).count()).toBe(0);
+    const search = page.getByPlaceholder('手机号 / 卡号 / 扫会员码');
+    // the cashier types the 11 digits the member says
+    await search.fill(member.phone!.replace(/^\+86/, ''));
+    await search.press('Enter');
+    await page.getByTestId('till-member-card').getByText('¥100.00').waitFor();
+    await addLine(page, '吐司', 'bread', '30');
+    await page.getByLabel('储值支付金额').fill('20');
+    await expect
+      .poll(() => page.getByTestId('till-tender-0').getByLabel('金额').inputValue())
+      .toBe('10.00');
+
+    // a wrong password is refused and nothing is paid; the right one pays once
+    const pay = async (digits: string) => {
+      await page.getByTestId('till-pay').click();
+      const pad = page.getByRole('dialog');
+      await pad.getByLabel('请会员输入支付密码').waitFor();
+      await page.waitForTimeout(300); // the opening animation: a digit clicked mid-zoom can miss
+      for (const d of digits) await pad.getByRole('button', { name: d, exact: true }).click();
+      await expect.poll(() => pad.getByLabel('请会员输入支付密码').inputValue()).toHaveLength(6);
+      await pad.getByTestId('till-pad-confirm').click();
+      // the pad closes at once, the answer comes after
+      await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    };
+    await pay('111111');
+    await page
+      .getByText(/支付密码/)
+      .first()
+      .waitFor();
+    expect((await ordersOf()).filter((o) => o.member_id === member.id)).toEqual([]);
+    await c.screenshot('till-password-pad');
+    await pay('135790');
+    await page.getByTestId('till-receipt').getByText('吐司').waitFor();
+    const paid = (await ordersOf()).filter((o) => o.member_id === member.id);
+    expect(paid).toHaveLength(1);
+    expect(paid[0]).toMatchObject({ due_fen: 3000, principal_fen: 2000, tender_fen: 1000 });
+    await page.getByTestId('till-next').click();
     expect(c.pageErrors).toEqual([]);
   });
 

@@ -100,6 +100,14 @@ interface AdhocValues {
 function AdhocLine({ onAdd }: { onAdd(line: SaleLine): void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<AdhocValues>();
+  // the points rules and coupon scopes read the category: offer the catalogue's codes
+  const categories =
+    useQuery({
+      queryKey: ['catalogue-categories'],
+      queryFn: () => api.get<{ code: string; name: string }[]>('/catalogue/categories'),
+      staleTime: 60_000,
+      retry: false,
+    }).data ?? [];
   return (
     <Form<AdhocValues>
       form={form}
@@ -127,10 +135,16 @@ function AdhocLine({ onAdd }: { onAdd(line: SaleLine): void }) {
         />
       </Form.Item>
       <Form.Item name="category" rules={[{ required: true }]}>
-        <Input
+        <AutoComplete
           placeholder={t('till.lines.category')}
           aria-label={t('till.lines.category')}
-          style={{ width: 90 }}
+          style={{ width: 110 }}
+          options={categories.map((c) => ({ value: c.code, label: `${c.name} ${c.code}` }))}
+          filterOption={(input, option) =>
+            String(option?.label ?? '')
+              .toLowerCase()
+              .includes(input.toLowerCase())
+          }
         />
       </Form.Item>
       <Form.Item name="unit_price_fen" rules={[{ required: true }]}>

@@ -20,7 +20,7 @@ import { lookupQuery } from './till-api.ts';
  */
 export function MemberPanel(props: {
   member: Member | null;
-  onMember(member: Member | null): void;
+  onMember(member: Member | null, scannedCode?: string): void;
   couponIds: string[];
   onCoupons(ids: string[]): void;
   inputRef: Ref<InputRef>;
@@ -36,7 +36,8 @@ export function MemberPanel(props: {
     setBusy(true);
     setError(null);
     try {
-      props.onMember(await api.get<Member>('/members/lookup', lookupQuery(value)));
+      const query = lookupQuery(value);
+      props.onMember(await api.get<Member>('/members/lookup', query), query.code);
       setText('');
     } catch (e) {
       setError(errorText(e, t));

@@ -94,10 +94,13 @@ export default function TillPage() {
     setPad(false);
     setPaying(true);
     const paid = { ...sale, tenders: payable };
-    const body = {
-      ...saleBody(paid, storeId),
-      ...(password ? { payment_password: password } : {}),
-    };
+    // no password typed: a member code scanned for this sale may authorise the balance payment
+    const auth = password
+      ? { payment_password: password }
+      : paid.member_code && paid.stored_value_fen > 0
+        ? { member_code: paid.member_code }
+        : {};
+    const body = { ...saleBody(paid, storeId), ...auth };
     try {
       // no answer: one retry with the same key, the sale may have gone through already
       finish(
@@ -191,8 +194,14 @@ export default function TillPage() {
             <Space direction="vertical" style={{ width: '100%' }}>
               <MemberPanel
                 member={member}
-                onMember={(m) =>
-                  patch({ member: m, coupon_ids: [], points_to_use: 0, stored_value_fen: 0 })
+                onMember={(m, code) =>
+                  patch({
+                    member: m,
+                    member_code: code,
+                    coupon_ids: [],
+                    points_to_use: 0,
+                    stored_value_fen: 0,
+                  })
                 }
                 couponIds={sale.coupon_ids}
                 onCoupons={(coupon_ids) => patch({ coupon_ids })}

@@ -22,6 +22,8 @@ export interface TenderEntry {
 export interface Sale {
   key: string;
   member: Member | null;
+  /** the member code scanned to find the member: may authorise a balance payment instead of a password */
+  member_code?: string;
   lines: SaleLine[];
   coupon_ids: string[];
   points_to_use: number;
@@ -90,6 +92,6 @@ export const isNetworkError = (error: unknown) => error instanceof TypeError;
 export function lookupQuery(text: string): Record<string, string> {
   const value = text.trim();
   if (/^[A-Za-z0-9_-]{40,128}$/.test(value)) return { code: value };
-  if (/^1\d{10}$/.test(value)) return { phone: value };
+  if (/^(\+?86)?1\d{10}$/.test(value)) return { phone: value };
   return { card_no: value };
 }
