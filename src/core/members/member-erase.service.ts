@@ -143,6 +143,8 @@ const FREE_TEXT = [
   ['ledger_entry', 'memo'],
   ['growth_entry', 'memo'],
   ['mall_redemption', 'cancel_reason'],
+  ['referral_withdrawal', 'note'],
+  ['referral_withdrawal', 'decision_reason'],
 ] as const;
 
 /**

@@ -59,6 +59,8 @@ const PERSONAL_COLUMNS: Record<string, string> = {
   'ledger_entry.memo': 'nulled where it names the person',
   'growth_entry.memo': 'nulled where it names the person',
   'mall_redemption.cancel_reason': 'nulled where it names the person',
+  'referral_withdrawal.note': 'nulled where it names the person',
+  'referral_withdrawal.decision_reason': 'nulled where it names the person',
   'tier_history.reason': 'no member data: upgrade, downgrade or review',
   'import_job.file_name': 'no member data: the name of the uploaded file',
   'import_row_error.column_name': 'no member data: a column header of the file',
