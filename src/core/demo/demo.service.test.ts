@@ -53,4 +53,115 @@ describe('demo merchant', () => {
       .executeTakeFirstOrThrow();
     expect(Number(members.n)).toBe(30);
   });
+
+  it('is ready for the till: categories of the points rules, SKUs found by barcode, points that pay, members with purchases', async () => {
+    const { app, db } = await testApp();
+    const suffix = `-${Date.now().toString(36)}t`;
+    const now = new Date();
+    const demo = await seedDemo(db, now, 30, suffix);
+    const signIn = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: `cashier${suffix}@bakery`, password: DEMO_PASSWORD },
+    });
+    expect(signIn.statusCode).toBe(200);
+    const cashier = signIn.json();
+    const get = async (url: string) => {
+      const res = await app.inject({ method: 'GET', url, headers: auth(cashier.token) });
+      expect(res.statusCode, url).toBe(200);
+      return res.json();
+    };
+
+    const categories = await get('/api/catalogue/categories');
+    expect(categories.map((c: { code: string }) => c.code).sort()).toEqual(
+      ['蛋糕', '面包', '饮品'].sort(),
+    );
+    const stores = await get('/api/stores');
+    expect(stores).toHaveLength(3);
+    for (const store of stores) {
+      const [cake] = await get(`/api/catalogue/skus?barcode=6901234000023&store_id=${store.id}`);
+      expect(cake).toMatchObject({ name: '黑森林蛋糕 8 寸', category: '蛋糕', price_fen: 23_800 });
+    }
+    const [drink] = await get('/api/catalogue/skus?barcode=6901234000214');
+    expect(drink).toMatchObject({ category: '饮品', price_fen: 1800 });
+    const skus = await db
+      .selectFrom('sku')
+      .select(['barcode', 'every_store'])
+      .where('merchant_id', '=', demo.merchantId)
+      .execute();
+    expect(skus.length).toBeGreaterThanOrEqual(8);
+    for (const sku of skus) {
+      expect(sku.barcode).toMatch(/^690\d{10}$/);
+      expect(sku.every_store).toBe(true);
+    }
+
+    expect(await get('/api/checkout/settings')).toMatchObject({
+      points_per_unit: 100,
+      fen_per_unit: 100,
+      max_share_bp: 5000,
+    });
+    const holder = await db
+      .selectFrom('ledger_balance')
+      .select('member_id')
+      .where('merchant_id', '=', demo.merchantId)
+      .where('ledger', '=', 'points')
+      .where('balance', '>=', 2000)
+      .orderBy('member_id')
+      .executeTakeFirstOrThrow();
+    const quote = await app.inject({
+      method: 'POST',
+      url: '/api/checkout/quote',
+      headers: auth(cashier.token),
+      payload: {
+        store_id: stores[0].id,
+        member_id: holder.member_id,
+        lines: [{ sku_id: drink.id, quantity: 1 }],
+        points_to_use: 2000,
+      },
+    });
+    expect(quote.statusCode).toBe(200);
+    // 2000 points would pay ¥20, but only half of what is left after discounts
+    const q = quote.json();
+    const half = Math.floor((q.amount_fen - q.tier_discount_fen) / 2);
+    expect(q).toMatchObject({ points_used: half, points_deduction_fen: half });
+
+    const orders = await db
+      .selectFrom('sale_order')
+      .select(['member_id', 'due_fen', 'points_credit_id', 'paid_at'])
+      .where('merchant_id', '=', demo.merchantId)
+      .execute();
+    expect(orders).toHaveLength(6);
+    for (const order of orders) {
+      expect(order.member_id).not.toBeNull();
+      expect(order.points_credit_id).not.toBeNull();
+      expect(order.paid_at.getTime()).toBeLessThan(now.getTime());
+    }
+    const history = await get(`/api/orders?member_id=${orders[0]!.member_id}`);
+    expect(history.items).toHaveLength(1);
+    const paid = await db
+      .selectFrom('tender')
+      .select((eb) => eb.fn.sum<string>('amount_fen').as('fen'))
+      .where('merchant_id', '=', demo.merchantId)
+      .where('ref_type', '=', 'order')
+      .executeTakeFirstOrThrow();
+    expect(Number(paid.fen)).toBe(orders.reduce((s, o) => s + Number(o.due_fen), 0));
+    const unbalanced = await db
+      .selectFrom('ledger_balance as b')
+      .select('b.member_id')
+      .where('b.merchant_id', '=', demo.merchantId)
+      .where((eb) =>
+        eb(
+          'b.balance',
+          '!=',
+          eb
+            .selectFrom('ledger_entry as e')
+            .select((sub) => sub.fn.coalesce(sub.fn.sum<number>('e.amount'), sub.lit(0)).as('s'))
+            .whereRef('e.merchant_id', '=', 'b.merchant_id')
+            .whereRef('e.member_id', '=', 'b.member_id')
+            .whereRef('e.ledger', '=', 'b.ledger'),
+        ),
+      )
+      .execute();
+    expect(unbalanced).toEqual([]);
+  });
 });

@@ -8,6 +8,7 @@ import { systemCtx } from '../tenancy/system-ctx.ts';
 import type { Role } from '../tenancy/tenancy.table.ts';
 import { demoMember, prng } from './demo-data.ts';
 import { seedDemoLoyalty } from './demo-loyalty.ts';
+import { seedDemoOrders, seedDemoTill } from './demo-till.ts';
 
 export const DEMO_PASSWORD = 'Regulars2026';
 const STORES = [
@@ -35,7 +36,8 @@ export async function seedDemoIfEmpty(
 
 /**
  * A bakery chain in Asia/Shanghai with 3 stores, one login per role, its loyalty economy (tiers,
- * points rules, recharge plans, mall rewards, a paid membership) and `members` members.
+ * points rules, recharge plans, mall rewards, a paid membership), a catalogue the till sells
+ * from, points that pay at checkout, `members` members and a few sales of the oldest of them.
  */
 export async function seedDemo(
   db: Db,
@@ -67,6 +69,7 @@ export async function seedDemo(
       marketer: '运营 陈静',
     };
     await seedDemoLoyalty(trx, ctx);
+    const skuIds = await seedDemoTill(trx, ctx);
     for (const role of ROLES.slice(1)) {
       await addStaff(trx, ctx, {
         login: `${role}${suffix}@bakery`,
@@ -83,6 +86,12 @@ export async function seedDemo(
       stores.map((s) => s.id),
       members,
       now,
+    );
+    await seedDemoOrders(
+      trx,
+      ctx,
+      skuIds,
+      stores.map((s) => s.id),
     );
     return {
       merchantId: merchant.id,
