@@ -127,7 +127,8 @@ type IdKind =
   | 'category'
   | 'product'
   | 'withdrawal'
-  | 'sku';
+  | 'sku'
+  | 'order';
 
 export async function call(
   app: App,
@@ -265,6 +266,7 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       decision_reason: null,
     })
     .execute();
+  const order = await make('/api/orders', saleBody(store, member));
   return {
     merchant,
     rightCode,
@@ -290,6 +292,7 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       product,
       sku,
       withdrawal,
+      order,
     },
   };
 }
@@ -337,6 +340,7 @@ const pathKinds: Record<string, IdKind> = {
   products: 'product',
   skus: 'sku',
   withdrawals: 'withdrawal',
+  orders: 'order',
 };
 
 /** The id (or code) for each path parameter of `url` in `world`; undefined when none is known. */
@@ -429,7 +433,24 @@ const bodyPatches: Record<string, (world: World) => Record<string, unknown>> = {
   'POST /api/members/:id/membership': () => ({ tenders: [{ method: 'cash', amount_fen: 9_900 }] }),
   'POST /api/coupon-templates': () => couponTemplateBody,
   'POST /api/catalogue/products': () => ({ category_code: GUARD_CATEGORY }),
+  'POST /api/checkout/quote': (w) => saleBody(w.ids.store, w.ids.member),
+  'POST /api/orders': (w) => saleBody(w.ids.store, w.ids.member),
+  'POST /api/orders/import': (w) => ({
+    channel: 'shop',
+    external_id: `x-${tag()}`,
+    store_id: w.ids.store,
+    paid_at: new Date().toISOString(),
+    lines: [{ name: 'Tea', category: 'drinks', unit_price_fen: 100, quantity: 1, paid_fen: 100 }],
+  }),
 };
+
+/** A ¥1 ad-hoc sale paid in cash: what the checkout routes accept. */
+const saleBody = (store: string, member: string) => ({
+  store_id: store,
+  member_id: member,
+  lines: [{ name: 'Tea', category: 'drinks', unit_price_fen: 100, quantity: 1 }],
+  tenders: [{ method: 'cash', amount_fen: 100 }],
+});
 
 /** The sample body of a route: `sampleBody` with the route's patch. */
 export function routeBody(

@@ -168,7 +168,14 @@ export async function loadPricing(
 ): Promise<PricingContext> {
   await assertStoreExists(db, ctx, body.store_id, 'store_id');
   const memberId = body.member_id ?? null;
-  const locked = memberId && lockIn ? await lockWallet(lockIn, ctx, memberId) : null;
+  const locked =
+    memberId && lockIn
+      ? await lockWallet(lockIn, ctx, memberId).catch((e: unknown) => {
+          if (e instanceof DomainError && e.code === 'member.not_found')
+            throw new DomainError('member.not_found', { field: 'member_id' });
+          throw e;
+        })
+      : null;
   const wallet = locked?.state ?? (memberId ? await readWalletState(db, ctx, memberId) : null);
   const [lines, points, tierSetting, checkout, walletSetting, merchant] = await Promise.all([
     resolveLines(db, ctx, body),
