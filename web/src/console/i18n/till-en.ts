@@ -50,6 +50,7 @@ export const tillEn: Messages<typeof tillZhCN> = {
       storedValueFen: 'Pay from balance',
       received: 'Cash received',
       change: 'Change {{amount}}',
+      missing: '{{amount}} short',
     },
     step: {
       tier: 'Member discount {{discount}} −{{amount}}',

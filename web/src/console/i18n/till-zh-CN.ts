@@ -47,6 +47,7 @@ export const tillZhCN = {
       storedValueFen: '储值支付金额',
       received: '实收现金',
       change: '找零 {{amount}}',
+      missing: '还差 {{amount}}',
     },
     step: {
       tier: '会员折扣 {{discount}} −{{amount}}',

@@ -10,7 +10,12 @@ type Step = Quote['trace'][number] & Record<string, unknown>;
 const n = (v: unknown) => (typeof v === 'number' ? v : 0);
 
 /** One line of the decision trace as the cashier reads it: `会员折扣 9.5折 −¥12.50`. */
-function stepText(step: Step, t: TFunction, nameOf: (id: unknown) => string): string {
+function stepText(
+  step: Step,
+  t: TFunction,
+  nameOf: (id: unknown) => string,
+  reasonOf: (code: string, params: unknown) => string,
+): string {
   switch (step.step) {
     case 'tier':
       return t('till.step.tier', {
@@ -25,7 +30,7 @@ function stepText(step: Step, t: TFunction, nameOf: (id: unknown) => string): st
     case 'coupon_not_applied':
       return t('till.step.coupon_not_applied', {
         name: nameOf(step.template_id),
-        reason: t(`errors.${String(step.code)}`, { defaultValue: String(step.code) }),
+        reason: reasonOf(String(step.code), step.params),
       });
     case 'points':
       return t('till.step.points', { points: n(step.points), amount: yuan(n(step.discount_fen)) });
@@ -55,6 +60,14 @@ export function QuoteView({ quote }: { quote: Quote }) {
   const { t } = useTranslation();
   const templates = useTemplates().data ?? [];
   const nameOf = (id: unknown) => templates.find((x) => x.id === id)?.name ?? String(id);
+  // the server words a refusal in the problems; a coupon merely held keeps its code (and the gap)
+  const reasonOf = (code: string, params: unknown) => {
+    const worded = quote.problems.find((p) => p.code === code)?.message ?? code;
+    const missing = (params as { missing_fen?: unknown } | null)?.missing_fen;
+    return typeof missing === 'number'
+      ? `${worded} (${t('till.quote.missing', { amount: yuan(missing) })})`
+      : worded;
+  };
   return (
     <div data-testid="till-quote">
       <Descriptions size="small" column={1} bordered>
@@ -106,7 +119,7 @@ export function QuoteView({ quote }: { quote: Quote }) {
               <ol style={{ margin: 0, paddingInlineStart: 20 }} data-testid="till-trace">
                 {(quote.trace as Step[]).map((step, i) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: the trace is in order and never reordered
-                  <li key={i}>{stepText(step, t, nameOf)}</li>
+                  <li key={i}>{stepText(step, t, nameOf, reasonOf)}</li>
                 ))}
               </ol>
             ),
