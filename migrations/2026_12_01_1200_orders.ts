@@ -92,7 +92,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       merchant_id uuid not null,
       id uuid not null,
       order_id uuid not null,
-      reason text not null,
+      reason text,
       staff_id uuid,
       complete boolean not null,
       amounts jsonb not null,

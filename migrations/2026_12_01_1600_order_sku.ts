@@ -8,5 +8,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`alter table sale_order_line drop constraint sale_order_line_merchant_id_sku_id_fkey`.execute(db);
+  await sql`alter table sale_order_line drop constraint sale_order_line_merchant_id_sku_id_fkey`.execute(
+    db,
+  );
 }

@@ -14,8 +14,8 @@ import * as coupons from './2026_12_01_1100_coupons.ts';
 import * as orders from './2026_12_01_1200_orders.ts';
 import * as catalogue from './2026_12_01_1300_catalogue.ts';
 import * as couponUse from './2026_12_01_1400_coupon_use.ts';
-import * as referral from './2026_12_01_1500_referral.ts';
 import * as couponChannels from './2026_12_01_1401_coupon_channels.ts';
+import * as referral from './2026_12_01_1500_referral.ts';
 import * as orderSku from './2026_12_01_1600_order_sku.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */

@@ -7,9 +7,9 @@ import type {
   SkuTable,
 } from '../core/catalogue/catalogue.table.ts';
 import type {
+  CouponSettingTable,
   CouponTable,
   CouponTemplateTable,
-  CouponSettingTable,
   CouponUseTable,
 } from '../core/coupons/coupon.table.ts';
 import type {

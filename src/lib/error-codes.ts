@@ -58,7 +58,11 @@ export const errorCodes = {
     zh: '该商品已停售或本门店不销售',
     en: 'The SKU is inactive or not sold in this store',
   },
-  'catalogue.barcode_taken': { status: 409, zh: '条码已被其他商品使用', en: 'The barcode is taken' },
+  'catalogue.barcode_taken': {
+    status: 409,
+    zh: '条码已被其他商品使用',
+    en: 'The barcode is taken',
+  },
   'catalogue.import_columns_missing': {
     status: 400,
     zh: '文件缺少必需的列：商品名称、分类编码、价格（元）',

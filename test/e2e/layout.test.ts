@@ -114,7 +114,11 @@ describe('console layout on phones and tablets', () => {
       '积分规则',
       '积分商城',
       '充值方案',
+      '优惠券',
+      '全民拓客',
       '负债报表',
+      '储值结算',
+      '商品管理',
       '门店',
       '员工',
       'API 密钥',
@@ -141,7 +145,16 @@ describe('console layout on phones and tablets', () => {
     };
     const marketer = await menuOf(merchant.logins.marketer);
     expect(marketer.groups).toEqual(['会员', '营销', '数据']);
-    expect(marketer.items).toEqual(['首页', '会员列表', '积分规则', '积分商城', '负债报表']);
+    expect(marketer.items).toEqual([
+      '首页',
+      '会员列表',
+      '积分规则',
+      '积分商城',
+      '优惠券',
+      '全民拓客',
+      '负债报表',
+      '储值结算',
+    ]);
     await marketer.page.waitForURL((url) => url.pathname === '/');
     await shot(marketer.page, 'home-marketer');
     // and each of those pages opens for the marketer without a refused request
@@ -156,8 +169,8 @@ describe('console layout on phones and tablets', () => {
     }
 
     const cashier = await menuOf(merchant.logins.cashier);
-    expect(cashier.groups).toEqual(['会员']);
-    expect(cashier.items).toEqual(['收银台', '会员列表']);
+    expect(cashier.groups).toEqual(['会员', '营销']);
+    expect(cashier.items).toEqual(['收银台', '会员列表', '优惠券']);
     // no reports for the till: its home is the member list
     await cashier.page.waitForURL('**/members');
     expect([...marketer.problems, ...cashier.problems]).toEqual([]);

@@ -145,6 +145,8 @@ const FREE_TEXT = [
   ['mall_redemption', 'cancel_reason'],
   ['referral_withdrawal', 'note'],
   ['referral_withdrawal', 'decision_reason'],
+  ['coupon', 'reason'],
+  ['order_refund', 'reason'],
 ] as const;
 
 /**

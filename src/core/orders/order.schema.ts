@@ -157,7 +157,7 @@ export const OrderResponse = Type.Object({
 export const RefundResponse = Type.Object({
   id: Uuid,
   order_id: Uuid,
-  reason: Type.String(),
+  reason: Nullable(Type.String()),
   complete: Type.Boolean(),
   amounts: Type.Record(Type.String(), Type.Integer()),
   lines: Type.Array(Type.Record(Type.String(), Type.Unknown())),

@@ -76,7 +76,8 @@ export interface OrderRefundTable {
   merchant_id: string;
   id: string;
   order_id: string;
-  reason: string;
+  /** null once erased: staff text may name the customer */
+  reason: string | null;
   staff_id: string | null;
   complete: boolean;
   amounts: ColumnType<Record<string, number>, string, string>;
