@@ -8,6 +8,7 @@ import type { PricedLine, PricedOrder } from '../checkout/pricing.rules.ts';
 import type { Ctx } from '../context.ts';
 import { getMemberRow } from '../members/member.service.ts';
 import { earnForOrder } from '../points/points.service.ts';
+import { commissionForOrder } from '../referral/referral-order.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
 import { getCheckoutSetting } from './checkout-setting.service.ts';
 import type { ImportOrderBody } from './order.schema.ts';
@@ -126,6 +127,14 @@ export async function importOnlineOrder(trx: Trx, ctx: Ctx, body: ImportOrderBod
   const setting = await getCheckoutSetting(trx, ctx);
   if (memberId && setting.online_earns && priced.due_fen > 0)
     await earnImported(trx, ctx, memberId, order.id, priced, paidAt);
+  if (memberId)
+    await commissionForOrder(trx, ctx, {
+      id,
+      member_id: memberId,
+      store_id: body.store_id,
+      paid_fen: priced.due_fen,
+      created_at: paidAt,
+    });
   await recordAudit(trx, ctx, {
     action: 'order.import',
     entityType: 'order',

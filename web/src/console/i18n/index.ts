@@ -37,4 +37,11 @@ export async function changeLanguage(language: Language): Promise<void> {
   await i18n.changeLanguage(language);
 }
 
+/**
+ * A page's own zh-CN messages, merged in when its chunk loads, so the first load does not carry
+ * them; English is a chunk of its own already and holds every page's messages.
+ */
+export const addPageMessages = (messages: object) =>
+  i18n.addResourceBundle('zh-CN', 'translation', messages, true, true);
+
 export { i18n };

@@ -5,12 +5,16 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { yuan } from '../../format.ts';
+import { catalogueZhCN } from '../../i18n/catalogue-zh-CN.ts';
+import { addPageMessages } from '../../i18n/index.ts';
 import { useStores } from '../../queries.ts';
 import type { Product } from '../../wire-types.ts';
 import { useCategoryOptions } from '../loyalty/loyalty-queries.ts';
 import { CatalogueImport } from './CatalogueImport.tsx';
 import { CategoriesCard } from './CategoriesCard.tsx';
 import { ProductFormModal } from './ProductFormModal.tsx';
+
+addPageMessages(catalogueZhCN);
 
 type Sku = Product['skus'][number];
 

@@ -5,8 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { api, newIdempotencyKey } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { showFieldError } from '../../form-errors.ts';
+import { couponsZhCN } from '../../i18n/coupons-zh-CN.ts';
+import { addPageMessages } from '../../i18n/index.ts';
 import { errorText } from '../loyalty/loyalty-format.tsx';
 import { type Benefit, type CouponKind, describeBenefit, fen, zheToBp } from './coupon-format.ts';
+
+addPageMessages(couponsZhCN);
 
 interface Template {
   id: string;

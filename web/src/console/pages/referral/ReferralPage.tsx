@@ -6,7 +6,11 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { formatTime, yuan } from '../../format.ts';
+import { addPageMessages } from '../../i18n/index.ts';
+import { referralZhCN } from '../../i18n/referral-zh-CN.ts';
 import { ReferralSettingsCard } from './ReferralSettingsCard.tsx';
+
+addPageMessages(referralZhCN);
 
 interface SharerRow {
   member_id: string;

@@ -6,7 +6,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { yuan } from '../../format.ts';
+import { catalogueZhCN } from '../../i18n/catalogue-zh-CN.ts';
+import { addPageMessages } from '../../i18n/index.ts';
 import type { SettlementRow } from '../../wire-types.ts';
+
+addPageMessages(catalogueZhCN);
 
 /** 储值结算: principal sold in one store and spent in another, per local month; bonus apart. */
 export default function SettlementPage() {

@@ -17,6 +17,8 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { yuan } from '../../format.ts';
+import { addPageMessages } from '../../i18n/index.ts';
+import { tillZhCN } from '../../i18n/till-zh-CN.ts';
 import { useStores } from '../../queries.ts';
 import type { MemberDetail, Order } from '../../wire-types.ts';
 import { errorText } from '../loyalty/loyalty-format.tsx';
@@ -32,6 +34,8 @@ import { Receipt } from './Receipt.tsx';
 import { RefundModal } from './RefundModal.tsx';
 import { useSaleQuote } from './sale-quote.ts';
 import { commitSale, isNetworkError, newSale, type Sale, saleBody } from './till-api.ts';
+
+addPageMessages(tillZhCN);
 
 const STORE_KEY = 'regulars.till.store';
 const HOTKEYS: Record<string, 'member' | 'item' | 'codes' | 'pay'> = {
