@@ -17,11 +17,9 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { login } from '../src/core/tenancy/login.service.ts';
-import { createMerchant } from '../src/core/tenancy/merchant.service.ts';
 import { connect } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { benchDatabase, loadLine, pgbench, startServer, table } from './support.ts';
+import { benchDatabase, benchMerchant, loadLine, pgbench, startServer, table } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -46,26 +44,7 @@ const stamp = Date.now();
 const database = await benchDatabase(`regulars_bench_ledger_${stamp}`);
 const { db } = connect(database.url, 4);
 await migrateToLatest(db);
-const owner = `bench-${stamp}@bench`;
-const { merchant, ownerId } = await db.transaction().execute((trx) =>
-  createMerchant(
-    trx,
-    {
-      name: 'Bench',
-      card_prefix: '8801',
-      owner: { login: owner, display_name: 'bench', password: 'Bench12345' },
-    },
-    new Date(),
-  ),
-);
-const session = await login(
-  db,
-  { login: owner, password: 'Bench12345', address: '127.0.0.1' },
-  new Date(),
-  { sessionHours: 12, sessionIdleMinutes: 60 },
-);
-if (!session.ok) throw new Error('login failed');
-const m = merchant.id;
+const { merchantId: m, ownerId, token } = await benchMerchant(db);
 
 console.log(`before: ${loadLine()}`);
 console.log(`seeding ${members.toLocaleString()} members with a recharge and its bonus part…`);
@@ -107,7 +86,7 @@ const ids = (
 ).rows.map((r) => r.id);
 
 const server = await startServer(database.url);
-const headers = { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' };
+const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
 async function http(title: string, pick: () => string, duration = slice) {
   const result = await autocannon({

@@ -7,11 +7,9 @@
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { login } from '../src/core/tenancy/login.service.ts';
-import { createMerchant } from '../src/core/tenancy/merchant.service.ts';
 import { connect } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { benchDatabase, loadLine, pgbench, startServer, table } from './support.ts';
+import { benchDatabase, benchMerchant, loadLine, pgbench, startServer, table } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,26 +23,7 @@ const seconds = Number(values.seconds);
 const database = await benchDatabase(`regulars_bench_members_${Date.now()}`);
 const { db } = connect(database.url, 4);
 await migrateToLatest(db);
-const owner = `bench-${Date.now()}@bench`;
-const { merchant } = await db.transaction().execute((trx) =>
-  createMerchant(
-    trx,
-    {
-      name: 'Bench',
-      card_prefix: '8801',
-      owner: { login: owner, display_name: 'bench', password: 'Bench12345' },
-    },
-    new Date(),
-  ),
-);
-const session = await login(
-  db,
-  { login: owner, password: 'Bench12345', address: '127.0.0.1' },
-  new Date(),
-  { sessionHours: 12, sessionIdleMinutes: 60 },
-);
-if (!session.ok) throw new Error('login failed');
-const m = merchant.id;
+const { merchantId: m, token } = await benchMerchant(db);
 
 console.log(`before: ${loadLine()}`);
 console.log(`seeding ${members.toLocaleString()} members…`);
@@ -58,7 +37,7 @@ await sql`vacuum analyze member`.execute(db);
 console.log(`seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
 const server = await startServer(database.url);
-const headers = { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' };
+const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 const pick = () => 1 + Math.floor(Math.random() * members);
 
 async function http(

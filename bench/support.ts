@@ -3,6 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { login } from '../src/core/tenancy/login.service.ts';
+import { createMerchant } from '../src/core/tenancy/merchant.service.ts';
+import type { Db } from '../src/db/database.ts';
 import { ensureDatabase } from '../src/db/database-server.ts';
 import { startEmbedded } from '../src/db/embedded.ts';
 
@@ -119,4 +122,28 @@ export function loadLine(): string {
 export function table(rows: (string | number)[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+/** The benchmark's merchant and its owner, logged in: the session the HTTP side uses. */
+export async function benchMerchant(db: Db) {
+  const owner = `bench-${Date.now()}@bench`;
+  const { merchant, ownerId } = await db.transaction().execute((trx) =>
+    createMerchant(
+      trx,
+      {
+        name: 'Bench',
+        card_prefix: '8801',
+        owner: { login: owner, display_name: 'bench', password: 'Bench12345' },
+      },
+      new Date(),
+    ),
+  );
+  const session = await login(
+    db,
+    { login: owner, password: 'Bench12345', address: '127.0.0.1' },
+    new Date(),
+    { sessionHours: 12, sessionIdleMinutes: 60 },
+  );
+  if (!session.ok) throw new Error('login failed');
+  return { merchantId: merchant.id, ownerId, token: session.token };
 }

@@ -6,7 +6,12 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getMemberRow, lockActiveMember } from '../members/member.service.ts';
 import { checkTenders, type TenderInput } from '../payments/tender.rules.ts';
-import { chargeTenders, listTenders, refundTenders } from '../payments/tender.service.ts';
+import {
+  chargeTenders,
+  listTenders,
+  presentTender,
+  refundTenders,
+} from '../payments/tender.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
 import { getOwnRow } from '../tenant-row.ts';
@@ -119,15 +124,7 @@ export function presentPeriod(
     refund_fen: row.refund_fen,
     refunded_at: row.refunded_at,
     store_id: row.store_id,
-    tenders: tenders.map((t) => ({
-      id: t.id,
-      direction: t.direction,
-      method: t.method,
-      amount_fen: t.amount_fen,
-      provider: t.provider,
-      provider_ref: t.provider_ref,
-      created_at: t.created_at,
-    })),
+    tenders: tenders.map(presentTender),
     created_at: row.created_at,
   };
 }

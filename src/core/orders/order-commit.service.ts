@@ -6,7 +6,7 @@ import { type PricedOrder, priceOrder } from '../checkout/pricing.rules.ts';
 import type { Ctx } from '../context.ts';
 import { redeemCouponsInCheckout } from '../coupons/coupon-redeem.service.ts';
 import { inviteAfterPayment } from '../membership/invitation.service.ts';
-import { chargeTenders, listTenders } from '../payments/tender.service.ts';
+import { chargeTenders, listTenders, presentTender } from '../payments/tender.service.ts';
 import { earnForOrder } from '../points/points.service.ts';
 import { debitPoints } from '../points/points-lot.service.ts';
 import { commissionForOrder } from '../referral/referral-order.service.ts';
@@ -239,15 +239,7 @@ export function presentOrder(
   return {
     ...rest,
     lines: lines.map(({ merchant_id: _lm, order_id: _o, ...l }) => l),
-    tenders: tenders.map((t) => ({
-      id: t.id,
-      direction: t.direction,
-      method: t.method,
-      amount_fen: t.amount_fen,
-      provider: t.provider,
-      provider_ref: t.provider_ref,
-      created_at: t.created_at,
-    })),
+    tenders: tenders.map(presentTender),
   };
 }
 

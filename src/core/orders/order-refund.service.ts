@@ -15,7 +15,7 @@ import { restoreCouponsForRefund } from '../coupons/coupon-redeem.service.ts';
 import { postEntry } from '../ledger/ledger.service.ts';
 import type { LedgerEntryRow } from '../ledger/ledger.table.ts';
 import { lockActiveMember } from '../members/member.service.ts';
-import { refundTenders } from '../payments/tender.service.ts';
+import { presentTender, refundTenders } from '../payments/tender.service.ts';
 import {
   creditPoints,
   debitPoints,
@@ -251,14 +251,6 @@ export function presentRefund(
   const { merchant_id: _m, staff_id: _s, ...rest } = row;
   return {
     ...rest,
-    tenders: tenders.map((t) => ({
-      id: t.id,
-      direction: t.direction,
-      method: t.method,
-      amount_fen: t.amount_fen,
-      provider: t.provider,
-      provider_ref: t.provider_ref,
-      created_at: t.created_at,
-    })),
+    tenders: tenders.map(presentTender),
   };
 }

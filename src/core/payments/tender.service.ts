@@ -86,3 +86,14 @@ export function listTenders(
     .orderBy('id')
     .execute();
 }
+
+/** A tender as every response shows it. */
+export const presentTender = (t: TenderRow) => ({
+  id: t.id,
+  direction: t.direction,
+  method: t.method,
+  amount_fen: t.amount_fen,
+  provider: t.provider,
+  provider_ref: t.provider_ref,
+  created_at: t.created_at,
+});

@@ -7,7 +7,12 @@ import { issueRechargePack, voidCouponsOf } from '../coupons/coupon-pack.service
 import { postEntry } from '../ledger/ledger.service.ts';
 import { getMemberRow } from '../members/member.service.ts';
 import { checkTenders, type TenderInput } from '../payments/tender.rules.ts';
-import { chargeTenders, listTenders, refundTenders } from '../payments/tender.service.ts';
+import {
+  chargeTenders,
+  listTenders,
+  presentTender,
+  refundTenders,
+} from '../payments/tender.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
 import { getOwnRow } from '../tenant-row.ts';
@@ -187,15 +192,7 @@ export function presentRecharge(
     status: recharge.status,
     refund: recharge.refund,
     refunded_at: recharge.refunded_at,
-    tenders: tenders.map((t) => ({
-      id: t.id,
-      direction: t.direction,
-      method: t.method,
-      amount_fen: t.amount_fen,
-      provider: t.provider,
-      provider_ref: t.provider_ref,
-      created_at: t.created_at,
-    })),
+    tenders: tenders.map(presentTender),
     bonus_parts: parts.map((p) => presentPart(p, now)),
     created_at: recharge.created_at,
   };
