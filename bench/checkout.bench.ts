@@ -17,7 +17,16 @@ import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { connect } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { benchDatabase, benchMerchant, loadLine, pgbench, startServer, table } from './support.ts';
+import {
+  benchDatabase,
+  benchMerchant,
+  COMPARE_HEADER,
+  compareRounds,
+  loadLine,
+  pgbench,
+  startServer,
+  table,
+} from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -235,19 +244,7 @@ select * from points_campaign where merchant_id = '${m}' and starts_on <= curren
 `;
 }
 
-const rows: (string | number)[][] = [
-  [
-    'workload',
-    'clients',
-    'HTTP req/s',
-    'HTTP p50 ms',
-    'HTTP p99 ms',
-    'pgbench tps',
-    'pgbench p99 ms',
-    'ratio',
-  ],
-];
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const rows: (string | number)[][] = [COMPARE_HEADER];
 let quoteIndex = 1;
 const workloads = [
   ['commit, distinct members', '/api/orders', null, commitScript(':n', true)],
@@ -260,27 +257,16 @@ const workloads = [
     quoteScript(),
   ],
 ] as const;
-for (const [name, path, body, script] of workloads) {
-  const h: Awaited<ReturnType<typeof http>>[] = [];
-  const p: ReturnType<typeof pgbench>[] = [];
-  await http(name, path, body, 2); // warm-up, not counted
-  for (let r = 0; r < rounds; r++) {
-    h.push(await http(name, path, body));
-    p.push(pgbench(database.url, script, { clients, seconds: slice }));
-  }
-  const rps = mean(h.map((x) => x.rps));
-  const tps = mean(p.map((x) => x.tps));
-  rows.push([
-    name,
-    clients,
-    rps.toFixed(0),
-    Math.max(...h.map((x) => x.p50)),
-    Math.max(...h.map((x) => x.p99)),
-    tps.toFixed(0),
-    Math.max(...p.map((x) => x.p99_ms)).toFixed(2),
-    `${((rps / tps) * 100).toFixed(0)} %`,
-  ]);
-}
+for (const [name, path, body, script] of workloads)
+  rows.push(
+    await compareRounds(
+      name,
+      clients,
+      rounds,
+      (warmUp) => http(name, path, body, warmUp ? 2 : slice),
+      () => pgbench(database.url, script, { clients, seconds: slice }),
+    ),
+  );
 
 const check = await sql<{ problems: number; orders: number }>`
   select (select count(*)::int from (

@@ -19,7 +19,16 @@ import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { connect } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { benchDatabase, benchMerchant, loadLine, pgbench, startServer, table } from './support.ts';
+import {
+  benchDatabase,
+  benchMerchant,
+  COMPARE_HEADER,
+  compareRounds,
+  loadLine,
+  pgbench,
+  startServer,
+  table,
+} from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -168,43 +177,20 @@ commit;
 }
 
 const hot = ids[0]!;
-const rows: (string | number)[][] = [
-  [
-    'workload',
-    'clients',
-    'HTTP req/s',
-    'HTTP p50 ms',
-    'HTTP p99 ms',
-    'pgbench tps',
-    'pgbench p99 ms',
-    'ratio',
-  ],
-];
+const rows: (string | number)[][] = [COMPARE_HEADER];
 for (const [name, pick, n] of [
   ['pay, random members', () => ids[Math.floor(Math.random() * ids.length)]!, ':n'],
   ['pay, one member (hot row)', () => hot, '1'],
-] as const) {
-  const h: Awaited<ReturnType<typeof http>>[] = [];
-  const p: ReturnType<typeof pgbench>[] = [];
-  await http(name, pick, 2); // warm-up (JIT, pool connections), not counted
-  for (let r = 0; r < rounds; r++) {
-    h.push(await http(name, pick));
-    p.push(pgbench(database.url, paymentScript(n), { clients, seconds: slice }));
-  }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const rps = mean(h.map((x) => x.rps));
-  const tps = mean(p.map((x) => x.tps));
-  rows.push([
-    name,
-    clients,
-    rps.toFixed(0),
-    Math.max(...h.map((x) => x.p50)),
-    Math.max(...h.map((x) => x.p99)),
-    tps.toFixed(0),
-    Math.max(...p.map((x) => x.p99_ms)).toFixed(2),
-    `${((rps / tps) * 100).toFixed(0)} %`,
-  ]);
-}
+] as const)
+  rows.push(
+    await compareRounds(
+      name,
+      clients,
+      rounds,
+      (warmUp) => http(name, pick, warmUp ? 2 : slice),
+      () => pgbench(database.url, paymentScript(n), { clients, seconds: slice }),
+    ),
+  );
 
 const check = await sql<{ problems: number; payments: number }>`
   select (select count(*)::int from (

@@ -147,3 +147,55 @@ export async function benchMerchant(db: Db) {
   if (!session.ok) throw new Error('login failed');
   return { merchantId: merchant.id, ownerId, token: session.token };
 }
+
+export interface HttpRound {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+/** The header of `compareRounds` rows. */
+export const COMPARE_HEADER = [
+  'workload',
+  'clients',
+  'HTTP req/s',
+  'HTTP p50 ms',
+  'HTTP p99 ms',
+  'pgbench tps',
+  'pgbench p99 ms',
+  'ratio',
+];
+
+/**
+ * One workload, HTTP and its pgbench twin alternating for `rounds` slices (after a warm-up that
+ * is not counted), so load from anything else falls on both sides of the ratio alike. Returns
+ * the table row: mean throughput, worst-round latencies, the ratio.
+ */
+export async function compareRounds(
+  name: string,
+  clients: number,
+  rounds: number,
+  http: (warmUp: boolean) => Promise<HttpRound>,
+  twin: () => PgbenchResult,
+): Promise<(string | number)[]> {
+  await http(true);
+  const h: HttpRound[] = [];
+  const p: PgbenchResult[] = [];
+  for (let r = 0; r < rounds; r++) {
+    h.push(await http(false));
+    p.push(twin());
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const rps = mean(h.map((x) => x.rps));
+  const tps = mean(p.map((x) => x.tps));
+  return [
+    name,
+    clients,
+    rps.toFixed(0),
+    Math.max(...h.map((x) => x.p50)),
+    Math.max(...h.map((x) => x.p99)),
+    tps.toFixed(0),
+    Math.max(...p.map((x) => x.p99_ms)).toFixed(2),
+    `${((rps / tps) * 100).toFixed(0)} %`,
+  ];
+}
