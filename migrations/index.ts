@@ -17,6 +17,7 @@ import * as couponUse from './2026_12_01_1400_coupon_use.ts';
 import * as couponChannels from './2026_12_01_1401_coupon_channels.ts';
 import * as referral from './2026_12_01_1500_referral.ts';
 import * as orderSku from './2026_12_01_1600_order_sku.ts';
+import * as marketing from './2026_12_02_0100_marketing.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1500_referral': referral,
   '2026_12_01_1401_coupon_channels': couponChannels,
   '2026_12_01_1600_order_sku': orderSku,
+  '2026_12_02_0100_marketing': marketing,
 };

@@ -13,6 +13,12 @@ import type {
   CouponUseTable,
 } from '../core/coupons/coupon.table.ts';
 import type {
+  MemberCategoryFactTable,
+  MemberFactTable,
+  MemberStoreFactTable,
+} from '../core/facts/fact.table.ts';
+import type { GuideTaskTable } from '../core/guides/guide-task.table.ts';
+import type {
   ImportGroupTable,
   ImportJobTable,
   ImportRowErrorTable,
@@ -32,6 +38,7 @@ import type {
   MembershipPlanTable,
   PaidMembershipTable,
 } from '../core/membership/membership.table.ts';
+import type { MemberMessageTable } from '../core/messaging/member-message.table.ts';
 import type {
   CheckoutSettingTable,
   OrderRefundTable,
@@ -53,6 +60,18 @@ import type {
   ReferralSettingTable,
   ReferralWithdrawalTable,
 } from '../core/referral/referral.table.ts';
+import type {
+  MemberLifecycleChangeTable,
+  MemberRfmTable,
+  RfmSettingTable,
+} from '../core/rfm/rfm.table.ts';
+import type { SegmentTable } from '../core/segments/segment.table.ts';
+import type {
+  MemberTagHistoryTable,
+  MemberTagTable,
+  TagGroupTable,
+  TagTable,
+} from '../core/tags/tag.table.ts';
 import type {
   ApiKeyTable,
   IdempotencyKeyTable,
@@ -139,6 +158,19 @@ export interface Database {
   referral_binding: ReferralBindingTable;
   referral_commission: ReferralCommissionTable;
   referral_withdrawal: ReferralWithdrawalTable;
+  member_fact: MemberFactTable;
+  member_category_fact: MemberCategoryFactTable;
+  member_store_fact: MemberStoreFactTable;
+  tag_group: TagGroupTable;
+  tag: TagTable;
+  member_tag: MemberTagTable;
+  member_tag_history: MemberTagHistoryTable;
+  rfm_setting: RfmSettingTable;
+  member_rfm: MemberRfmTable;
+  member_lifecycle_change: MemberLifecycleChangeTable;
+  segment: SegmentTable;
+  member_message: MemberMessageTable;
+  guide_task: GuideTaskTable;
 }
 
 export type Db = Kysely<Database>;

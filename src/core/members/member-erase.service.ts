@@ -53,6 +53,12 @@ export async function eraseMember(
     .where('merchant_id', '=', m)
     .where('member_id', 'in', ids)
     .execute();
+  // the inbox speaks to the person (templates fill in their name): it goes with them
+  await trx
+    .deleteFrom('member_message')
+    .where('merchant_id', '=', m)
+    .where('member_id', 'in', ids)
+    .execute();
   await trx
     .updateTable('audit_log')
     .set({ before: null, after: null })
@@ -147,6 +153,7 @@ const FREE_TEXT = [
   ['referral_withdrawal', 'decision_reason'],
   ['coupon', 'reason'],
   ['order_refund', 'reason'],
+  ['guide_task', 'note'],
 ] as const;
 
 /**

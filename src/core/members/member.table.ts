@@ -21,6 +21,8 @@ export interface MemberTable {
   marketing_consent: boolean;
   status: MemberStatus;
   merged_into_id: string | null;
+  /** the member's guide (导购) */
+  guide_staff_id: ColumnType<string | null, string | null | undefined, string | null>;
   registered_at: Date;
   updated_at: Date;
 }

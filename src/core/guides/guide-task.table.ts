@@ -1,0 +1,24 @@
+import type { ColumnType, Selectable } from 'kysely';
+
+export type GuideTaskKind = 'call' | 'message' | 'invite_back' | 'birthday' | 'follow_up';
+export type GuideTaskStatus = 'open' | 'done' | 'cancelled';
+export type GuideTaskOutcome = 'reached' | 'no_answer' | 'declined' | 'booked' | 'other';
+
+export interface GuideTaskTable {
+  merchant_id: string;
+  id: string;
+  staff_id: string;
+  member_id: string;
+  kind: GuideTaskKind;
+  title: string;
+  script: string | null;
+  due_at: Date;
+  status: ColumnType<GuideTaskStatus, GuideTaskStatus | undefined, GuideTaskStatus>;
+  outcome: GuideTaskOutcome | null;
+  note: string | null;
+  campaign_id: string | null;
+  created_at: Date;
+  done_at: Date | null;
+}
+
+export type GuideTaskRow = Selectable<GuideTaskTable>;
