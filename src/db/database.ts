@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditLogTable } from '../core/audit/audit.table.ts';
+import type { CampaignMemberTable, CampaignTable } from '../core/campaigns/campaign.table.ts';
 import type {
   ProductCategoryTable,
   ProductTable,
@@ -21,6 +22,8 @@ import type { GuideTaskTable } from '../core/guides/guide-task.table.ts';
 import type {
   ImportGroupTable,
   ImportJobTable,
+  ImportOrderRowTable,
+  ImportOrderTable,
   ImportRowErrorTable,
   ImportRowTable,
 } from '../core/imports/import.table.ts';
@@ -153,6 +156,8 @@ export interface Database {
   import_row_error: ImportRowErrorTable;
   import_row: ImportRowTable;
   import_group: ImportGroupTable;
+  import_order_row: ImportOrderRowTable;
+  import_order: ImportOrderTable;
   referral_setting: ReferralSettingTable;
   referral_code: ReferralCodeTable;
   referral_binding: ReferralBindingTable;
@@ -171,6 +176,8 @@ export interface Database {
   segment: SegmentTable;
   member_message: MemberMessageTable;
   guide_task: GuideTaskTable;
+  campaign: CampaignTable;
+  campaign_member: CampaignMemberTable;
 }
 
 export type Db = Kysely<Database>;

@@ -43,6 +43,12 @@ export function startOfLocalDay(date: string, zone: string): Date {
   return new Date(zoned.epochMilliseconds);
 }
 
+/** The instant of a local wall-clock time `YYYY-MM-DDTHH:mm` in `zone` (a DST gap moves later). */
+export function localInstant(dateTime: string, zone: string): Date {
+  const zoned = Temporal.PlainDateTime.from(dateTime).toZonedDateTime(zone);
+  return new Date(zoned.epochMilliseconds);
+}
+
 /** Adds calendar months; a day that does not exist clamps to the month's last day. */
 export function addMonths(date: string, months: number): string {
   return Temporal.PlainDate.from(date).add({ months }, { overflow: 'constrain' }).toString();

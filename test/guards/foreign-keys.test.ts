@@ -27,8 +27,6 @@ const unreferenced: Record<string, string> = {
   'coupon.redeemed_by': 'a staff member or an API key',
   'member_tag_history.actor_id': 'a staff member or an API key',
   'member_message.ref_id': 'what the message is about (ref_type says which)',
-  'guide_task.campaign_id':
-    'the campaign that assigned it; its foreign key comes with the campaign table',
   'coupon.ref_id': 'the mall redemption or recharge that issued it (ref_type says which)',
 };
 

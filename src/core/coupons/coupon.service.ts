@@ -85,67 +85,92 @@ export interface IssueInput {
   reason?: string | undefined;
 }
 
+/** The template, locked: stock and per-member limits are counted by one issuer at a time. */
+async function lockIssuableTemplate(trx: Trx, ctx: Ctx, templateId: string) {
+  const template = await lockOwnRow(
+    trx,
+    ctx,
+    'coupon_template',
+    templateId,
+    'coupon.template_not_found',
+    'template_id',
+  );
+  if (!template.active) throw new DomainError('coupon.template_inactive', {});
+  return template;
+}
+
+/** How many coupons of the template each of these members holds (absent = none). */
+async function heldCounts(trx: Trx, ctx: Ctx, templateId: string, memberIds: readonly string[]) {
+  const rows = await trx
+    .selectFrom('coupon')
+    .select(['member_id', (eb) => eb.fn.countAll<number>().as('held')])
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('template_id', '=', templateId)
+    .where('member_id', 'in', memberIds)
+    .groupBy('member_id')
+    .execute();
+  return new Map(rows.map((r) => [r.member_id, Number(r.held)]));
+}
+
+/** Counts up to `wanted` coupons against the stock; returns how many the stock allowed. */
+async function takeStock(trx: Trx, ctx: Ctx, template: CouponTemplateRow, wanted: number) {
+  const left = template.total_stock === null ? wanted : template.total_stock - template.issued;
+  const taken = Math.max(0, Math.min(wanted, left));
+  if (taken > 0)
+    await trx
+      .updateTable('coupon_template')
+      .set({ issued: sql`issued + ${taken}`, updated_at: ctx.now })
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', template.id)
+      .execute();
+  return taken;
+}
+
+/** The columns every new coupon of a template starts with, whatever the channel. */
+async function couponStart(trx: Trx, ctx: Ctx, template: CouponTemplateRow, via: string) {
+  const { time_zone } = await getMerchant(trx, ctx);
+  const benefit = template.definition.benefit;
+  return {
+    merchant_id: ctx.merchantId,
+    template_id: template.id,
+    status: 'issued' as const,
+    uses_left: benefit.kind === 'count_card' ? benefit.uses : 1,
+    ...couponWindow(template.definition.validity, ctx.now, time_zone),
+    issued_via: via,
+    issued_by: ctx.actor.id,
+    redeemed_at: null,
+    redeemed_store_id: null,
+    redeemed_by: null,
+    created_at: ctx.now,
+  };
+}
+
 /**
  * The one way a coupon comes into being, whatever the channel. The template row is locked, so
  * stock and the per-member limit are counted by one issuer at a time.
  */
 export async function issueCoupon(trx: Trx, ctx: Ctx, input: IssueInput): Promise<CouponRow> {
-  const template = await lockOwnRow(
-    trx,
-    ctx,
-    'coupon_template',
-    input.template_id,
-    'coupon.template_not_found',
-    'template_id',
-  );
-  if (!template.active) throw new DomainError('coupon.template_inactive', {});
+  const template = await lockIssuableTemplate(trx, ctx, input.template_id);
   await getOwnRow(trx, ctx, 'member', input.member_id, 'member.not_found', 'member_id');
-  if (template.per_member_limit !== null) {
-    const { held } = await trx
-      .selectFrom('coupon')
-      .select((eb) => eb.fn.countAll<number>().as('held'))
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('template_id', '=', template.id)
-      .where('member_id', '=', input.member_id)
-      .executeTakeFirstOrThrow();
-    if (Number(held) >= template.per_member_limit)
-      throw new DomainError('coupon.claim_limit', { params: { limit: template.per_member_limit } });
+  const limit = template.per_member_limit;
+  if (limit !== null) {
+    const held = (await heldCounts(trx, ctx, template.id, [input.member_id])).get(input.member_id);
+    if ((held ?? 0) >= limit) throw new DomainError('coupon.claim_limit', { params: { limit } });
   }
-  const counted = await trx
-    .updateTable('coupon_template')
-    .set({ issued: sql`issued + 1`, updated_at: ctx.now })
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', '=', template.id)
-    .where((eb) => eb.or([eb('total_stock', 'is', null), eb('issued', '<', eb.ref('total_stock'))]))
-    .returning('issued')
-    .executeTakeFirst();
-  if (!counted)
+  if ((await takeStock(trx, ctx, template, 1)) === 0)
     throw new DomainError('coupon.out_of_stock', {
       params: { total_stock: template.total_stock },
     });
-  const { time_zone } = await getMerchant(trx, ctx);
-  const window = couponWindow(template.definition.validity, ctx.now, time_zone);
-  const benefit = template.definition.benefit;
   const coupon = await trx
     .insertInto('coupon')
     .values({
-      merchant_id: ctx.merchantId,
+      ...(await couponStart(trx, ctx, template, input.via)),
       id: newId(),
-      template_id: template.id,
       member_id: input.member_id,
       code: newCouponCode(),
-      status: 'issued',
-      uses_left: benefit.kind === 'count_card' ? benefit.uses : 1,
-      ...window,
-      issued_via: input.via,
-      issued_by: ctx.actor.id,
       ref_type: input.ref?.type ?? null,
       ref_id: input.ref?.id ?? null,
       reason: input.reason ?? null,
-      redeemed_at: null,
-      redeemed_store_id: null,
-      redeemed_by: null,
-      created_at: ctx.now,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -161,6 +186,63 @@ export async function issueCoupon(trx: Trx, ctx: Ctx, input: IssueInput): Promis
     },
   });
   return coupon;
+}
+
+export interface BulkIssueResult {
+  /** member id → the new coupon's id */
+  issued: Map<string, string>;
+  /** members already holding the per-member limit */
+  overLimit: string[];
+  /** members left without a coupon because the stock ran out (in the order given) */
+  outOfStock: string[];
+}
+
+/**
+ * issueCoupon for many members at once (a campaign push): the same template lock, per-member
+ * limit, stock and validity window, in one insert. Members are served in the order given until
+ * the stock runs out; the caller has checked they are its active members. One audit entry
+ * names the batch (`via`, `ref_id`) and its count.
+ */
+export async function issueCoupons(
+  trx: Trx,
+  ctx: Ctx,
+  input: { template_id: string; member_ids: readonly string[]; via: string; ref_id: string },
+): Promise<BulkIssueResult> {
+  const template = await lockIssuableTemplate(trx, ctx, input.template_id);
+  const limit = template.per_member_limit;
+  const held =
+    limit === null
+      ? new Map<string, number>()
+      : await heldCounts(trx, ctx, template.id, input.member_ids);
+  const overLimit = input.member_ids.filter((id) => limit !== null && (held.get(id) ?? 0) >= limit);
+  const eligible = input.member_ids.filter(
+    (id) => !(limit !== null && (held.get(id) ?? 0) >= limit),
+  );
+  const taken = await takeStock(trx, ctx, template, eligible.length);
+  const served = eligible.slice(0, taken);
+  const ids = served.map(() => newId());
+  if (served.length > 0) {
+    const start = await couponStart(trx, ctx, template, input.via);
+    await sql`
+      insert into coupon (merchant_id, id, template_id, member_id, code, status, uses_left,
+        valid_from, valid_until, issued_via, issued_by, created_at)
+      select ${ctx.merchantId}, t.id, ${template.id}, t.member_id, t.code, ${start.status},
+        ${start.uses_left}, ${start.valid_from}, ${start.valid_until}, ${start.issued_via},
+        ${start.issued_by}, ${start.created_at}
+      from unnest(${ids}::uuid[], ${served}::uuid[], ${served.map(() => newCouponCode())}::text[])
+        as t (id, member_id, code)`.execute(trx);
+    await recordAudit(trx, ctx, {
+      action: 'coupon.issue_bulk',
+      entityType: 'coupon_template',
+      entityId: template.id,
+      after: { via: input.via, ref_id: input.ref_id, count: served.length },
+    });
+  }
+  return {
+    issued: new Map(served.map((memberId, i) => [memberId, ids[i]!])),
+    overLimit,
+    outOfStock: eligible.slice(taken),
+  };
 }
 
 /** An issued coupon can be voided (a mistaken grant); a used one cannot. */

@@ -20,6 +20,8 @@ export interface CreditInput {
   refType?: string;
   refId?: string;
   memo?: string;
+  /** a life of its own (campaign bonus points); absent = the merchant's expiry policy */
+  expiresAt?: Date | null;
 }
 
 export async function creditPoints(
@@ -27,14 +29,9 @@ export async function creditPoints(
   ctx: Ctx,
   input: CreditInput,
 ): Promise<{ entry: LedgerEntryRow; lot: PointsLotRow }> {
-  const entry = await postEntry(trx, ctx, { ledger: 'points', ...input });
-  const setting = await getPointsSetting(trx, ctx);
-  const zone = (await getMerchant(trx, ctx)).time_zone;
-  const expiresAt = lotExpiry(
-    { policy: setting.expiry_policy, months: setting.expiry_months },
-    ctx.now,
-    zone,
-  );
+  const { expiresAt: own, ...entryInput } = input;
+  const entry = await postEntry(trx, ctx, { ledger: 'points', ...entryInput });
+  const expiresAt = own === undefined ? await policyExpiry(trx, ctx) : own;
   const lot = await trx
     .insertInto('points_lot')
     .values({
@@ -50,6 +47,12 @@ export async function creditPoints(
     .returningAll()
     .executeTakeFirstOrThrow();
   return { entry, lot };
+}
+
+async function policyExpiry(trx: Trx, ctx: Ctx): Promise<Date | null> {
+  const setting = await getPointsSetting(trx, ctx);
+  const zone = (await getMerchant(trx, ctx)).time_zone;
+  return lotExpiry({ policy: setting.expiry_policy, months: setting.expiry_months }, ctx.now, zone);
 }
 
 /**
