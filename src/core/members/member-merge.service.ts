@@ -3,6 +3,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
+import { refreshMemberFacts } from '../facts/member-fact.service.ts';
 import { getBalances, postEntry } from '../ledger/ledger.service.ts';
 import type { LedgerName } from '../ledger/ledger.table.ts';
 import { moveLots } from '../points/points-lot.service.ts';
@@ -119,6 +120,7 @@ export async function mergeMembers(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await refreshMemberFacts(trx, ctx, [survivorId, mergedId]);
   for (const [entityId, role] of [
     [survivorId, 'survivor'],
     [mergedId, 'merged'],

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { type PricedOrder, priceOrder } from '../checkout/pricing.rules.ts';
 import type { Ctx } from '../context.ts';
 import { redeemCouponsInCheckout } from '../coupons/coupon-redeem.service.ts';
+import { recordOrderFact } from '../facts/member-fact.service.ts';
 import { inviteAfterPayment } from '../membership/invitation.service.ts';
 import { chargeTenders, listTenders, presentTender } from '../payments/tender.service.ts';
 import { earnForOrder } from '../points/points.service.ts';
@@ -81,6 +82,7 @@ export async function commitOrder(trx: Trx, ctx: Ctx, body: CommitBody, auth: Wa
     wallet_payment_id: payment?.id ?? null,
     paid_at: ctx.now,
   });
+  await recordOrderFact(trx, ctx, orderId);
   const credited = memberId ? await earnOrder(trx, ctx, memberId, order, priced) : null;
   if (memberId)
     await commissionForOrder(trx, ctx, {

@@ -12,6 +12,7 @@ import {
 } from '../checkout/refund.rules.ts';
 import type { Ctx } from '../context.ts';
 import { restoreCouponsForRefund } from '../coupons/coupon-redeem.service.ts';
+import { refreshMemberFacts } from '../facts/member-fact.service.ts';
 import { postEntry } from '../ledger/ledger.service.ts';
 import type { LedgerEntryRow } from '../ledger/ledger.table.ts';
 import { lockActiveMember } from '../members/member.service.ts';
@@ -84,6 +85,7 @@ export async function refundOrder(trx: Trx, ctx: Ctx, orderId: string, body: Ref
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  if (order.member_id) await refreshMemberFacts(trx, ctx, [order.member_id]);
   await recordAudit(trx, ctx, {
     action: 'order.refund',
     entityType: 'order',
