@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { couponRoutes } from './routes/coupons.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
+import { guideRoutes } from './routes/guides.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { mallRoutes } from './routes/mall.ts';
@@ -122,6 +123,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(reportRoutes, { prefix: '/api' });
   await app.register(settlementRoutes, { prefix: '/api' });
   await app.register(referralRoutes, { prefix: '/api' });
+  await app.register(guideRoutes, { prefix: '/api' });
 
   await registerConsole(app);
   return app;

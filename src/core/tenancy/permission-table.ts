@@ -28,6 +28,7 @@ const meaning: Record<Permission, string> = {
   'wallet.refund': 'refund recharges and paid memberships',
   'wallet.password_reset': 'reset a payment password after an identity check',
   'referral.payout': 'approve or refuse referral commission withdrawals',
+  'guides.admin': 'assign members their guide, create guide tasks, see every guide’s tasks',
   'members.code': 'mint a dynamic member code (the member’s own channel; no staff role)',
 };
 

@@ -24,6 +24,7 @@ export const permissions = [
   'wallet.refund', // refund recharges and paid memberships
   'wallet.password_reset', // reset a payment password after an identity check
   'referral.payout', // approve or refuse commission withdrawals: the owner's
+  'guides.admin', // assign members their guide, hand out follow-up tasks, see every guide's tasks
   // Mint a dynamic member code: the member's own channel only (the member page, an
   // integrator's member app). No staff role holds it: the till verifies codes, never mints them.
   'members.code',
@@ -44,6 +45,7 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'audit.read',
     'loyalty.admin',
     'campaigns.admin',
+    'guides.admin',
     'loyalty.operate',
     'points.grant',
     'reports.read',
@@ -62,7 +64,8 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
   ],
   // Marketers work on segments and campaigns: they see members, never whole phone numbers.
   // The mall catalogue and points rules are read with members.read; campaigns are theirs to run.
-  marketer: ['members.read', 'members.export', 'reports.read', 'campaigns.admin'],
+  // Guide tasks are how campaigns reach members in person: marketers hand them out too.
+  marketer: ['members.read', 'members.export', 'reports.read', 'campaigns.admin', 'guides.admin'],
 };
 
 export const permissionsOfRole = (role: Role): ReadonlySet<Permission> =>

@@ -1,0 +1,96 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { addDays, startOfLocalDay } from '../../lib/time.ts';
+import type { Ctx } from '../context.ts';
+import { getMerchant } from '../tenancy/merchant.service.ts';
+import { getOwnRow } from '../tenant-row.ts';
+import type { GuideReportQuery } from './guide.schema.ts';
+
+/**
+ * A member's counted order paid within this many days after a guide reached them is the
+ * guide's (docs/guides.md). Fixed for every merchant for now.
+ */
+export const ATTRIBUTION_DAYS = 7;
+
+interface Figures {
+  tasks: number;
+  done: number;
+  done_rate_bp: number;
+  reached_members: number;
+  attributed_orders: number;
+  attributed_revenue_fen: number;
+}
+
+/**
+ * Per guide and per guide's store, over the tasks due between two local dates (inclusive, not
+ * cancelled): tasks, done, done rate, members reached (a done task whose outcome is not
+ * no_answer) and the orders attributed to them. An order is attributed to the latest reaching
+ * task of the report before it within ATTRIBUTION_DAYS (so to one guide only), computed now from
+ * sale_order.paid_at; it counts unless fully refunded, at its due amount net of refunds.
+ */
+export async function guideReport(db: Db, ctx: Ctx, query: GuideReportQuery) {
+  if (query.to < query.from) throw new DomainError('guide.range_invalid', { field: 'to' });
+  if (query.store_id)
+    await getOwnRow(db, ctx, 'store', query.store_id, 'store.not_found', 'store_id');
+  const zone = (await getMerchant(db, ctx)).time_zone;
+  const since = startOfLocalDay(query.from, zone);
+  const until = startOfLocalDay(addDays(query.to, 1), zone);
+  const m = ctx.merchantId;
+  const base = sql`
+    with tk as (
+      select t.id, t.staff_id, s.store_id, t.member_id, t.status, t.done_at,
+        t.status = 'done' and t.outcome <> 'no_answer' as reached
+      from guide_task t
+      join staff s on s.merchant_id = t.merchant_id and s.id = t.staff_id
+      where t.merchant_id = ${m} and t.status <> 'cancelled'
+        and t.due_at >= ${since} and t.due_at < ${until}
+        ${query.store_id ? sql`and s.store_id = ${query.store_id}` : sql``}
+    ), att as (
+      select distinct on (o.id) o.id, tk.staff_id, tk.store_id,
+        o.due_fen - coalesce((select sum(r.money_fen) from order_refund r
+          where r.merchant_id = ${m} and r.order_id = o.id), 0) as net_fen
+      from tk
+      join sale_order o on o.merchant_id = ${m} and o.member_id = tk.member_id
+        and o.paid_at >= tk.done_at
+        and o.paid_at < tk.done_at + make_interval(days => ${ATTRIBUTION_DAYS})
+      where tk.reached and o.status <> 'refunded'
+      order by o.id, tk.done_at desc, tk.id desc
+    )`;
+  const figures = (key: 'staff_id' | 'store_id') => sql`
+    select count(*)::int as tasks,
+      count(*) filter (where status = 'done')::int as done,
+      coalesce(count(*) filter (where status = 'done') * 10000 / nullif(count(*), 0), 0)::int
+        as done_rate_bp,
+      count(distinct member_id) filter (where reached)::int as reached_members,
+      (select count(*) from att where att.${sql.ref(key)} is not distinct from tk.${sql.ref(key)})::int
+        as attributed_orders,
+      (select coalesce(sum(net_fen), 0) from att
+        where att.${sql.ref(key)} is not distinct from tk.${sql.ref(key)})::bigint
+        as attributed_revenue_fen`;
+  const guides = await sql<
+    Figures & { staff_id: string; display_name: string; store_id: string | null }
+  >`
+    ${base}
+    select g.*, s.display_name, s.store_id from (
+      ${figures('staff_id')}, tk.staff_id from tk group by tk.staff_id
+    ) g join staff s on s.merchant_id = ${m} and s.id = g.staff_id
+    order by g.attributed_revenue_fen desc, g.done desc, s.display_name, s.id`.execute(db);
+  const stores = await sql<Figures & { store_id: string | null; store_name: string | null }>`
+    ${base}
+    select g.*, st.name as store_name from (
+      ${figures('store_id')}, tk.store_id from tk group by tk.store_id
+    ) g left join store st on st.merchant_id = ${m} and st.id = g.store_id
+    order by g.attributed_revenue_fen desc, st.name nulls last`.execute(db);
+  const money = <T extends { attributed_revenue_fen: number }>(r: T) => ({
+    ...r,
+    attributed_revenue_fen: Number(r.attributed_revenue_fen),
+  });
+  return {
+    from: query.from,
+    to: query.to,
+    window_days: ATTRIBUTION_DAYS,
+    guides: guides.rows.map(money),
+    stores: stores.rows.map(money),
+  };
+}
