@@ -33,11 +33,15 @@ export async function loadOrderSkus(
   storeId: string,
 ): Promise<Map<string, OrderSku>> {
   const ids = [...new Set(skuIds)];
-  const found = new Map<string, OrderSku>();
-  if (ids.length === 0) return found;
+  if (ids.length === 0) return new Map();
+  return orderSkusOf(ids, await orderSkusQuery(db, ctx, ids, storeId).execute());
+}
+
+/** The rows `orderSkusOf` judges; an id that is not a uuid is refused before any query. */
+export function orderSkusQuery(db: Db | Trx, ctx: Ctx, ids: readonly string[], storeId: string) {
   const missing = ids.find((id) => !isUuid(id));
   if (missing !== undefined) throw notFound(missing);
-  const rows = await db
+  return db
     .selectFrom('sku as s')
     .innerJoin('product as p', (j) =>
       j.onRef('p.merchant_id', '=', 's.merchant_id').onRef('p.id', '=', 's.product_id'),
@@ -57,8 +61,16 @@ export async function loadOrderSkus(
       ),
     ])
     .where('s.merchant_id', '=', ctx.merchantId)
-    .where('s.id', 'in', ids)
-    .execute();
+    .where('s.id', 'in', ids);
+}
+
+export type OrderSkuRow = Awaited<ReturnType<ReturnType<typeof orderSkusQuery>['execute']>>[number];
+
+export function orderSkusOf(
+  ids: readonly string[],
+  rows: readonly OrderSkuRow[],
+): Map<string, OrderSku> {
+  const found = new Map<string, OrderSku>();
   for (const r of rows) {
     if (!r.active || !r.sold_here) {
       throw new DomainError('catalogue.sku_unavailable', {

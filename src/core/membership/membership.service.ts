@@ -90,19 +90,21 @@ export async function purchaseMembership(
   return presentPeriod(row, tenders, ctx.locale);
 }
 
-export function listPeriods(
-  db: Db | Trx,
-  ctx: Ctx,
-  memberId: string,
-): Promise<PaidMembershipRow[]> {
-  return db
+export const periodsQuery = (db: Db | Trx, ctx: Ctx, memberId: string) =>
+  db
     .selectFrom('paid_membership')
     .selectAll()
     .where('merchant_id', '=', ctx.merchantId)
     .where('member_id', '=', memberId)
     .orderBy('starts_at')
-    .orderBy('created_at')
-    .execute();
+    .orderBy('created_at');
+
+export function listPeriods(
+  db: Db | Trx,
+  ctx: Ctx,
+  memberId: string,
+): Promise<PaidMembershipRow[]> {
+  return periodsQuery(db, ctx, memberId).execute();
 }
 
 export function presentPeriod(

@@ -29,12 +29,11 @@ const COLUMNS = [
   'online_earns',
 ] as const;
 
+export const checkoutSettingQuery = (db: Db | Trx, ctx: Ctx) =>
+  db.selectFrom('checkout_setting').select(COLUMNS).where('merchant_id', '=', ctx.merchantId);
+
 export async function getCheckoutSetting(db: Db | Trx, ctx: Ctx): Promise<CheckoutSetting> {
-  const row = await db
-    .selectFrom('checkout_setting')
-    .select(COLUMNS)
-    .where('merchant_id', '=', ctx.merchantId)
-    .executeTakeFirst();
+  const row = await checkoutSettingQuery(db, ctx).executeTakeFirst();
   return row ?? DEFAULT_CHECKOUT_SETTING;
 }
 

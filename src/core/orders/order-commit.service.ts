@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -14,6 +15,7 @@ import { commissionForOrder } from '../referral/referral-order.service.ts';
 import { getOwnRow } from '../tenant-row.ts';
 import type { WalletAuth } from '../wallet/payment-password.service.ts';
 import { payFromWallet } from '../wallet/wallet.service.ts';
+import { checkoutLocks } from './checkout-read.service.ts';
 import type { CommitBody } from './order.schema.ts';
 import type { SaleOrderLineRow, SaleOrderRow } from './order.table.ts';
 import { loadPricing, type NamedLine } from './order-pricing.service.ts';
@@ -34,7 +36,11 @@ function refuseProblems(priced: PricedOrder) {
  * the pay-to-become-member invitation (S7).
  */
 export async function commitOrder(trx: Trx, ctx: Ctx, body: CommitBody, auth: WalletAuth) {
-  const pricing = await loadPricing(trx, ctx, body, trx);
+  if (body.member_id)
+    await sql`select count(*) from (${checkoutLocks(ctx, body.member_id, (body.points_to_use ?? 0) > 0)}) x`.execute(
+      trx,
+    );
+  const pricing = await loadPricing(trx, ctx, body, true);
   const priced = priceOrder(pricing.input, ctx.now);
   refuseProblems(priced);
   const memberId = body.member_id ?? null;

@@ -61,25 +61,29 @@ async function policyExpiry(trx: Trx, ctx: Ctx): Promise<Date | null> {
  * postEntry), so the two can wait for each other but never deadlock.
  */
 export async function lockLots(trx: Trx, ctx: Ctx, memberId: string): Promise<PointsLotRow[]> {
-  return trx
+  return liveLotsQuery(trx, ctx, memberId).forUpdate().execute();
+}
+
+/** The member's lots with points left, in id order (the order they are locked in). */
+export const liveLotsQuery = (db: Db | Trx, ctx: Ctx, memberId: string) =>
+  db
     .selectFrom('points_lot')
     .selectAll()
     .where('merchant_id', '=', ctx.merchantId)
     .where('member_id', '=', memberId)
     .where('remaining', '>', 0)
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-}
+    .orderBy('id');
 
-export async function pointsBalance(db: Db | Trx, ctx: Ctx, memberId: string): Promise<number> {
-  const row = await db
+export const pointsBalanceQuery = (db: Db | Trx, ctx: Ctx, memberId: string) =>
+  db
     .selectFrom('ledger_balance')
     .select('balance')
     .where('merchant_id', '=', ctx.merchantId)
     .where('member_id', '=', memberId)
-    .where('ledger', '=', 'points')
-    .executeTakeFirst();
+    .where('ledger', '=', 'points');
+
+export async function pointsBalance(db: Db | Trx, ctx: Ctx, memberId: string): Promise<number> {
+  const row = await pointsBalanceQuery(db, ctx, memberId).executeTakeFirst();
   return row?.balance ?? 0;
 }
 

@@ -24,12 +24,11 @@ export function defaultPointsSetting(merchantId: string, now: Date): PointsSetti
   };
 }
 
+export const pointsSettingQuery = (db: Db | Trx, ctx: Ctx) =>
+  db.selectFrom('points_setting').selectAll().where('merchant_id', '=', ctx.merchantId);
+
 export async function getPointsSetting(db: Db | Trx, ctx: Ctx): Promise<PointsSettingRow> {
-  const row = await db
-    .selectFrom('points_setting')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .executeTakeFirst();
+  const row = await pointsSettingQuery(db, ctx).executeTakeFirst();
   return row ?? defaultPointsSetting(ctx.merchantId, ctx.now);
 }
 
@@ -112,19 +111,21 @@ export async function listCampaigns(db: Db | Trx, ctx: Ctx): Promise<PointsCampa
 }
 
 /** Campaigns running on any day of [from, to] (local dates). */
+export const campaignsBetweenQuery = (db: Db | Trx, ctx: Ctx, from: string, to: string) =>
+  db
+    .selectFrom('points_campaign')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('starts_on', '<=', to)
+    .where('ends_on', '>=', from);
+
 export async function campaignsBetween(
   db: Db | Trx,
   ctx: Ctx,
   from: string,
   to: string,
 ): Promise<PointsCampaignRow[]> {
-  return db
-    .selectFrom('points_campaign')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('starts_on', '<=', to)
-    .where('ends_on', '>=', from)
-    .execute();
+  return campaignsBetweenQuery(db, ctx, from, to).execute();
 }
 
 export async function createCampaign(

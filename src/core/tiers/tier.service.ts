@@ -23,12 +23,11 @@ export function defaultTierSetting(merchantId: string, now: Date): TierSettingRo
   };
 }
 
+export const tierSettingQuery = (db: Db | Trx, ctx: Ctx) =>
+  db.selectFrom('tier_setting').selectAll().where('merchant_id', '=', ctx.merchantId);
+
 export async function getTierSetting(db: Db | Trx, ctx: Ctx): Promise<TierSettingRow> {
-  const row = await db
-    .selectFrom('tier_setting')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .executeTakeFirst();
+  const row = await tierSettingQuery(db, ctx).executeTakeFirst();
   return row ?? defaultTierSetting(ctx.merchantId, ctx.now);
 }
 
@@ -66,13 +65,11 @@ export async function updateTierSetting(
 }
 
 /** Tiers in threshold order, lowest first. */
+export const tiersQuery = (db: Db | Trx, ctx: Ctx) =>
+  db.selectFrom('tier').selectAll().where('merchant_id', '=', ctx.merchantId).orderBy('threshold');
+
 export async function listTiers(db: Db | Trx, ctx: Ctx): Promise<TierRow[]> {
-  return db
-    .selectFrom('tier')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .orderBy('threshold')
-    .execute();
+  return tiersQuery(db, ctx).execute();
 }
 
 /** `field` names the body field when the id came from a body (a foreign id): 404 with it. */

@@ -7,8 +7,8 @@ import {
   type WalletSettingValues,
 } from './wallet-setting.rules.ts';
 
-export async function getWalletSetting(db: Db | Trx, ctx: Ctx): Promise<WalletSettingValues> {
-  const row = await db
+export const walletSettingQuery = (db: Db | Trx, ctx: Ctx) =>
+  db
     .selectFrom('wallet_setting')
     .select([
       'spending_order',
@@ -16,8 +16,10 @@ export async function getWalletSetting(db: Db | Trx, ctx: Ctx): Promise<WalletSe
       'member_code_as_password',
       'pay_to_join_min_fen',
     ])
-    .where('merchant_id', '=', ctx.merchantId)
-    .executeTakeFirst();
+    .where('merchant_id', '=', ctx.merchantId);
+
+export async function getWalletSetting(db: Db | Trx, ctx: Ctx): Promise<WalletSettingValues> {
+  const row = await walletSettingQuery(db, ctx).executeTakeFirst();
   return row ?? DEFAULT_WALLET_SETTING;
 }
 

@@ -37,13 +37,13 @@ export interface WalletState {
   parts: PartState[];
 }
 
-interface StateRow {
+export interface StateRow {
   principal_fen: number;
   bonus_fen: number;
   parts: RawPart[];
 }
 
-const toState = (row: StateRow): WalletState => ({
+export const toState = (row: StateRow): WalletState => ({
   principal_fen: row.principal_fen,
   bonus_ledger_fen: row.bonus_fen,
   parts: row.parts.map(toPartState),

@@ -71,10 +71,13 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...sale,
         auth: authMethodOf({ payment_password, member_code }),
       } as typeof request.body;
-      const replay = await findReplay<Order>(app.db, request, reply);
+      // a credential is checked (and a wrong one counted) before the transaction, so a retry
+      // reads its stored answer first; without one the claim in `idempotent` replays alike
+      const credential = payment_password !== undefined || member_code !== undefined;
+      const replay = credential ? await findReplay<Order>(app.db, request, reply) : undefined;
       if (replay) return replay.response;
       const auth =
-        sale.member_id && (sale.stored_value_fen ?? 0) > 0
+        credential && sale.member_id && (sale.stored_value_fen ?? 0) > 0
           ? await authorizeWalletPayment(
               app.db,
               request.ctx,
