@@ -24,6 +24,7 @@ import { guideRoutes } from './routes/guides.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { mallRoutes } from './routes/mall.ts';
+import { memberInsightRoutes } from './routes/member-insight.ts';
 import { memberRoutes } from './routes/members.ts';
 import { membershipRoutes } from './routes/membership.ts';
 import { merchantRoutes } from './routes/merchant.ts';
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(settlementRoutes, { prefix: '/api' });
   await app.register(referralRoutes, { prefix: '/api' });
   await app.register(guideRoutes, { prefix: '/api' });
+  await app.register(memberInsightRoutes, { prefix: '/api' });
 
   await registerConsole(app);
   return app;

@@ -128,7 +128,8 @@ type IdKind =
   | 'product'
   | 'withdrawal'
   | 'sku'
-  | 'order';
+  | 'order'
+  | 'guideTask';
 
 export async function call(
   app: App,
@@ -267,6 +268,25 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
     })
     .execute();
   const order = await make('/api/orders', saleBody(store, member));
+  const guideTask = randomUUID();
+  await db
+    .insertInto('guide_task')
+    .values({
+      merchant_id: merchant.merchantId,
+      id: guideTask,
+      staff_id: staff,
+      member_id: member,
+      kind: 'call',
+      title: 'Call back',
+      script: null,
+      due_at: new Date(),
+      outcome: null,
+      note: null,
+      campaign_id: null,
+      created_at: new Date(),
+      done_at: null,
+    })
+    .execute();
   return {
     merchant,
     rightCode,
@@ -293,6 +313,7 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       sku,
       withdrawal,
       order,
+      guideTask,
     },
   };
 }
@@ -341,6 +362,7 @@ const pathKinds: Record<string, IdKind> = {
   skus: 'sku',
   withdrawals: 'withdrawal',
   orders: 'order',
+  'guide-tasks': 'guideTask',
 };
 
 /** The id (or code) for each path parameter of `url` in `world`; undefined when none is known. */
@@ -373,6 +395,7 @@ export function foreignKind(url: string, field: string): IdKind | undefined {
   if (field === 'plan_id') return url.includes('membership') ? 'membershipPlan' : 'rechargePlan';
   if (field === 'reward_id') return 'reward';
   if (field === 'template_id') return 'couponTemplate';
+  if (field === 'staff_id') return 'staff';
   return undefined;
 }
 
