@@ -17,6 +17,9 @@ const constraintErrors: Record<string, { code: ErrorCode; field?: string }> = {
   store_merchant_id_code_key: { code: 'store.code_taken', field: 'code' },
   custom_field_merchant_id_key_key: { code: 'custom_field.key_taken', field: 'key' },
   ledger_balance_balance_check: { code: 'ledger.insufficient_balance' },
+  tag_merchant_id_name_key: { code: 'tag.name_taken', field: 'name' },
+  tag_group_merchant_id_name_key: { code: 'tag.group_name_taken', field: 'name' },
+  rfm_setting_check: { code: 'rfm.thresholds_invalid', field: 'dormant_days' },
 };
 
 /** Translates a PostgreSQL constraint error into its DomainError; anything else passes through. */

@@ -787,6 +787,93 @@ export const errorCodes = {
     zh: '分群规则条件过多（最多 30 个）',
     en: 'The segment rule has too many conditions (at most 30)',
   },
+  'tag.not_found': { status: 404, zh: '标签不存在', en: 'Tag not found' },
+  'tag.group_not_found': { status: 404, zh: '标签分组不存在', en: 'Tag group not found' },
+  'tag.name_taken': { status: 409, zh: '标签名称已存在', en: 'The tag name is taken' },
+  'tag.group_name_taken': {
+    status: 409,
+    zh: '标签分组名称已存在',
+    en: 'The tag group name is taken',
+  },
+  'tag.not_manual': {
+    status: 422,
+    zh: '规则标签和互动标签由系统维护，不能手动添加或移除',
+    en: 'Rule and interaction tags are kept by the system; only manual tags are added by hand',
+  },
+  'tag.inactive': { status: 422, zh: '该标签已停用', en: 'The tag is inactive' },
+  'rfm.thresholds_invalid': {
+    status: 400,
+    zh: '沉睡天数必须小于流失天数',
+    en: 'Dormant days must be fewer than churned days',
+  },
+  'rfm.range_invalid': {
+    status: 400,
+    zh: '结束日期不能早于开始日期',
+    en: 'The end date is before the start date',
+  },
+  'guide_task.not_found': { status: 404, zh: '导购任务不存在', en: 'Guide task not found' },
+  'guide_task.not_open': {
+    status: 409,
+    zh: '该任务已完成或已取消',
+    en: 'The task is already done or cancelled',
+  },
+  'guide.staff_not_in_store': {
+    status: 422,
+    zh: '该员工不属于此门店',
+    en: 'The staff member does not work in this store',
+  },
+  'guide.others_tasks': {
+    status: 403,
+    zh: '只能查看自己的导购任务',
+    en: 'You may only see your own guide tasks',
+  },
+  'guide.range_invalid': {
+    status: 400,
+    zh: '结束日期不能早于开始日期',
+    en: 'The end date is before the start date',
+  },
+  'report.range_invalid': {
+    status: 400,
+    zh: '请同时给出开始和结束日期，且结束日期不能早于开始日期',
+    en: 'Give both a start and an end date, the end not before the start',
+  },
+  'report.range_too_long': {
+    status: 400,
+    zh: '统计期间最长 366 天',
+    en: 'A report period is at most 366 days',
+  },
+  'segment.not_found': { status: 404, zh: '分群不存在', en: 'Segment not found' },
+  'segment.name_taken': { status: 409, zh: '分群名称已存在', en: 'The segment name is taken' },
+  'segment.invalid_rule': {
+    status: 400,
+    zh: '分群规则不合法',
+    en: 'The segment rule is invalid',
+  },
+  'segment.unknown_field': {
+    status: 400,
+    zh: '分群规则引用了不存在的字段',
+    en: 'The segment rule names an unknown field',
+  },
+  'segment.operator_invalid': {
+    status: 400,
+    zh: '该字段类型不支持此运算符',
+    en: 'This operator does not apply to the field type',
+  },
+  'segment.window_out_of_range': {
+    status: 400,
+    zh: '时间窗口须在 1 天至 5 年之间',
+    en: 'A time window is 1 day to 5 years',
+  },
+  'segment.too_deep': {
+    status: 400,
+    zh: '分群规则嵌套层级过深（最多 5 层）',
+    en: 'The segment rule is nested too deep (at most 5 levels)',
+  },
+  'segment.too_large': {
+    status: 400,
+    zh: '分群规则条件过多（最多 30 个）',
+    en: 'The segment rule has too many conditions (at most 30)',
+  },
   'service.unavailable': {
     status: 503,
     zh: '数据库暂时不可用，请稍后重试',

@@ -20,6 +20,8 @@ export interface RfmSettingTable {
   core_min_orders: ColumnType<number, number | undefined, number>;
   /** local time of the nightly recompute, 'HH:MM:SS' */
   recompute_at: ColumnType<string, string | undefined, string>;
+  /** the start of the last run (null: never computed) */
+  computed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   updated_at: Date;
 }
 
