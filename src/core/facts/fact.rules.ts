@@ -50,4 +50,5 @@ export const boughtCategorySince = (
   facts: readonly MemberCategoryFactRow[],
   category: string,
   t: Date,
-): boolean => facts.some((c) => c.category === category && c.last_order_at.getTime() >= t.getTime());
+): boolean =>
+  facts.some((c) => c.category === category && c.last_order_at.getTime() >= t.getTime());

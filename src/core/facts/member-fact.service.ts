@@ -24,7 +24,10 @@ const counted = (merchantId: string, scope: RawBuilder<unknown>) => sql`
   where o.merchant_id = ${merchantId} and o.status <> 'refunded' and ${scope}`;
 
 /** The three inserts (targets aliased `t`) from a `counted` CTE; `conflict` ends each. */
-const insertFacts = (ctx: Ctx, conflict: (kind: 'fact' | 'store' | 'category') => RawBuilder<unknown>) => sql`
+const insertFacts = (
+  ctx: Ctx,
+  conflict: (kind: 'fact' | 'store' | 'category') => RawBuilder<unknown>,
+) => sql`
   f as (
     insert into member_fact as t (merchant_id, member_id, first_order_at, last_order_at, order_count,
       spend_fen, recent_order_at, updated_at)
