@@ -1,4 +1,5 @@
 import type { Db, Trx } from '../../db/database.ts';
+import { cte, queries, type WriteSet } from '../../db/write-set.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
 import type { AuditEntry } from './audit.schema.ts';
@@ -16,9 +17,12 @@ export interface AuditInput {
  * operation's transaction (`trx`), or on its own for an audited read (`db`).
  */
 export async function recordAudit(trx: Db | Trx, ctx: Ctx, input: AuditInput): Promise<void> {
-  await trx
-    .insertInto('audit_log')
-    .values({
+  await auditInsert(trx, ctx, [input]).execute();
+}
+
+const auditInsert = (db: Db | Trx | typeof queries, ctx: Ctx, inputs: readonly AuditInput[]) =>
+  db.insertInto('audit_log').values(
+    inputs.map((input) => ({
       merchant_id: ctx.merchantId,
       id: newId(),
       actor_kind: ctx.actor.kind,
@@ -29,9 +33,14 @@ export async function recordAudit(trx: Db | Trx, ctx: Ctx, input: AuditInput): P
       before: input.before === undefined ? null : JSON.stringify(input.before),
       after: input.after === undefined ? null : JSON.stringify(input.after),
       created_at: ctx.now,
-    })
-    .execute();
-}
+    })),
+  );
+
+/** `recordAudit`'s rows as a part of a `WriteSet` (its statement goes with the operation's). */
+export const auditWrites = (ctx: Ctx, name: string, inputs: readonly AuditInput[]): WriteSet => ({
+  ctes: [cte(name, auditInsert(queries, ctx, inputs))],
+  results: [],
+});
 
 /**
  * The audit trail of one entity, newest first, with the actor's name and store joined in: the

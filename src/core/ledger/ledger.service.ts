@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
+import { cte, executeWrites, rowsOf, type WriteSet, writeSet } from '../../db/write-set.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { decodeTimeCursor, timePage } from '../../lib/keyset.ts';
@@ -18,47 +19,103 @@ export interface PostInput {
   memo?: string;
 }
 
+export interface Posting extends PostInput {
+  id: string;
+}
+
 /**
- * The one way value moves: the balance row and the entry change together in one statement,
- * inside the caller's transaction. The balance row is locked by the upsert until commit, so
- * concurrent posts to one member queue instead of losing updates, and `CHECK (balance >= 0)`
- * refuses an overdraft.
+ * The one way value moves: postings to balance rows, each row changed once by the sum of its
+ * postings and each entry recording the balance after it, as the writes of one statement
+ * (`WriteSet`) inside the caller's transaction. The balance row is locked by the change until
+ * commit, so concurrent posts to one member queue instead of losing updates; a debit only
+ * updates an existing row and never takes it below zero (no row changed: nothing was there).
+ * `name` prefixes the CTEs; `ledgerEntriesOf` reads the entries back and refuses an overdraft.
  */
-export async function postEntry(trx: Trx, ctx: Ctx, input: PostInput): Promise<LedgerEntryRow> {
-  if (!Number.isSafeInteger(input.amount) || input.amount === 0) {
-    throw new Error(`ledger amount must be a non-zero safe integer, got ${input.amount}`);
-  }
-  const id = newId();
-  // A credit may open the balance row; a debit only updates an existing one (an insert of a
-  // negative balance would trip the CHECK before ON CONFLICT could turn it into an update).
-  const balance =
-    input.amount > 0
-      ? sql`insert into ledger_balance (merchant_id, member_id, ledger, balance, updated_at)
-          values (${ctx.merchantId}, ${input.memberId}, ${input.ledger}, ${input.amount}, ${ctx.now})
+export function ledgerWrites(ctx: Ctx, name: string, postings: readonly Posting[]): WriteSet {
+  const groups = groupPostings(postings);
+  return writeSet(
+    ...groups.map((group, k) => {
+      const first = group[0]!;
+      const net = group.reduce((n, p) => n + p.amount, 0);
+      // A credit may open the balance row; a debit only updates an existing one (an insert of a
+      // negative balance would trip the CHECK before ON CONFLICT could turn it into an update).
+      const balance =
+        net > 0
+          ? sql`insert into ledger_balance (merchant_id, member_id, ledger, balance, updated_at)
+          values (${ctx.merchantId}, ${first.memberId}, ${first.ledger}, ${net}, ${ctx.now})
           on conflict (merchant_id, member_id, ledger) do update
             set balance = ledger_balance.balance + excluded.balance, updated_at = excluded.updated_at
           returning balance`
-      : sql`update ledger_balance set balance = balance + ${input.amount}, updated_at = ${ctx.now}
-          where merchant_id = ${ctx.merchantId} and member_id = ${input.memberId} and ledger = ${input.ledger}
+          : sql`update ledger_balance set balance = balance + ${net}, updated_at = ${ctx.now}
+          where merchant_id = ${ctx.merchantId} and member_id = ${first.memberId}
+            and ledger = ${first.ledger} and balance + ${net} >= 0
           returning balance`;
-  const result = await sql<LedgerEntryRow>`
-    with balance as (${balance})
-    insert into ledger_entry (merchant_id, id, member_id, ledger, kind, amount, balance_after,
-      ref_type, ref_id, reverses_id, memo, actor_kind, actor_id, created_at)
-    select ${ctx.merchantId}, ${id}, ${input.memberId}, ${input.ledger}, ${input.kind}, ${input.amount},
-      balance.balance, ${input.refType ?? null}, ${input.refId ?? null}, ${input.reversesId ?? null},
-      ${input.memo ?? null}, ${ctx.actor.kind}, ${ctx.actor.id}, ${ctx.now}
-    from balance
-    returning *`
-    .execute(trx)
-    .catch((e: unknown) => {
-      if ((e as { constraint?: string }).constraint === 'ledger_balance_balance_check')
-        throw insufficient(input.ledger);
-      throw e;
-    });
-  // no balance row to debit: nothing was there
-  if (result.rows.length === 0) throw insufficient(input.ledger);
-  return result.rows[0]!;
+      // each entry's balance_after: the new balance less what the later postings moved
+      let later = net;
+      const values = group.map((p) => {
+        later -= p.amount;
+        return sql`(${p.id}::uuid, ${p.kind}::text, ${p.amount}::bigint, ${later}::bigint,
+          ${p.refType ?? null}::text, ${p.refId ?? null}::text, ${p.reversesId ?? null}::uuid,
+          ${p.memo ?? null}::text)`;
+      });
+      const b = `${name}_balance_${k}`;
+      const e = `${name}_entries_${k}`;
+      return {
+        ctes: [
+          cte(b, balance),
+          cte(
+            e,
+            sql`insert into ledger_entry (merchant_id, id, member_id, ledger, kind, amount,
+              balance_after, ref_type, ref_id, reverses_id, memo, actor_kind, actor_id, created_at)
+            select ${ctx.merchantId}, v.id, ${first.memberId}, ${first.ledger}, v.kind, v.amount,
+              b.balance - v.later, v.ref_type, v.ref_id, v.reverses_id, v.memo, ${ctx.actor.kind},
+              ${ctx.actor.id}, ${ctx.now}
+            from ${sql.id(b)} b
+            cross join (values ${sql.join(values)})
+              as v (id, kind, amount, later, ref_type, ref_id, reverses_id, memo)
+            returning *`,
+          ),
+        ],
+        results: [rowsOf(e)],
+      };
+    }),
+  );
+}
+
+function groupPostings(postings: readonly Posting[]): Posting[][] {
+  const groups = new Map<string, Posting[]>();
+  for (const p of postings) {
+    if (!Number.isSafeInteger(p.amount) || p.amount === 0) {
+      throw new Error(`ledger amount must be a non-zero safe integer, got ${p.amount}`);
+    }
+    const key = `${p.memberId}:${p.ledger}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups.values()];
+}
+
+/** The entries `ledgerWrites` posted, in the postings' order; an overdraft is refused. */
+export function ledgerEntriesOf(
+  result: Record<string, unknown>,
+  name: string,
+  postings: readonly Posting[],
+): LedgerEntryRow[] {
+  const posted = new Map<string, LedgerEntryRow>();
+  groupPostings(postings).forEach((group, k) => {
+    const rows = result[`${name}_entries_${k}`] as LedgerEntryRow[];
+    // no balance row to debit, or a balance that went below zero between the postings
+    if (rows.length !== group.length || rows.some((r) => r.balance_after < 0))
+      throw insufficient(group[0]!.ledger);
+    for (const r of rows) posted.set(r.id, { ...r, created_at: new Date(r.created_at) });
+  });
+  return postings.map((p) => posted.get(p.id)!);
+}
+
+/** One posting in its own statement. */
+export async function postEntry(trx: Trx, ctx: Ctx, input: PostInput): Promise<LedgerEntryRow> {
+  const posting = { ...input, id: newId() };
+  const result = await executeWrites(trx, ledgerWrites(ctx, 'post', [posting]));
+  return ledgerEntriesOf(result, 'post', [posting])[0]!;
 }
 
 const insufficient = (ledger: LedgerName) =>

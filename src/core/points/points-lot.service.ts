@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
+import { cte, executeWrites, type WriteSet, writeSet } from '../../db/write-set.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
-import { postEntry } from '../ledger/ledger.service.ts';
+import { ledgerEntriesOf, ledgerWrites, postEntry } from '../ledger/ledger.service.ts';
 import type { LedgerEntryRow } from '../ledger/ledger.table.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
-import type { PointsLotRow } from './points.table.ts';
+import type { PointsLotRow, PointsSettingRow } from './points.table.ts';
 import { lotExpiry, type SpendPlan, spendPoints } from './points-lot.rules.ts';
 import { getPointsSetting } from './points-setting.service.ts';
 
@@ -29,30 +30,81 @@ export async function creditPoints(
   ctx: Ctx,
   input: CreditInput,
 ): Promise<{ entry: LedgerEntryRow; lot: PointsLotRow }> {
-  const { expiresAt: own, ...entryInput } = input;
-  const entry = await postEntry(trx, ctx, { ledger: 'points', ...entryInput });
-  const expiresAt = own === undefined ? await policyExpiry(trx, ctx) : own;
-  const lot = await trx
-    .insertInto('points_lot')
-    .values({
-      merchant_id: ctx.merchantId,
-      id: newId(),
-      member_id: input.memberId,
-      entry_id: entry.id,
-      amount: input.amount,
-      remaining: input.amount,
-      expires_at: expiresAt,
-      created_at: ctx.now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return { entry, lot };
-}
-
-async function policyExpiry(trx: Trx, ctx: Ctx): Promise<Date | null> {
   const setting = await getPointsSetting(trx, ctx);
   const zone = (await getMerchant(trx, ctx)).time_zone;
-  return lotExpiry({ policy: setting.expiry_policy, months: setting.expiry_months }, ctx.now, zone);
+  const posting = { ledger: 'points' as const, ...input, id: newId() };
+  const lot = newLot(ctx, setting, zone, posting);
+  const result = await executeWrites(
+    trx,
+    writeSet(ledgerWrites(ctx, 'credit', [posting]), lotWrites(ctx, 'lot', lot)),
+  );
+  return { entry: ledgerEntriesOf(result, 'credit', [posting])[0]!, lot };
+}
+
+/** The lot a credit opens, with the merchant's expiry counted from now. */
+export function newLot(
+  ctx: Ctx,
+  setting: Pick<PointsSettingRow, 'expiry_policy' | 'expiry_months'>,
+  zone: string,
+  entry: { id: string; memberId: string; amount: number },
+): PointsLotRow {
+  return {
+    merchant_id: ctx.merchantId,
+    id: newId(),
+    member_id: entry.memberId,
+    entry_id: entry.id,
+    amount: entry.amount,
+    remaining: entry.amount,
+    expired: 0,
+    expires_at: lotExpiry(
+      { policy: setting.expiry_policy, months: setting.expiry_months },
+      ctx.now,
+      zone,
+    ),
+    created_at: ctx.now,
+  };
+}
+
+/** The insert of a new lot, as a part of a `WriteSet`. */
+export const lotWrites = (ctx: Ctx, name: string, lot: PointsLotRow): WriteSet => ({
+  ctes: [
+    cte(
+      name,
+      sql`insert into points_lot (merchant_id, id, member_id, entry_id, amount, remaining,
+        expires_at, created_at)
+      values (${ctx.merchantId}, ${lot.id}, ${lot.member_id}, ${lot.entry_id}, ${lot.amount},
+        ${lot.remaining}, ${lot.expires_at}, ${lot.created_at})`,
+    ),
+  ],
+  results: [],
+});
+
+/** What a debit's plan takes off each lot, and the record of it, as a part of a `WriteSet`. */
+export function lotUseWrites(
+  ctx: Ctx,
+  name: string,
+  entryId: string,
+  uses: SpendPlan['uses'],
+): WriteSet {
+  if (uses.length === 0) return writeSet();
+  const values = sql.join(uses.map((u) => sql`(${u.lot_id}::uuid, ${u.amount}::bigint)`));
+  return {
+    ctes: [
+      cte(
+        `${name}_lots`,
+        sql`update points_lot l set remaining = l.remaining - u.amount
+        from (values ${values}) as u (lot_id, amount)
+        where l.merchant_id = ${ctx.merchantId} and l.id = u.lot_id`,
+      ),
+      cte(
+        `${name}_uses`,
+        sql`insert into points_lot_use (merchant_id, entry_id, lot_id, amount)
+        select ${ctx.merchantId}, ${entryId}::uuid, u.lot_id, u.amount
+        from (values ${values}) as u (lot_id, amount)`,
+      ),
+    ],
+    results: [],
+  };
 }
 
 /**
@@ -106,26 +158,15 @@ export async function debitPoints(
   const balance = await pointsBalance(trx, ctx, input.memberId);
   const plan = spendPoints(balance, lots, input.amount, ctx.now);
   const { amount, ...rest } = input;
-  const entry = await postEntry(trx, ctx, { ledger: 'points', amount: -amount, ...rest });
-  if (plan.uses.length > 0) {
-    const uses = plan.uses.map((u) => sql`(${u.lot_id}::uuid, ${u.amount}::bigint)`);
-    await sql`
-      update points_lot l set remaining = l.remaining - u.amount
-      from (values ${sql.join(uses)}) as u (lot_id, amount)
-      where l.merchant_id = ${ctx.merchantId} and l.id = u.lot_id`.execute(trx);
-    await trx
-      .insertInto('points_lot_use')
-      .values(
-        plan.uses.map((u) => ({
-          merchant_id: ctx.merchantId,
-          entry_id: entry.id,
-          lot_id: u.lot_id,
-          amount: u.amount,
-        })),
-      )
-      .execute();
-  }
-  return { entry, plan };
+  const posting = { ledger: 'points' as const, amount: -amount, ...rest, id: newId() };
+  const result = await executeWrites(
+    trx,
+    writeSet(
+      ledgerWrites(ctx, 'debit', [posting]),
+      lotUseWrites(ctx, 'debit', posting.id, plan.uses),
+    ),
+  );
+  return { entry: ledgerEntriesOf(result, 'debit', [posting])[0]!, plan };
 }
 
 /**

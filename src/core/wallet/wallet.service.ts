@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
+import { countOf, cte, executeWrites, type WriteSet, writeSet } from '../../db/write-set.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { auditWrites } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
-import { postEntry } from '../ledger/ledger.service.ts';
+import { ledgerEntriesOf, ledgerWrites, type Posting } from '../ledger/ledger.service.ts';
 import { getMemberRow } from '../members/member.service.ts';
 import type { MemberCodeClaim } from '../members/member-code.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
@@ -129,18 +131,50 @@ export async function payFromWallet(
   ctx: Ctx,
   memberId: string,
   input: PayInput,
-  { method: auth, code }: WalletAuth,
+  auth: WalletAuth,
 ) {
   if (!Number.isSafeInteger(input.amount_fen) || input.amount_fen < 1 || input.amount_fen > MAX_FEN)
     throw new DomainError('wallet.amount_invalid', { field: 'amount_fen' });
   if (input.store_id) await assertStoreExists(trx, ctx, input.store_id, 'store_id');
   const wallet = await lockWallet(trx, ctx, memberId, input.order_ref);
   if (wallet.paid) throw orderAlreadyPaid(wallet.paid);
-  checkAuthorised(wallet, input.amount_fen, auth, ctx.now);
-  if (code) await spendMemberCode(trx, ctx, code);
   const { state } = wallet;
   const settled = await settleDueParts(trx, ctx, memberId, state.parts, state.bonus_ledger_fen);
-  const spendable = spendableBonus(settled.bonus_fen, settled.parts, ctx.now);
+  const plan = planWalletPayment(ctx, memberId, input, auth, wallet, {
+    principal_fen: state.principal_fen,
+    ...settled,
+  });
+  const result = await executeWrites(trx, walletPaymentWrites(ctx, 'pay', plan));
+  return walletPaymentOf(trx, ctx, result, 'pay', plan);
+}
+
+export interface WalletPaymentPlan {
+  row: WalletPaymentRow;
+  code: MemberCodeClaim | undefined;
+  postings: Posting[];
+  before: { principal_fen: number; bonus_fen: number };
+  balances: { principal_fen: number; bonus_fen: number };
+}
+
+/**
+ * A balance payment decided on the wallet read under the member lock (with its due bonus
+ * windows settled): the password lock and threshold, the split between principal and bonus
+ * (more than is spendable is a 409 carrying the available amount), the parts that pay.
+ */
+export function planWalletPayment(
+  ctx: Ctx,
+  memberId: string,
+  input: PayInput,
+  { method: auth, code }: WalletAuth,
+  wallet: {
+    locked_until: Date | null;
+    password_threshold_fen: number | null;
+    spending_order: SpendingOrder;
+  },
+  state: { principal_fen: number; bonus_fen: number; parts: PartState[] },
+): WalletPaymentPlan {
+  checkAuthorised(wallet, input.amount_fen, auth, ctx.now);
+  const spendable = spendableBonus(state.bonus_fen, state.parts, ctx.now);
   const split = splitPayment(
     input.amount_fen,
     { principal_fen: state.principal_fen, bonus_fen: spendable.total_fen },
@@ -155,39 +189,133 @@ export async function payFromWallet(
         bonus_fen: spendable.total_fen,
       },
     });
-  const paymentId = newId();
-  const post = async (ledger: 'principal' | 'bonus', amount: number, before: number) =>
+  const id = newId();
+  const posting = (ledger: 'principal' | 'bonus', amount: number): Posting[] =>
     amount > 0
-      ? (
-          await postEntry(trx, ctx, {
+      ? [
+          {
+            id: newId(),
             ledger,
             memberId,
             amount: -amount,
             kind: 'payment',
             refType: 'wallet_payment',
-            refId: paymentId,
-          })
-        ).balance_after
-      : before;
-  const before = { principal_fen: state.principal_fen, bonus_fen: settled.bonus_fen };
-  const balances = {
-    principal_fen: await post('principal', split.principal_fen, before.principal_fen),
-    bonus_fen: await post('bonus', split.bonus_fen, before.bonus_fen),
-  };
-  const payment = await writePaymentOnce(trx, ctx, {
-    id: paymentId,
-    member_id: memberId,
-    order_ref: input.order_ref,
-    store_id: input.store_id ?? ctx.storeId ?? null,
-    amount_fen: input.amount_fen,
-    principal_fen: split.principal_fen,
-    bonus_fen: split.bonus_fen,
-    uses: allocateBonus(split.bonus_fen, spendable).uses,
-    auth,
+            refId: id,
+          },
+        ]
+      : [];
+  const before = { principal_fen: state.principal_fen, bonus_fen: state.bonus_fen };
+  return {
+    row: {
+      merchant_id: ctx.merchantId,
+      id,
+      member_id: memberId,
+      order_ref: input.order_ref,
+      store_id: input.store_id ?? ctx.storeId ?? null,
+      amount_fen: input.amount_fen,
+      principal_fen: split.principal_fen,
+      bonus_fen: split.bonus_fen,
+      bonus_parts: allocateBonus(split.bonus_fen, spendable).uses,
+      auth,
+      created_at: ctx.now,
+    },
+    code,
+    postings: [...posting('principal', split.principal_fen), ...posting('bonus', split.bonus_fen)],
     before,
-    balances,
+    balances: {
+      principal_fen: before.principal_fen - split.principal_fen,
+      bonus_fen: before.bonus_fen - split.bonus_fen,
+    },
+  };
+}
+
+/**
+ * The payment's facts as one `WriteSet`, because round trips are the cost of this hot path:
+ * the ledger postings, the member code's nonce (under its primary key: a code pays once), the
+ * amounts taken off the bonus parts (relative, under the member lock), the payment row (once
+ * per order reference) and its audit row (the row `recordAudit` writes, with before/after of
+ * the balances).
+ */
+export function walletPaymentWrites(ctx: Ctx, name: string, plan: WalletPaymentPlan): WriteSet {
+  const p = plan.row;
+  const after = {
+    payment_id: p.id,
+    order_ref: p.order_ref,
+    principal_fen: p.principal_fen,
+    bonus_fen: p.bonus_fen,
+    auth: p.auth,
+    balances: plan.balances,
+  };
+  const uses = p.bonus_parts.map((u) => sql`(${u.part_id}::uuid, ${u.amount_fen}::bigint)`);
+  const c = plan.code;
+  return writeSet(ledgerWrites(ctx, name, plan.postings), {
+    ctes: [
+      cte(
+        `${name}_payment`,
+        sql`insert into wallet_payment (merchant_id, id, member_id, order_ref, store_id,
+            amount_fen, principal_fen, bonus_fen, bonus_parts, auth, created_at)
+          values (${ctx.merchantId}, ${p.id}, ${p.member_id}, ${p.order_ref}, ${p.store_id},
+            ${p.amount_fen}, ${p.principal_fen}, ${p.bonus_fen}, ${JSON.stringify(p.bonus_parts)},
+            ${p.auth}, ${p.created_at})
+          on conflict (merchant_id, order_ref) do nothing
+          returning id`,
+      ),
+      auditWrites(ctx, `${name}_audit`, [
+        {
+          action: 'wallet.pay',
+          entityType: 'member',
+          entityId: p.member_id,
+          before: { balances: plan.before },
+          after,
+        },
+      ]).ctes[0]!,
+      ...(uses.length
+        ? [
+            cte(
+              `${name}_parts`,
+              sql`update bonus_part b set remaining_fen = b.remaining_fen - v.amount
+                from (values ${sql.join(uses)}) as v (id, amount)
+                where b.merchant_id = ${ctx.merchantId} and b.id = v.id`,
+            ),
+          ]
+        : []),
+      ...(c
+        ? [
+            cte(
+              `${name}_code`,
+              sql`insert into member_code_use (merchant_id, nonce, member_id, expires_at, used_at)
+                values (${ctx.merchantId}, ${c.nonce}, ${c.member_id}, ${c.expires_at}, ${ctx.now})
+                on conflict do nothing returning nonce`,
+            ),
+          ]
+        : []),
+    ],
+    results: [countOf(`${name}_payment`), ...(c ? [countOf(`${name}_code`)] : [])],
   });
-  return presentPayment(payment, balances);
+}
+
+/** The payment `walletPaymentWrites` recorded, or the refusal of what it could not record. */
+export async function walletPaymentOf(
+  trx: Trx,
+  ctx: Ctx,
+  result: Record<string, unknown>,
+  name: string,
+  plan: WalletPaymentPlan,
+) {
+  if (plan.code && result[`${name}_code`] === 0)
+    throw new DomainError('member.code_used', { field: 'member_code' });
+  ledgerEntriesOf(result, name, plan.postings);
+  if (result[`${name}_payment`] === 0) {
+    // another member's payment of this order committed meanwhile: refuse, and everything rolls back
+    const paid = await trx
+      .selectFrom('wallet_payment')
+      .selectAll()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('order_ref', '=', plan.row.order_ref)
+      .executeTakeFirstOrThrow();
+    throw orderAlreadyPaid(paid);
+  }
+  return presentPayment(plan.row, plan.balances);
 }
 
 const orderAlreadyPaid = (paid: WalletPaymentRow) =>
@@ -206,15 +334,6 @@ const orderAlreadyPaid = (paid: WalletPaymentRow) =>
     },
   });
 
-/** Records the code's nonce under its primary key: a second payment with the code is refused. */
-async function spendMemberCode(trx: Trx, ctx: Ctx, code: MemberCodeClaim) {
-  const { rows } = await sql`
-    insert into member_code_use (merchant_id, nonce, member_id, expires_at, used_at)
-    values (${ctx.merchantId}, ${code.nonce}, ${code.member_id}, ${code.expires_at}, ${ctx.now})
-    on conflict do nothing returning nonce`.execute(trx);
-  if (rows.length === 0) throw new DomainError('member.code_used', { field: 'member_code' });
-}
-
 /** A lock from wrong passwords stops every balance payment; above the threshold, one is needed. */
 function checkAuthorised(
   wallet: { locked_until: Date | null; password_threshold_fen: number | null },
@@ -231,64 +350,6 @@ function checkAuthorised(
       field: 'payment_password',
       params: { threshold_fen: wallet.password_threshold_fen },
     });
-}
-
-/**
- * The payment's facts in one statement, because round trips are the cost of this hot path:
- * the amounts taken off the bonus parts (relative, under the member lock), the payment row,
- * and its audit row (the row `recordAudit` writes, with before/after of the balances).
- */
-async function writePaymentOnce(
-  trx: Trx,
-  ctx: Ctx,
-  p: Omit<WalletPaymentRow, 'merchant_id' | 'bonus_parts' | 'created_at'> & {
-    uses: PartUse[];
-    before: { principal_fen: number; bonus_fen: number };
-    balances: { principal_fen: number; bonus_fen: number };
-  },
-): Promise<WalletPaymentRow> {
-  const after = {
-    payment_id: p.id,
-    order_ref: p.order_ref,
-    principal_fen: p.principal_fen,
-    bonus_fen: p.bonus_fen,
-    auth: p.auth,
-    balances: p.balances,
-  };
-  const used = p.uses.length
-    ? sql`, used as (
-        update bonus_part b set remaining_fen = b.remaining_fen - v.amount
-        from (values ${sql.join(p.uses.map((u) => sql`(${u.part_id}::uuid, ${u.amount_fen}::bigint)`))})
-          as v (id, amount)
-        where b.merchant_id = ${ctx.merchantId} and b.id = v.id
-        returning b.id)`
-    : sql``;
-  const { rows } = await sql<WalletPaymentRow>`
-    with payment as (
-      insert into wallet_payment (merchant_id, id, member_id, order_ref, store_id, amount_fen,
-        principal_fen, bonus_fen, bonus_parts, auth, created_at)
-      values (${ctx.merchantId}, ${p.id}, ${p.member_id}, ${p.order_ref}, ${p.store_id},
-        ${p.amount_fen}, ${p.principal_fen}, ${p.bonus_fen}, ${JSON.stringify(p.uses)}, ${p.auth},
-        ${ctx.now})
-      on conflict (merchant_id, order_ref) do nothing
-      returning *
-    ), audit as (
-      insert into audit_log (merchant_id, id, actor_kind, actor_id, action, entity_type,
-        entity_id, before, after, created_at)
-      values (${ctx.merchantId}, ${newId()}, ${ctx.actor.kind}, ${ctx.actor.id}, 'wallet.pay',
-        'member', ${p.member_id}, ${JSON.stringify({ balances: p.before })}, ${JSON.stringify(after)},
-        ${ctx.now})
-    )${used}
-    select * from payment`.execute(trx);
-  if (rows[0]) return rows[0];
-  // another member's payment of this order committed meanwhile: refuse, and everything rolls back
-  const paid = await trx
-    .selectFrom('wallet_payment')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('order_ref', '=', p.order_ref)
-    .executeTakeFirstOrThrow();
-  throw orderAlreadyPaid(paid);
 }
 
 export const presentPayment = (
