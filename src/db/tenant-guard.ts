@@ -49,6 +49,11 @@ export const CROSS_MERCHANT: { table: string; via: string; why: string }[] = [
     via: 'status',
     why: 'at start, imports interrupted on any merchant are found to resume them',
   },
+  {
+    table: 'campaign',
+    via: 'status',
+    why: 'at start, campaign launches interrupted on any merchant are found to resume them',
+  },
 ];
 
 interface Seen {

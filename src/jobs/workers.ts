@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { registerBonusExpiry } from './bonus-expiry.job.ts';
 import { registerBonusRelease } from './bonus-release.job.ts';
+import { registerCampaignLaunch } from './campaign-launch.job.ts';
 import { registerCouponExpiry } from './coupon-expiry.job.ts';
 import { registerImportWorker } from './import.worker.ts';
 import { registerMaintenance } from './maintenance.job.ts';
@@ -26,6 +27,7 @@ export async function registerWorkers(
   await registerBonusExpiry(boss, db, log);
   await registerPaidMembershipExpiry(boss, db, log);
   await registerCouponExpiry(boss, db, log);
+  await registerCampaignLaunch(boss, db, log);
   void config;
   void log;
 }

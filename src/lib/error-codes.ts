@@ -565,6 +565,28 @@ export const errorCodes = {
     zh: '营销活动已开始发送，不能取消',
     en: 'The campaign is already launching and cannot be cancelled',
   },
+  'campaign.not_found': { status: 404, zh: '营销活动不存在', en: 'Campaign not found' },
+  'campaign.segment_not_found': { status: 404, zh: '分群不存在', en: 'Segment not found' },
+  'campaign.no_action': {
+    status: 400,
+    zh: '营销活动至少需要一个动作（发券、赠积分、站内信或导购任务）',
+    en: 'A campaign needs at least one action (coupon, points, inbox message or guide task)',
+  },
+  'campaign.schedule_past': {
+    status: 400,
+    zh: '定时发送的时间必须晚于现在',
+    en: 'The scheduled time must be in the future',
+  },
+  'campaign.not_draft': {
+    status: 409,
+    zh: '营销活动已启动，不能再修改',
+    en: 'The campaign is launched and can no longer be changed',
+  },
+  'campaign.not_cancellable': {
+    status: 409,
+    zh: '营销活动已开始发送，不能取消',
+    en: 'The campaign is already launching and cannot be cancelled',
+  },
   'coupon.template_invalid': {
     status: 400,
     zh: '优惠券模板不合法',

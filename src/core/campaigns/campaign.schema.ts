@@ -1,12 +1,17 @@
 import { type Static, Type } from 'typebox';
 import { Body, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
+import { SegmentRule } from '../segments/segment.schema.ts';
 
 const Count = (max: number, description?: string) =>
   Type.Integer({ minimum: 0, maximum: max, ...(description ? { description } : {}) });
 
-/** Whom a campaign targets: a saved segment (its rule is snapshotted) or a list of members. */
+/**
+ * Whom a campaign targets: a saved segment (its rule as it stands at launch), a rule of its own,
+ * or a list of members (a selection from the member list).
+ */
 export const CampaignTarget = Type.Union([
   Body({ segment_id: Uuid }),
+  Body({ rule: SegmentRule }),
   Body({ member_ids: Type.Array(Uuid, { minItems: 1, maxItems: 10_000, uniqueItems: true }) }),
 ]);
 export type CampaignTarget = Static<typeof CampaignTarget>;
@@ -124,6 +129,7 @@ export const CampaignResponse = Type.Object({
   status: CampaignStatus,
   target: Type.Object({
     segment_id: Nullable(Uuid),
+    rule: Nullable(Type.Unknown()),
     member_count: Nullable(Type.Integer()),
   }),
   actions: CampaignActions,
