@@ -32,8 +32,10 @@ export async function creditPoints(
 ): Promise<{ entry: LedgerEntryRow; lot: PointsLotRow }> {
   const setting = await getPointsSetting(trx, ctx);
   const zone = (await getMerchant(trx, ctx)).time_zone;
-  const posting = { ledger: 'points' as const, ...input, id: newId() };
+  const { expiresAt, ...credit } = input;
+  const posting = { ledger: 'points' as const, ...credit, id: newId() };
   const lot = newLot(ctx, setting, zone, posting);
+  if (expiresAt !== undefined) lot.expires_at = expiresAt;
   const result = await executeWrites(
     trx,
     writeSet(ledgerWrites(ctx, 'credit', [posting]), lotWrites(ctx, 'lot', lot)),
