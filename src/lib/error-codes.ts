@@ -265,6 +265,66 @@ export const errorCodes = {
     zh: '该手机号的会员已注销',
     en: 'The member with this phone was erased',
   },
+  'import.no_order_column': {
+    status: 400,
+    zh: '文件中找不到订单号列',
+    en: 'The file has no order number column',
+  },
+  'import.order_column_missing': {
+    status: 400,
+    zh: '订单文件需要映射订单号、支付时间、门店、金额（或商品金额）以及手机号或卡号',
+    en: 'An order file needs the order number, paid time, store, amount (or line amount) and a phone or card column mapped',
+  },
+  'import.order_no_invalid': {
+    status: 400,
+    zh: '订单号为空或超过 64 个字符',
+    en: 'The order number is missing or over 64 characters',
+  },
+  'import.channel_invalid': {
+    status: 400,
+    zh: '渠道只能包含字母、数字、点、下划线和连字符，最长 32 位',
+    en: 'A channel has letters, digits, dots, underscores and dashes only, at most 32',
+  },
+  'import.paid_at_invalid': {
+    status: 400,
+    zh: '支付时间为空或不是有效的过去时间（如 2024-05-01 12:30）',
+    en: 'The paid time is missing or not a valid past time (e.g. 2024-05-01 12:30)',
+  },
+  'import.quantity_invalid': {
+    status: 400,
+    zh: '数量应为 1 到 1000000 的整数',
+    en: 'The quantity must be a whole number from 1 to 1,000,000',
+  },
+  'import.sku_unknown': {
+    status: 400,
+    zh: '没有此条码的商品',
+    en: 'No SKU has this barcode',
+  },
+  'import.category_invalid': {
+    status: 400,
+    zh: '品类超过 64 个字',
+    en: 'The category is over 64 characters',
+  },
+  'import.member_unknown': {
+    status: 400,
+    zh: '找不到此手机号或卡号的会员',
+    en: 'No member has this phone or card number',
+  },
+  'import.order_inconsistent': {
+    status: 400,
+    zh: '同一订单号的多行支付时间、门店、会员或订单金额不一致',
+    en: 'Rows of one order number disagree on the paid time, store, member or order amount',
+  },
+  'import.order_amount_mismatch': {
+    status: 400,
+    zh: '订单的商品金额合计与订单金额不符（多行订单每行都需要商品金额）',
+    en: 'The line amounts of the order do not add up to its amount (every row of a multi-row order needs a line amount)',
+  },
+  'import.order_incomplete': {
+    status: 400,
+    zh: '同一订单的其他行有错误，整单未导入',
+    en: 'Another row of this order has an error, so the whole order is left out',
+  },
   'tier.not_found': { status: 404, zh: '会员等级不存在', en: 'Tier not found' },
   'tier.threshold_taken': {
     status: 409,
@@ -542,28 +602,6 @@ export const errorCodes = {
     status: 400,
     zh: '支付金额必须是正整数（分）',
     en: 'The amount paid must be a positive whole number of fen',
-  },
-  'campaign.not_found': { status: 404, zh: '营销活动不存在', en: 'Campaign not found' },
-  'campaign.segment_not_found': { status: 404, zh: '分群不存在', en: 'Segment not found' },
-  'campaign.no_action': {
-    status: 400,
-    zh: '营销活动至少需要一个动作（发券、赠积分、站内信或导购任务）',
-    en: 'A campaign needs at least one action (coupon, points, inbox message or guide task)',
-  },
-  'campaign.schedule_past': {
-    status: 400,
-    zh: '定时发送的时间必须晚于现在',
-    en: 'The scheduled time must be in the future',
-  },
-  'campaign.not_draft': {
-    status: 409,
-    zh: '营销活动已启动，不能再修改',
-    en: 'The campaign is launched and can no longer be changed',
-  },
-  'campaign.not_cancellable': {
-    status: 409,
-    zh: '营销活动已开始发送，不能取消',
-    en: 'The campaign is already launching and cannot be cancelled',
   },
   'campaign.not_found': { status: 404, zh: '营销活动不存在', en: 'Campaign not found' },
   'campaign.segment_not_found': { status: 404, zh: '分群不存在', en: 'Segment not found' },

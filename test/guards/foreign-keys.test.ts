@@ -20,6 +20,14 @@ const unreferenced: Record<string, string> = {
     'staging copy resolved from the merchant’s stores; never read after commit',
   'import_group.store_id':
     'staging copy resolved from the merchant’s stores; never read after commit',
+  'import_order_row.store_id':
+    'staging copy resolved from the merchant’s stores; emptied at commit',
+  'import_order_row.member_id':
+    'staging copy matched to the merchant’s members; the commit checks it is still active',
+  'import_order_row.sku_id': 'staging copy resolved from the merchant’s SKUs; emptied at commit',
+  'import_order.store_id': 'staging copy resolved from the merchant’s stores; emptied at commit',
+  'import_order.member_id':
+    'staging copy matched to the merchant’s members; the commit checks it is still active',
   'import_job.created_by': 'a staff member or an API key (created_by_kind says which)',
   'import_job.requested_by': 'a staff member or an API key (requested_by_kind says which)',
   'api_key.created_by': 'the owner who created it, or the zero uuid when the CLI did',

@@ -7,10 +7,11 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import type { ImportCommitCounts, ImportGroupRow, ImportJobRow } from './import.table.ts';
-import { ownerTableSql } from './import-dry-run.ts';
+import { ownerTableSql, STAGING_TABLES } from './import-dry-run.ts';
 import { uploadPath } from './import-file.ts';
 import { postOpeningEntries } from './import-ledger.ts';
 import { DEFAULT_BATCH_SIZE, type ImportRunOptions, lockRunningJob } from './import-options.ts';
+import { orderCommit } from './import-order-commit.ts';
 
 const zeroCounts = (): ImportCommitCounts => ({
   members_created: 0,
@@ -19,12 +20,40 @@ const zeroCounts = (): ImportCommitCounts => ({
   entries_posted: 0,
 });
 
+/** One committed batch: how far the job got and what it wrote. */
+export interface CommitStep {
+  lastSeq: number;
+  rows: number;
+  counts: ImportCommitCounts;
+}
+
+/** What differs between committing member groups and committing orders. */
+export interface CommitKind {
+  /** Before the first batch, outside any batch transaction. */
+  prepare(db: Db, ctx: Ctx, job: ImportJobRow): Promise<void>;
+  /** The next batch after `job.committed_through_seq`; undefined when none is left. */
+  batch(trx: Trx, ctx: Ctx, job: ImportJobRow, size: number): Promise<CommitStep | undefined>;
+  /** After the last batch, before the job is done (may run again after a crash). */
+  complete(db: Db, ctx: Ctx, job: ImportJobRow): Promise<void>;
+}
+
+const memberCommit: CommitKind = {
+  prepare: (db, ctx, job) => ensureTierField(db, ctx, job.id),
+  batch: commitMemberBatch,
+  complete: async () => {},
+};
+
+// looked up when a run starts: the order kind's module imports this one
+const commitKindOf = (job: ImportJobRow): CommitKind =>
+  job.kind === 'orders' ? orderCommit : memberCommit;
+
 /**
- * The commit: walks the job's member groups in seq order, a batch per transaction. Each batch
- * moves the job's resume point (`committed_through_seq`) in its own transaction, so after a
- * crash the next run continues after the last batch that committed; and every write is
- * idempotent on its own (phone and card unique, one `import` entry per member and ledger), so
- * even a batch applied twice would change nothing.
+ * The commit: walks the job's groups (members, or orders) in seq order, a batch per
+ * transaction. Each batch moves the job's resume point (`committed_through_seq`) in its own
+ * transaction, so after a crash the next run continues after the last batch that committed;
+ * and every write is idempotent on its own (phone and card unique, one `import` entry per
+ * member and ledger, one order per channel and order number), so even a batch applied twice
+ * would change nothing.
  */
 export async function runCommit(
   db: Db,
@@ -32,32 +61,20 @@ export async function runCommit(
   job: ImportJobRow,
   options: ImportRunOptions,
 ): Promise<void> {
-  const merchant = await getMerchant(db, ctx);
-  await ensureTierField(db, ctx, job.id);
+  const kind = commitKindOf(job);
+  await kind.prepare(db, ctx, job);
   const size = options.batchSize ?? DEFAULT_BATCH_SIZE;
   for (let batchNo = 1; ; batchNo++) {
     const progress = await db.transaction().execute(async (trx) => {
       const locked = await lockRunningJob(trx, ctx, job.id, 'committing');
-      const groups = await trx
-        .selectFrom('import_group')
-        .selectAll()
-        .where('merchant_id', '=', ctx.merchantId)
-        .where('job_id', '=', job.id)
-        .where('seq', '>', locked.committed_through_seq)
-        .orderBy('seq')
-        .limit(size)
-        .execute();
-      if (groups.length === 0) {
-        await finishCommit(trx, ctx, locked);
-        return undefined;
-      }
-      const counts = await commitGroups(trx, ctx, job.id, groups, merchant.card_prefix);
-      const total = addCounts(locked.report.commit ?? zeroCounts(), counts);
-      const processed = locked.processed_rows + groups.reduce((n, g) => n + g.row_count, 0);
+      const step = await kind.batch(trx, ctx, locked, size);
+      if (!step) return undefined;
+      const total = addCounts(locked.report.commit ?? zeroCounts(), step.counts);
+      const processed = locked.processed_rows + step.rows;
       await trx
         .updateTable('import_job')
         .set({
-          committed_through_seq: groups.at(-1)!.seq,
+          committed_through_seq: step.lastSeq,
           processed_rows: processed,
           report: JSON.stringify({ ...locked.report, commit: total }),
         })
@@ -71,17 +88,45 @@ export async function runCommit(
     options.onProgress?.({ phase: 'commit', ...progress });
     await options.afterBatch?.(batchNo);
   }
+  await kind.complete(db, ctx, job);
+  await db.transaction().execute(async (trx) => {
+    await finishCommit(trx, ctx, await lockRunningJob(trx, ctx, job.id, 'committing'));
+  });
   // the rows are in the members and ledgers now; the uploaded copy of personal data goes
   await rm(uploadPath(options.dataDir, job.id), { force: true });
   options.onProgress?.({ phase: 'commit', processed: job.total_rows, total: job.total_rows });
 }
 
-const addCounts = (a: ImportCommitCounts, b: ImportCommitCounts): ImportCommitCounts => ({
-  members_created: a.members_created + b.members_created,
-  members_filled: a.members_filled + b.members_filled,
-  identities_linked: a.identities_linked + b.identities_linked,
-  entries_posted: a.entries_posted + b.entries_posted,
-});
+async function commitMemberBatch(
+  trx: Trx,
+  ctx: Ctx,
+  job: ImportJobRow,
+  size: number,
+): Promise<CommitStep | undefined> {
+  const groups = await trx
+    .selectFrom('import_group')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('job_id', '=', job.id)
+    .where('seq', '>', job.committed_through_seq)
+    .orderBy('seq')
+    .limit(size)
+    .execute();
+  if (groups.length === 0) return undefined;
+  const merchant = await getMerchant(trx, ctx);
+  return {
+    lastSeq: groups.at(-1)!.seq,
+    rows: groups.reduce((n, g) => n + g.row_count, 0),
+    counts: await commitGroups(trx, ctx, job.id, groups, merchant.card_prefix),
+  };
+}
+
+function addCounts(a: ImportCommitCounts, b: ImportCommitCounts): ImportCommitCounts {
+  const sum = { ...a };
+  for (const [key, n] of Object.entries(b) as [keyof ImportCommitCounts, number][])
+    sum[key] = (sum[key] ?? 0) + n;
+  return sum;
+}
 
 /** `等级` is kept as text in member.custom.legacy_tier, a custom field made on first need. */
 async function ensureTierField(db: Db, ctx: Ctx, jobId: string): Promise<void> {
@@ -126,7 +171,7 @@ async function finishCommit(trx: Trx, ctx: Ctx, job: ImportJobRow): Promise<void
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', job.id)
     .execute();
-  for (const table of ['import_row', 'import_group'] as const) {
+  for (const table of STAGING_TABLES.filter((t) => t !== 'import_row_error')) {
     await trx
       .deleteFrom(table)
       .where('merchant_id', '=', ctx.merchantId)

@@ -5,27 +5,74 @@ import { errorMessage } from '../../lib/errors.ts';
 import { localDateOf } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
-import { type RowEnv, type StagedRow, validateRow } from './import.rules.ts';
-import type { ImportDuplicate, ImportJobRow, ImportReport } from './import.table.ts';
+import { type RowEnv, type RowError, type StagedRow, validateRow } from './import.rules.ts';
+import type { ImportDuplicate, ImportJobRow, ImportReport, ImportTarget } from './import.table.ts';
 import { readTable, type TableSource, uploadPath } from './import-file.ts';
 import { isHeaderRow, mappedColumns } from './import-mapping.rules.ts';
 import { DEFAULT_BATCH_SIZE, type ImportRunOptions, lockRunningJob } from './import-options.ts';
+import { orderKind } from './import-order-dry-run.ts';
 
-interface BadCell {
+export interface BadCell {
   line: number;
   column: string;
   code: ErrorCode;
   raw: string[];
 }
 
-interface Batch {
-  rows: StagedRow[];
+interface Batch<R> {
+  rows: R[];
+  /** the cells of each valid row, for an error found when the batch is staged */
+  raw: Map<number, string[]>;
   errors: BadCell[];
   lastLine: number;
   count: number;
 }
 
-const newBatch = (): Batch => ({ rows: [], errors: [], lastLine: 0, count: 0 });
+const newBatch = <R>(): Batch<R> => ({
+  rows: [],
+  raw: new Map(),
+  errors: [],
+  lastLine: 0,
+  count: 0,
+});
+
+/**
+ * What differs between a member file and an order file; the reading, batching, resume points
+ * and error keeping are the same machinery for both.
+ */
+export interface DryRunKind<R extends { line: number }, E> {
+  env(db: Db, ctx: Ctx): Promise<E>;
+  validate(
+    line: number,
+    values: readonly string[],
+    columns: ReturnType<typeof mappedColumns>,
+    env: E,
+  ): { row: R | undefined; errors: RowError[] };
+  /** Stages a batch's valid rows; returns the rows refused against the database (by line). */
+  stage(trx: Trx, ctx: Ctx, job: ImportJobRow, rows: R[]): Promise<LineError[]>;
+  /** After the last batch: whole-file checks, the report, and the job to dry_run_done. */
+  finalize(db: Db, ctx: Ctx, job: ImportJobRow, source: TableSource): Promise<void>;
+}
+
+export interface LineError {
+  line: number;
+  column: string;
+  code: ErrorCode;
+}
+
+const memberKind: DryRunKind<StagedRow, RowEnv> = {
+  env: rowEnv,
+  validate: validateRow,
+  stage: async (trx, ctx, job, rows) => {
+    await insertStagedRows(trx, ctx, job.id, rows);
+    return [];
+  },
+  finalize: finalizeDryRun,
+};
+
+// looked up when a run starts: the order kind's module imports this one
+const kindOf = (job: ImportJobRow) =>
+  (job.kind === 'orders' ? orderKind : memberKind) as DryRunKind<{ line: number }, unknown>;
 
 export const sourceOf = (job: ImportJobRow, dataDir: string): TableSource => ({
   path: uploadPath(dataDir, job.id),
@@ -46,20 +93,30 @@ export async function runDryRun(
   options: ImportRunOptions,
 ): Promise<void> {
   if (job.staged_through_line === 0) await clearStaging(db, ctx, job.id);
-  const env = await rowEnv(db, ctx);
+  await dryRunAs(kindOf(job), db, ctx, job, options);
+}
+
+async function dryRunAs<R extends { line: number }, E>(
+  kind: DryRunKind<R, E>,
+  db: Db,
+  ctx: Ctx,
+  job: ImportJobRow,
+  options: ImportRunOptions,
+): Promise<void> {
+  const env = await kind.env(db, ctx);
   const columns = mappedColumns(job.headers, job.mapping);
   const source = sourceOf(job, options.dataDir);
   const progress = { bytesRead: 0 };
   const size = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const resumeAfter = job.staged_through_line;
-  let batch = newBatch();
+  let batch = newBatch<R>();
   let seen = 0;
   let batchNo = 0;
   let header = true;
   const flush = async () => {
     const estimate = Math.max(seen, Math.round((seen * job.file_size) / (progress.bytesRead || 1)));
-    await stageBatch(db, ctx, job.id, batch, { seen, estimate, batchNo: ++batchNo }, options);
-    batch = newBatch();
+    await stageBatch(kind, db, ctx, job.id, batch, { seen, estimate, batchNo: ++batchNo }, options);
+    batch = newBatch<R>();
   };
   for await (const { line, values } of readTable(source, progress)) {
     if (header) {
@@ -69,15 +126,18 @@ export async function runDryRun(
     }
     seen += 1;
     if (line <= resumeAfter) continue;
-    const result = validateRow(line, values, columns, env);
-    if (result.row) batch.rows.push(result.row);
+    const result = kind.validate(line, values, columns, env);
+    if (result.row) {
+      batch.rows.push(result.row);
+      batch.raw.set(line, values);
+    }
     for (const e of result.errors) batch.errors.push({ line, ...e, raw: values });
     batch.lastLine = line;
     batch.count += 1;
     if (batch.count >= size) await flush();
   }
   if (batch.count > 0) await flush();
-  await finalizeDryRun(db, ctx, job, source);
+  await kind.finalize(db, ctx, job, source);
   options.onProgress?.({ phase: 'dry_run', processed: seen, total: seen });
 }
 
@@ -102,7 +162,7 @@ async function rowEnv(db: Db, ctx: Ctx): Promise<RowEnv> {
 }
 
 async function clearStaging(db: Db, ctx: Ctx, jobId: string): Promise<void> {
-  for (const table of ['import_row', 'import_group', 'import_row_error'] as const) {
+  for (const table of STAGING_TABLES) {
     await db
       .deleteFrom(table)
       .where('merchant_id', '=', ctx.merchantId)
@@ -111,11 +171,12 @@ async function clearStaging(db: Db, ctx: Ctx, jobId: string): Promise<void> {
   }
 }
 
-async function stageBatch(
+async function stageBatch<R extends { line: number }, E>(
+  kind: DryRunKind<R, E>,
   db: Db,
   ctx: Ctx,
   jobId: string,
-  batch: Batch,
+  batch: Batch<R>,
   at: { seen: number; estimate: number; batchNo: number },
   options: ImportRunOptions,
 ): Promise<void> {
@@ -123,18 +184,15 @@ async function stageBatch(
     const job = await lockRunningJob(trx, ctx, jobId, 'dry_running');
     // a line already staged (by an earlier run of this job) is never staged twice
     const after = job.staged_through_line;
-    await insertStagedRows(
+    const refused = await kind.stage(
       trx,
       ctx,
-      jobId,
+      job,
       batch.rows.filter((r) => r.line > after),
     );
-    await insertErrors(
-      trx,
-      ctx,
-      jobId,
-      batch.errors.filter((e) => e.line > after),
-    );
+    const errors = batch.errors.filter((e) => e.line > after);
+    for (const e of refused) errors.push({ ...e, raw: batch.raw.get(e.line) ?? [] });
+    await insertErrors(trx, ctx, jobId, errors);
     await trx
       .updateTable('import_job')
       .set({
@@ -168,7 +226,7 @@ async function insertStagedRows(trx: Trx, ctx: Ctx, jobId: string, rows: StagedR
     on conflict do nothing`.execute(trx);
 }
 
-async function insertErrors(trx: Trx, ctx: Ctx, jobId: string, errors: BadCell[]) {
+export async function insertErrors(trx: Trx, ctx: Ctx, jobId: string, errors: BadCell[]) {
   if (errors.length === 0) return;
   await sql`
     insert into import_row_error (merchant_id, job_id, line, column_name, code, message, raw)
@@ -268,10 +326,37 @@ async function rejectConflicts(trx: Trx, ctx: Ctx, job: ImportJobRow, source: Ta
     select r.line, 'import.member_inactive' from import_row r join import_owner o on o.phone = r.phone
     where r.merchant_id = ${m} and r.job_id = ${j} and o.status <> 'active'`.execute(trx);
   if (rows.length === 0) return;
-  const headerOf = (target: 'card_no' | 'phone') =>
-    Object.entries(job.mapping).find(([, t]) => t === target)?.[0] ?? target;
-  const codes = new Map<number, ErrorCode>();
-  for (const r of rows) if (!codes.has(r.line)) codes.set(r.line, r.code);
+  const column = (code: ErrorCode) =>
+    headerOf(job, code === 'import.member_inactive' ? 'phone' : 'card_no');
+  await rejectLines(
+    trx,
+    ctx,
+    job,
+    source,
+    rows.map((r) => ({ line: r.line, column: column(r.code), code: r.code })),
+  );
+  await sql`delete from import_row where merchant_id = ${m} and job_id = ${j}
+    and line = any(${rows.map((r) => r.line)}::int[])`.execute(trx);
+}
+
+/** The header of the column mapped to a target (the target's name when none is). */
+export const headerOf = (job: ImportJobRow, target: ImportTarget) =>
+  Object.entries(job.mapping).find(([, t]) => t === target)?.[0] ?? target;
+
+/**
+ * Errors found once the whole file is staged, each with its row's original cells read again
+ * from the file (the staging keeps parsed values only); the first error of a line counts.
+ */
+export async function rejectLines(
+  trx: Trx,
+  ctx: Ctx,
+  job: ImportJobRow,
+  source: TableSource,
+  errors: readonly LineError[],
+): Promise<void> {
+  if (errors.length === 0) return;
+  const byLine = new Map<number, LineError>();
+  for (const e of errors) if (!byLine.has(e.line)) byLine.set(e.line, e);
   const bad: BadCell[] = [];
   let header = true;
   for await (const row of readTable(source)) {
@@ -279,16 +364,22 @@ async function rejectConflicts(trx: Trx, ctx: Ctx, job: ImportJobRow, source: Ta
       header = !isHeaderRow(row.values, job.headers);
       continue;
     }
-    const code = codes.get(row.line);
-    if (!code) continue;
-    const column = headerOf(code === 'import.member_inactive' ? 'phone' : 'card_no');
-    bad.push({ line: row.line, column, code, raw: row.values });
-    if (bad.length >= DEFAULT_BATCH_SIZE) await insertErrors(trx, ctx, j, bad.splice(0));
+    const error = byLine.get(row.line);
+    if (!error) continue;
+    bad.push({ ...error, raw: row.values });
+    if (bad.length >= DEFAULT_BATCH_SIZE) await insertErrors(trx, ctx, job.id, bad.splice(0));
   }
-  await insertErrors(trx, ctx, j, bad);
-  await sql`delete from import_row where merchant_id = ${m} and job_id = ${j}
-    and line = any(${[...codes.keys()]}::int[])`.execute(trx);
+  await insertErrors(trx, ctx, job.id, bad);
 }
+
+/** Every table a job stages into; emptied when a dry run starts over and when it is done. */
+export const STAGING_TABLES = [
+  'import_row',
+  'import_group',
+  'import_order_row',
+  'import_order',
+  'import_row_error',
+] as const;
 
 /** The merge rule (see MERGE_RULE in import.rules.ts) as one aggregate per phone. */
 async function buildGroups(trx: Trx, ctx: Ctx, jobId: string) {

@@ -1,10 +1,18 @@
-import { type ImportMapping, type ImportTarget, importTargets } from './import.table.ts';
+import {
+  type ImportKind,
+  type ImportMapping,
+  type ImportTarget,
+  importTargets,
+  type MemberTarget,
+  type OrderTarget,
+  orderTargets,
+} from './import.table.ts';
 
 /**
  * Headers seen in legacy exports (Chinese POS systems, Excel sheets kept by hand), compared after
  * `normalizeHeader`. Exact matches only: `余额` is principal while `赠送余额` is bonus.
  */
-const HEADER_SYNONYMS: Record<ImportTarget, readonly string[]> = {
+const HEADER_SYNONYMS: Record<MemberTarget, readonly string[]> = {
   phone: [
     '手机号',
     '手机',
@@ -59,6 +67,54 @@ const HEADER_SYNONYMS: Record<ImportTarget, readonly string[]> = {
   ],
 };
 
+/** Order exports (POS sales lists, mini-program orders); phone, card and store as for members. */
+const ORDER_HEADER_SYNONYMS: Record<OrderTarget, readonly string[]> = {
+  order_no: [
+    '订单号',
+    '订单编号',
+    '单号',
+    '流水号',
+    '小票号',
+    '销售单号',
+    'order_no',
+    'order_number',
+    'order_id',
+    'orderno',
+  ],
+  channel: ['渠道', '订单来源', '来源', 'channel', 'source'],
+  paid_at: [
+    '支付时间',
+    '下单时间',
+    '消费时间',
+    '交易时间',
+    '销售时间',
+    '订单时间',
+    '日期',
+    'paid_at',
+    'order_time',
+    'order_date',
+    'date',
+  ],
+  store: HEADER_SYNONYMS.store,
+  phone: HEADER_SYNONYMS.phone,
+  card_no: HEADER_SYNONYMS.card_no,
+  amount: [
+    '实付金额',
+    '订单金额',
+    '实收金额',
+    '支付金额',
+    '消费金额',
+    '金额',
+    'amount',
+    'paid_amount',
+    'total',
+  ],
+  sku: ['条码', '商品条码', '条形码', 'sku', 'barcode', 'sku_barcode'],
+  category: ['品类', '商品分类', '分类', '类别', 'category'],
+  quantity: ['数量', '购买数量', '件数', 'quantity', 'qty'],
+  line_amount: ['商品金额', '行金额', '明细金额', '小计', 'line_amount', 'line_total', 'subtotal'],
+};
+
 /** `手机号码(必填)`, ` Phone `, `余额（元）` → `手机号码`, `phone`, `余额`. */
 export function normalizeHeader(header: string): string {
   return header
@@ -79,18 +135,44 @@ export function uniqueHeaders(raw: readonly string[]): string[] {
   });
 }
 
-const synonymTarget = new Map<string, ImportTarget>(
-  importTargets.flatMap((t) => HEADER_SYNONYMS[t].map((h) => [normalizeHeader(h), t] as const)),
-);
+const synonymsOf = <T extends ImportTarget>(
+  targets: readonly T[],
+  names: Record<T, readonly string[]>,
+) =>
+  new Map<string, T>(targets.flatMap((t) => names[t].map((h) => [normalizeHeader(h), t] as const)));
+
+const KINDS = {
+  members: {
+    targets: importTargets,
+    key: 'phone',
+    synonyms: synonymsOf(importTargets, HEADER_SYNONYMS),
+  },
+  orders: {
+    targets: orderTargets,
+    key: 'order_no',
+    synonyms: synonymsOf(orderTargets, ORDER_HEADER_SYNONYMS),
+  },
+} satisfies Record<
+  ImportKind,
+  { targets: readonly ImportTarget[]; key: ImportTarget; synonyms: Map<string, ImportTarget> }
+>;
+
+/** The fields a file of this kind may map its columns to. */
+export const targetsOf = (kind: ImportKind): readonly ImportTarget[] => KINDS[kind].targets;
 
 /**
- * The header row: the first of the first ten rows with a recognised phone header, so that the
- * title lines some exports put above the table ("会员资料导出 2024-01-01") are skipped.
+ * The header row: the first of the first ten rows with a recognised key header (the phone of a
+ * member file, the order number of an order file), so that the title lines some exports put
+ * above the table ("会员资料导出 2024-01-01") are skipped.
  */
-export function findHeaderRow(rows: readonly (readonly string[])[]): number {
+export function findHeaderRow(
+  rows: readonly (readonly string[])[],
+  kind: ImportKind = 'members',
+): number {
+  const { key, synonyms } = KINDS[kind];
   return rows
     .slice(0, 10)
-    .findIndex((row) => row.some((cell) => synonymTarget.get(normalizeHeader(cell)) === 'phone'));
+    .findIndex((row) => row.some((cell) => synonyms.get(normalizeHeader(cell)) === key));
 }
 
 /** Whether a row is the job's header row (the dry run reads the file from its start again). */
@@ -100,11 +182,14 @@ export function isHeaderRow(values: readonly string[], headers: readonly string[
 }
 
 /** The suggested mapping: each recognised header to its target, each target used once. */
-export function suggestMapping(headers: readonly string[]): ImportMapping {
+export function suggestMapping(
+  headers: readonly string[],
+  kind: ImportKind = 'members',
+): ImportMapping {
   const used = new Set<ImportTarget>();
   const mapping: ImportMapping = {};
   for (const header of headers) {
-    const target = synonymTarget.get(normalizeHeader(header));
+    const target = KINDS[kind].synonyms.get(normalizeHeader(header));
     mapping[header] = target && !used.has(target) ? target : null;
     if (target) used.add(target);
   }
@@ -118,11 +203,13 @@ export function applyMappingOverride(
   headers: readonly string[],
   suggested: ImportMapping,
   override: Record<string, string | null> | undefined,
+  kind: ImportKind = 'members',
 ): { mapping: ImportMapping; problem: MappingProblem } {
   const mapping: ImportMapping = { ...suggested };
+  const targets: readonly string[] = targetsOf(kind);
   for (const [header, target] of Object.entries(override ?? {})) {
     if (!headers.includes(header)) return { mapping, problem: { field: `mapping.${header}` } };
-    if (target !== null && !(importTargets as readonly string[]).includes(target))
+    if (target !== null && !targets.includes(target))
       return { mapping, problem: { field: `mapping.${header}` } };
     mapping[header] = target as ImportTarget | null;
   }

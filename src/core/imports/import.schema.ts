@@ -1,14 +1,22 @@
 import { type Static, Type } from 'typebox';
 import { Body, Nullable, Page, Timestamp, Uuid } from '../../lib/schema.ts';
-import { importTargets } from './import.table.ts';
+import { importTargets, orderTargets } from './import.table.ts';
 
-const Target = Type.Union(importTargets.map((t) => Type.Literal(t)));
+const Target = Type.Union(
+  [...new Set([...importTargets, ...orderTargets])].map((t) => Type.Literal(t)),
+);
 
 export const DryRunBody = Body({
   mapping: Type.Optional(
     Type.Record(Type.String(), Nullable(Target), {
       description:
-        'file header → target field (null: ignore the column); patched over the suggestion',
+        'file header → target field (null: ignore the column); patched over the suggestion; the targets of the job kind only',
+    }),
+  ),
+  award: Type.Optional(
+    Type.Boolean({
+      description:
+        'order files only: the imported orders earn points and growth as online orders do (default false: they award nothing)',
     }),
   ),
 });
@@ -42,6 +50,8 @@ export const ImportErrorsQuery = Type.Object(
 
 export const ImportJob = Type.Object({
   id: Uuid,
+  kind: Type.Union([Type.Literal('members'), Type.Literal('orders')]),
+  award: Type.Boolean({ description: 'orders: whether the commit awards points and growth' }),
   status: Status,
   file_name: Type.String(),
   encoding: Type.String({ description: 'utf8 | gbk | gb18030 (detected unless given)' }),
@@ -75,7 +85,25 @@ export const ImportJob = Type.Object({
       members_filled: Type.Integer(),
       identities_linked: Type.Integer(),
       entries_posted: Type.Integer(),
+      orders_created: Type.Optional(Type.Integer()),
+      lines_created: Type.Optional(Type.Integer()),
+      orders_awarded: Type.Optional(Type.Integer()),
     }),
+  ),
+  orders: Nullable(
+    Type.Object(
+      {
+        orders: Type.Integer({ description: 'orders the commit will write' }),
+        lines: Type.Integer(),
+        existing_orders: Type.Integer({
+          description: 'already imported (same channel and order number): skipped',
+        }),
+        members: Type.Integer(),
+        guest_orders: Type.Integer(),
+        amount_fen: Type.Integer(),
+      },
+      { description: 'an order file’s dry run: what the commit writes' },
+    ),
   ),
   error: Nullable(Type.String()),
   created_at: Timestamp,

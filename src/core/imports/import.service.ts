@@ -9,7 +9,12 @@ import type { Ctx } from '../context.ts';
 import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import { duplicateRule, MERGE_RULE } from './import.rules.ts';
 import type { ImportJob } from './import.schema.ts';
-import type { ImportEncoding, ImportJobRow } from './import.table.ts';
+import {
+  type ImportEncoding,
+  type ImportJobRow,
+  type ImportKind,
+  importKinds,
+} from './import.table.ts';
 import {
   detectDelimiter,
   detectEncoding,
@@ -49,8 +54,11 @@ export async function importUpload(
   ctx: Ctx,
   upload: StoredUpload,
   encodingOption: string | undefined,
+  kindOption: string | undefined = undefined,
 ): Promise<ImportJobRow> {
   try {
+    const kind = (kindOption?.trim() || 'members') as ImportKind;
+    if (!importKinds.includes(kind)) throw new DomainError('request.invalid', { field: 'kind' });
     const option = encodingOption?.trim().toLowerCase() || 'auto';
     if (!(ENCODINGS as readonly string[]).includes(option))
       throw new DomainError('import.encoding_invalid', { field: 'encoding' });
@@ -73,10 +81,16 @@ export async function importUpload(
       if (rows.length === HEAD_ROWS) break;
     }
     if (rows.length === 0) throw new DomainError('import.empty_file', { field: 'file' });
-    const at = findHeaderRow(rows);
-    if (at < 0) throw new DomainError('import.no_phone_column', { field: 'file' });
+    const at = findHeaderRow(rows, kind);
+    if (at < 0)
+      throw new DomainError(
+        kind === 'orders' ? 'import.no_order_column' : 'import.no_phone_column',
+        {
+          field: 'file',
+        },
+      );
     const headers = uniqueHeaders(rows[at]!);
-    const mapping = suggestMapping(headers);
+    const mapping = suggestMapping(headers, kind);
     const samples = rows.slice(at + 1, at + 6);
     if (samples.length === 0) throw new DomainError('import.empty_file', { field: 'file' });
     return await db.transaction().execute(async (trx) => {
@@ -85,6 +99,7 @@ export async function importUpload(
         .values({
           merchant_id: ctx.merchantId,
           id: upload.id,
+          kind,
           status: 'uploaded',
           file_name: upload.fileName.slice(0, 255),
           file_sha256: upload.sha256,
@@ -106,7 +121,12 @@ export async function importUpload(
         action: 'import.upload',
         entityType: 'import_job',
         entityId: job.id,
-        after: { file_name: job.file_name, sha256: job.file_sha256, size: job.file_size },
+        after: {
+          file_name: job.file_name,
+          sha256: job.file_sha256,
+          size: job.file_size,
+          kind,
+        },
       });
       return job;
     });
@@ -137,19 +157,21 @@ export async function requestDryRun(
   id: string,
   override: Record<string, string | null> | undefined,
   enqueue: EnqueueImport,
+  award?: boolean,
 ): Promise<ImportJobRow> {
   const job = await lockOwnRow(trx, ctx, 'import_job', id, 'import.not_found');
   if (!['uploaded', 'dry_run_done', 'failed'].includes(job.status))
     throw new DomainError('import.state_invalid', { params: { status: job.status } });
-  const { mapping, problem } = applyMappingOverride(job.headers, job.mapping, override);
+  const { mapping, problem } = applyMappingOverride(job.headers, job.mapping, override, job.kind);
   if (problem) throw new DomainError('import.mapping_invalid', problem);
-  if (!Object.values(mapping).includes('phone'))
-    throw new DomainError('import.no_phone_column', { field: 'mapping' });
+  checkRequiredColumns(job.kind, Object.values(mapping));
+  if (award && job.kind !== 'orders') throw new DomainError('request.invalid', { field: 'award' });
   const updated = await trx
     .updateTable('import_job')
     .set({
       status: 'dry_running',
       mapping: JSON.stringify(mapping),
+      award: award ?? false,
       total_rows: 0,
       processed_rows: 0,
       ok_rows: 0,
@@ -177,9 +199,28 @@ export async function requestDryRun(
     action: 'import.dry_run',
     entityType: 'import_job',
     entityId: id,
-    after: { mapping },
+    after: { mapping, award: updated.award },
   });
   return updated;
+}
+
+/** A member file needs its phones; an order file its number, time, store, amount and member key. */
+function checkRequiredColumns(kind: ImportKind, targets: readonly (string | null)[]): void {
+  const has = (t: string) => targets.includes(t);
+  if (kind === 'members') {
+    if (!has('phone')) throw new DomainError('import.no_phone_column', { field: 'mapping' });
+    return;
+  }
+  const missing = ['order_no', 'paid_at', 'store'].find((t) => !has(t));
+  const lacking =
+    missing ??
+    (!has('amount') && !has('line_amount') ? 'amount' : undefined) ??
+    (!has('phone') && !has('card_no') ? 'phone' : undefined);
+  if (lacking)
+    throw new DomainError('import.order_column_missing', {
+      field: 'mapping',
+      params: { target: lacking },
+    });
 }
 
 /**
@@ -235,6 +276,8 @@ export function presentImportJob(job: ImportJobRow, ctx: Ctx): ImportJob {
   const report = job.report ?? {};
   return {
     id: job.id,
+    kind: job.kind,
+    award: job.award,
     status: job.status,
     file_name: job.file_name,
     encoding: job.encoding,
@@ -261,6 +304,7 @@ export function presentImportJob(job: ImportJobRow, ctx: Ctx): ImportJob {
     })),
     merge_rule: MERGE_RULE[ctx.locale],
     committed: report.commit ?? null,
+    orders: report.orders ?? null,
     error: job.error,
     created_at: job.created_at,
     finished_at: job.finished_at,

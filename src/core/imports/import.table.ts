@@ -23,7 +23,27 @@ export const importTargets = [
   'store',
   'registered_at',
 ] as const;
-export type ImportTarget = (typeof importTargets)[number];
+export type MemberTarget = (typeof importTargets)[number];
+
+export type ImportKind = 'members' | 'orders';
+export const importKinds: readonly ImportKind[] = ['members', 'orders'];
+
+/** What an order history file's columns may be (see docs/imports.md, order history). */
+export const orderTargets = [
+  'order_no',
+  'channel',
+  'paid_at',
+  'store',
+  'phone',
+  'card_no',
+  'amount',
+  'sku',
+  'category',
+  'quantity',
+  'line_amount',
+] as const;
+export type OrderTarget = (typeof orderTargets)[number];
+export type ImportTarget = MemberTarget | OrderTarget;
 export type ImportMapping = Record<string, ImportTarget | null>;
 
 type Json<T> = ColumnType<T, string, string>;
@@ -49,6 +69,7 @@ export interface ImportReport {
   errors?: ImportReportError[];
   duplicates?: ImportDuplicate[];
   commit?: ImportCommitCounts;
+  orders?: ImportOrderSummary;
 }
 
 export interface ImportCommitCounts {
@@ -56,11 +77,27 @@ export interface ImportCommitCounts {
   members_filled: number;
   identities_linked: number;
   entries_posted: number;
+  orders_created?: number;
+  lines_created?: number;
+  orders_awarded?: number;
+}
+
+/** An order file's dry run: what the commit will write. */
+export interface ImportOrderSummary {
+  orders: number;
+  lines: number;
+  /** already imported (same channel and order number): skipped */
+  existing_orders: number;
+  members: number;
+  guest_orders: number;
+  amount_fen: number;
 }
 
 export interface ImportJobTable {
   merchant_id: string;
   id: string;
+  kind: ColumnType<ImportKind, ImportKind | undefined, ImportKind>;
+  award: ColumnType<boolean, boolean | undefined, boolean>;
   status: ImportStatus;
   file_name: string;
   file_sha256: string;
@@ -138,6 +175,37 @@ export interface ImportGroupTable {
   tier: string | null;
   store_id: string | null;
   registered_at: Date | null;
+}
+
+export interface ImportOrderRowTable {
+  merchant_id: string;
+  job_id: string;
+  line: number;
+  channel: string;
+  external_id: string;
+  paid_at: Date;
+  store_id: string;
+  member_id: string | null;
+  amount_fen: number | null;
+  sku_id: string | null;
+  category: string;
+  quantity: number;
+  line_amount_fen: number | null;
+}
+
+export interface ImportOrderTable {
+  merchant_id: string;
+  job_id: string;
+  seq: number;
+  channel: string;
+  external_id: string;
+  first_line: number;
+  row_count: number;
+  paid_at: Date;
+  store_id: string;
+  member_id: string | null;
+  amount_fen: number;
+  existing: boolean;
 }
 
 export type ImportJobRow = Selectable<ImportJobTable>;

@@ -146,13 +146,16 @@ export async function importOnlineOrder(trx: Trx, ctx: Ctx, body: ImportOrderBod
   return getOrder(trx, ctx, id);
 }
 
-/** Earned as `earnForOrder` decides at `paid_at`, spread over the lines by what each paid. */
-async function earnImported(
+/**
+ * Earned as `earnForOrder` decides at `paid_at`, spread over the lines by what each paid (the
+ * order history import awards this way too, when asked).
+ */
+export async function earnImported(
   trx: Trx,
   ctx: Ctx,
   memberId: string,
   orderId: string,
-  priced: PricedOrder,
+  priced: { lines: readonly Pick<PricedLine, 'line_id' | 'category' | 'earn_base_fen'>[] },
   paidAt: Date,
 ) {
   const earned = await earnForOrder(trx, ctx, memberId, {

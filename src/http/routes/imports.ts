@@ -29,11 +29,12 @@ const tags = ['imports'];
 
 /**
  * The multipart body in order: the file is streamed to disk as it arrives (never buffered), the
- * optional `encoding` field may come before or after it.
+ * optional `encoding` and `kind` fields may come before or after it.
  */
 async function receiveUpload(request: FastifyRequest, dataDir: string) {
   let upload: StoredUpload | undefined;
   let encoding: string | undefined;
+  let kind: string | undefined;
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
@@ -41,6 +42,8 @@ async function receiveUpload(request: FastifyRequest, dataDir: string) {
         upload = await saveUpload(part.file, part.filename || 'upload', dataDir);
       } else if (part.fieldname === 'encoding') {
         encoding = String(part.value);
+      } else if (part.fieldname === 'kind') {
+        kind = String(part.value);
       }
     }
   } catch (e) {
@@ -48,7 +51,7 @@ async function receiveUpload(request: FastifyRequest, dataDir: string) {
     throw e;
   }
   if (!upload) throw new DomainError('request.invalid', { field: 'file' });
-  return { upload, encoding };
+  return { upload, encoding, kind };
 }
 
 export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -60,14 +63,15 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: 'imports.run' },
       schema: {
         tags,
-        summary: 'Upload a legacy member file (CSV or XLSX, multipart `file`, optional `encoding`)',
+        summary:
+          'Upload a legacy member file or an order history file (CSV or XLSX, multipart `file`, optional `encoding`, `kind`: members (default) | orders)',
         consumes: ['multipart/form-data'],
         response: { 201: ImportJob, 400: ErrorResponse, 413: ErrorResponse },
       },
     },
     async (request, reply) => {
-      const { upload, encoding } = await receiveUpload(request, app.config.dataDir);
-      const job = await importUpload(app.db, request.ctx, upload, encoding);
+      const { upload, encoding, kind } = await receiveUpload(request, app.config.dataDir);
+      const job = await importUpload(app.db, request.ctx, upload, encoding, kind);
       return reply.code(201).send(presentImportJob(job, request.ctx));
     },
   );
@@ -114,7 +118,14 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const job = await inTransaction(app.db, (trx) =>
-        requestDryRun(trx, request.ctx, request.params.id, request.body?.mapping, enqueue),
+        requestDryRun(
+          trx,
+          request.ctx,
+          request.params.id,
+          request.body?.mapping,
+          enqueue,
+          request.body?.award,
+        ),
       );
       return reply.code(202).send(presentImportJob(job, request.ctx));
     },
