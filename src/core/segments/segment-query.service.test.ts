@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { testDb } from '../../../test/db.ts';
+import { createMember, createTestMerchant, type TestMerchant } from '../../../test/factories.ts';
+import { daysBefore, insertOrders } from '../../../test/marketing-orders.ts';
+import type { Db } from '../../db/database.ts';
+import type { MemberRow } from '../members/member.table.ts';
+import type { SegmentRule } from './segment.schema.ts';
+import { countSegment, sampleSegment, segmentMembers } from './segment-query.service.ts';
+
+/** S5: at least 3 orders in the last 180 days and none in the last 60. */
+export const S5: SegmentRule = {
+  op: 'and',
+  rules: [
+    { field: 'orders', days: 180, min: 3 },
+    { field: 'orders', days: 60, max: 0 },
+  ],
+};
+
+let db: Db;
+let merchant: TestMerchant;
+let other: TestMerchant;
+const now = new Date('2026-11-20T04:00:00Z');
+let members: MemberRow[];
+
+beforeAll(async () => {
+  ({ db } = await testDb());
+  merchant = await createTestMerchant(db);
+  other = await createTestMerchant(db);
+  const ctx = merchant.ctx('owner', now);
+  members = [];
+  for (let i = 0; i < 5; i++)
+    members.push(await createMember(db, ctx, { gender: i % 2 ? 'female' : 'male' }));
+  const [a, b, c, d] = members as [MemberRow, MemberRow, MemberRow, MemberRow];
+  await insertOrders(db, ctx, [
+    // a: 3 orders 70–150 days ago → in S5
+    { memberId: a.id, paidAt: daysBefore(now, 70), dueFen: 1000, category: 'mango' },
+    { memberId: a.id, paidAt: daysBefore(now, 100), dueFen: 2000 },
+    { memberId: a.id, paidAt: daysBefore(now, 150), dueFen: 3000 },
+    // b: 3 orders but one 10 days ago → not in S5
+    { memberId: b.id, paidAt: daysBefore(now, 10), dueFen: 1000 },
+    { memberId: b.id, paidAt: daysBefore(now, 100), dueFen: 1000 },
+    { memberId: b.id, paidAt: daysBefore(now, 150), dueFen: 1000 },
+    // c: 3 orders, one fully refunded → 2 counted → not in S5
+    { memberId: c.id, paidAt: daysBefore(now, 70), dueFen: 1000 },
+    {
+      memberId: c.id,
+      paidAt: daysBefore(now, 80),
+      dueFen: 1000,
+      status: 'refunded',
+      refundedFen: 1000,
+    },
+    { memberId: c.id, paidAt: daysBefore(now, 90), dueFen: 1000 },
+    // d: partially refunded spend
+    {
+      memberId: d.id,
+      paidAt: daysBefore(now, 5),
+      dueFen: 5000,
+      status: 'partially_refunded',
+      refundedFen: 2000,
+    },
+  ]);
+  // another merchant's member who would match S5
+  const octx = other.ctx('owner', now);
+  const x = await createMember(db, octx);
+  await insertOrders(
+    db,
+    octx,
+    [70, 100, 150].map((d) => ({ memberId: x.id, paidAt: daysBefore(now, d), dueFen: 100 })),
+  );
+});
+
+const ids = async (rule: SegmentRule) =>
+  (await segmentMembers(db, merchant.ctx('owner', now), rule).execute())
+    .map((r) => r.member_id)
+    .sort();
+const idsOf = (...ms: MemberRow[]) => ms.map((m) => m.id).sort();
+
+describe('segment compiler', () => {
+  test('S5 counts exactly the members with ≥ 3 orders in 180 days and none in 60', async () => {
+    expect(await ids(S5)).toEqual(idsOf(members[0]!));
+    expect(await countSegment(db, merchant.ctx('owner', now), S5)).toBe(1);
+    expect(await countSegment(db, other.ctx('owner', now), S5)).toBe(1);
+  });
+
+  test('not, or, spend, category and attributes', async () => {
+    const [a, b, c, d, e] = members as [MemberRow, MemberRow, MemberRow, MemberRow, MemberRow];
+    expect(await ids({ op: 'not', rule: S5 })).toEqual(idsOf(b, c, d, e));
+    expect(await ids({ field: 'orders', max: 0 })).toEqual(idsOf(e));
+    expect(await ids({ field: 'spend', min: 6000 })).toEqual(idsOf(a));
+    expect(await ids({ field: 'spend', days: 30, min: 3000 })).toEqual(idsOf(d));
+    expect(await ids({ field: 'spend', days: 30, max: 2999 })).toEqual(idsOf(a, b, c, e));
+    expect(await ids({ field: 'category', codes: ['mango'], days: 90 })).toEqual(idsOf(a));
+    expect(await ids({ field: 'category', codes: ['mango'], days: 60 })).toEqual([]);
+    expect(await ids({ field: 'category', codes: ['mango'], days: 90, min_spend: 1000 })).toEqual(
+      idsOf(a),
+    );
+    expect(await ids({ field: 'orders', days: 120, min: 2, max: 2 })).toEqual(idsOf(a, b, c));
+    expect(await ids({ field: 'orders', from: '2026-08-01', to: '2026-09-30', min: 1 })).toEqual(
+      idsOf(a, b, c),
+    );
+    expect(
+      await ids({
+        op: 'or',
+        rules: [
+          { field: 'gender', in: ['female'] },
+          { op: 'not', rule: { field: 'orders', days: 365 } },
+        ],
+      }),
+    ).toEqual(idsOf(b, d, e));
+    const sample = await sampleSegment(db, merchant.ctx('owner', now), S5, 10);
+    expect(sample.map((s) => s.id)).toEqual(idsOf(a));
+  });
+});
