@@ -33,9 +33,11 @@ import { pointsRoutes } from './routes/points.ts';
 import { rechargePlanRoutes } from './routes/recharge-plans.ts';
 import { referralRoutes } from './routes/referral.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { rfmRoutes } from './routes/rfm.ts';
 import { settlementRoutes } from './routes/settlement.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { storeRoutes } from './routes/stores.ts';
+import { tagRoutes } from './routes/tags.ts';
 import { tierRoutes } from './routes/tiers.ts';
 import { walletRoutes } from './routes/wallet.ts';
 import './types.ts';
@@ -124,6 +126,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(reportRoutes, { prefix: '/api' });
   await app.register(settlementRoutes, { prefix: '/api' });
   await app.register(referralRoutes, { prefix: '/api' });
+  await app.register(tagRoutes, { prefix: '/api' });
+  await app.register(rfmRoutes, { prefix: '/api' });
   await app.register(guideRoutes, { prefix: '/api' });
   await app.register(memberInsightRoutes, { prefix: '/api' });
 

@@ -4,6 +4,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { localDateOf, startOfLocalDay } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { parsePhone, registerMember } from '../members/member.service.ts';
+import { recordInteraction } from '../tags/member-tag.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import { issueCoupon } from './coupon.service.ts';
@@ -80,5 +81,6 @@ export async function claimCoupon(
     member_id: memberId,
     via: 'claim',
   });
+  await recordInteraction(trx, ctx, memberId, 'coupon_claim');
   return { coupon, member_created: created };
 }

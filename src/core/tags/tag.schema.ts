@@ -1,0 +1,114 @@
+import { type Static, Type } from 'typebox';
+import { Body, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
+import { SegmentRule } from '../segments/segment.schema.ts';
+
+/**
+ * The events that feed interaction tags: the one list. coupon_claim is recorded by the coupon
+ * claim; the others arrive with the member page and campaign tracking.
+ */
+export const INTERACTIONS = [
+  'sign_in',
+  'share',
+  'campaign_open',
+  'campaign_click',
+  'coupon_claim',
+] as const;
+export type Interaction = (typeof INTERACTIONS)[number];
+const InteractionSchema = Type.Union(INTERACTIONS.map((i) => Type.Literal(i)));
+
+const Name = Type.String({ minLength: 1, maxLength: 40 });
+const Color = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: '#rrggbb' });
+
+export const TagGroupBody = Body({
+  name: Name,
+  color: Color,
+  sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+});
+export type TagGroupBody = Static<typeof TagGroupBody>;
+export const TagGroupPatch = PatchBody(TagGroupBody);
+export type TagGroupPatch = Static<typeof TagGroupPatch>;
+
+export const TagGroupResponse = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  color: Type.String(),
+  sort: Type.Integer(),
+  created_at: Timestamp,
+});
+
+const common = { name: Name, group_id: Type.Optional(Nullable(Uuid)) };
+export const CreateTagBody = Type.Union([
+  Body({ ...common, kind: Type.Literal('manual') }),
+  Body({ ...common, kind: Type.Literal('rule'), rule: SegmentRule }),
+  Body({ ...common, kind: Type.Literal('interaction'), interaction: InteractionSchema }),
+]);
+export type CreateTagBody = Static<typeof CreateTagBody>;
+
+export const TagPatch = PatchBody(
+  Body({
+    name: Name,
+    group_id: Nullable(Uuid),
+    rule: SegmentRule,
+    active: Type.Boolean(),
+  }),
+);
+export type TagPatch = Static<typeof TagPatch>;
+
+export const TagResponse = Type.Object({
+  id: Uuid,
+  group_id: Nullable(Uuid),
+  name: Type.String(),
+  kind: Type.Union([Type.Literal('manual'), Type.Literal('rule'), Type.Literal('interaction')]),
+  rule: Nullable(SegmentRule),
+  interaction: Nullable(Type.String()),
+  active: Type.Boolean(),
+  member_count: Type.Integer(),
+  refreshed_at: Nullable(Timestamp),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+const MemberIds = Type.Array(Uuid, { minItems: 1, maxItems: 10_000, uniqueItems: true });
+/** Bulk: a list of members, or every member a segment rule matches now. */
+export const BulkMembersBody = Type.Union([
+  Body({ member_ids: MemberIds }),
+  Body({ rule: SegmentRule }),
+]);
+export type BulkMembersBody = Static<typeof BulkMembersBody>;
+export const BulkResponse = Type.Object({ changed: Type.Integer() });
+
+export const MemberTagsBody = Body({
+  tag_ids: Type.Array(Uuid, { minItems: 1, maxItems: 100, uniqueItems: true }),
+});
+
+export const MemberTagResponse = Type.Object({
+  tag_id: Uuid,
+  name: Type.String(),
+  kind: Type.String(),
+  group_id: Nullable(Uuid),
+  group_name: Nullable(Type.String()),
+  color: Nullable(Type.String()),
+  source: Type.String(),
+  added_at: Timestamp,
+});
+
+export const TagHistoryResponse = Type.Object({
+  id: Uuid,
+  tag_id: Uuid,
+  tag_name: Type.String(),
+  member_id: Uuid,
+  member_name: Nullable(Type.String()),
+  change: Type.Union([Type.Literal('added'), Type.Literal('removed')]),
+  source: Type.String(),
+  actor_id: Nullable(Uuid),
+  at: Timestamp,
+});
+
+export const HistoryQuery = Type.Object(
+  {
+    before: Type.Optional(Type.String({ format: 'date-time', description: 'older than this' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type HistoryQuery = Static<typeof HistoryQuery>;
