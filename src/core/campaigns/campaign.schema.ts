@@ -160,18 +160,16 @@ export const CampaignListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const CampaignOutcomeSchema = Type.Union(
-  [
-    'pending',
-    'issued',
-    'control',
-    'skipped_consent',
-    'skipped_cap',
-    'skipped_budget',
-    'skipped_limit',
-    'skipped_no_guide',
-  ].map((o) => Type.Literal(o)),
-);
+export const CampaignOutcomeSchema = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('issued'),
+  Type.Literal('control'),
+  Type.Literal('skipped_consent'),
+  Type.Literal('skipped_cap'),
+  Type.Literal('skipped_budget'),
+  Type.Literal('skipped_limit'),
+  Type.Literal('skipped_no_guide'),
+]);
 
 export const CampaignMembersQuery = Type.Object(
   {
