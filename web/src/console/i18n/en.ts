@@ -1,6 +1,7 @@
 import { catalogueEn } from './catalogue-en.ts';
 import { couponsEn } from './coupons-en.ts';
 import { loyaltyEn } from './loyalty-en.ts';
+import { orderImportEn } from './order-import-en.ts';
 import { referralEn } from './referral-en.ts';
 import { tillEn } from './till-en.ts';
 import type { zhCN } from './zh-CN.ts';
@@ -387,6 +388,7 @@ export const en: Messages<typeof zhCN> = {
   ...loyaltyEn,
   ...referralEn,
   ...couponsEn,
+  ...orderImportEn,
   ...tillEn,
   ...catalogueEn,
 };

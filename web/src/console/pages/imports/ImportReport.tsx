@@ -11,14 +11,26 @@ export function ImportReport({ job }: { job: ImportJob }) {
   const { t } = useTranslation();
   const all = useImportErrors(job);
   const errors = all.data ? all.data.pages.flatMap((p) => p.items) : job.errors;
-  const counts: [string, number][] = [
-    ['imports.total', job.total_rows],
-    ['imports.ok', job.ok_rows],
-    ['imports.bad', job.bad_rows],
-    ['imports.newMembers', job.new_members],
-    ['imports.existing', job.existing_members],
-    ['imports.duplicates', job.duplicate_rows],
-  ];
+  const orders = job.orders;
+  const counts: [string, number][] = orders
+    ? [
+        ['imports.total', job.total_rows],
+        ['imports.ok', job.ok_rows],
+        ['imports.bad', job.bad_rows],
+        ['orderImport.orders', orders.orders],
+        ['orderImport.lines', orders.lines],
+        ['orderImport.existingOrders', orders.existing_orders],
+        ['orderImport.members', orders.members],
+        ['orderImport.guestOrders', orders.guest_orders],
+      ]
+    : [
+        ['imports.total', job.total_rows],
+        ['imports.ok', job.ok_rows],
+        ['imports.bad', job.bad_rows],
+        ['imports.newMembers', job.new_members],
+        ['imports.existing', job.existing_members],
+        ['imports.duplicates', job.duplicate_rows],
+      ];
   return (
     <>
       <Row gutter={16} data-testid="import-counts">
@@ -27,7 +39,20 @@ export function ImportReport({ job }: { job: ImportJob }) {
             <Statistic title={t(label)} value={value} />
           </Col>
         ))}
+        {orders && (
+          <Col span={4}>
+            <Statistic
+              title={t('orderImport.amount')}
+              value={(orders.amount_fen / 100).toFixed(2)}
+            />
+          </Col>
+        )}
       </Row>
+      {job.kind === 'orders' && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
+          {job.award ? t('orderImport.award') : t('orderImport.awardOff')}
+        </Typography.Paragraph>
+      )}
       {errors.length > 0 && (
         <>
           <Typography.Title level={5} style={{ marginTop: 24 }}>

@@ -2,6 +2,8 @@ import { Alert, Card, Spin, Steps, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
+import { addPageMessages } from '../../i18n/index.ts';
+import { orderImportZhCN } from '../../i18n/order-import-zh-CN.ts';
 import type { ImportJob } from '../../wire-types.ts';
 import { CommitStep } from './CommitStep.tsx';
 import { DryRunStep } from './DryRunStep.tsx';
@@ -9,6 +11,8 @@ import { useImportJob } from './import-api.ts';
 import { MappingStep } from './MappingStep.tsx';
 import { ResultStep } from './ResultStep.tsx';
 import { UploadStep } from './UploadStep.tsx';
+
+addPageMessages(orderImportZhCN);
 
 /** The step follows the job's status, so a reload or a visit from the list resumes where it is. */
 function stepOf(job: ImportJob, remapping: boolean): number {
@@ -50,7 +54,7 @@ export default function ImportWizardPage() {
   return (
     <Card>
       <Typography.Title level={4} style={{ marginTop: 0 }}>
-        {t('imports.title')}
+        {job.data?.kind === 'orders' ? t('orderImport.title') : t('imports.title')}
         {job.data && (
           <Typography.Text type="secondary" style={{ fontSize: 14, marginLeft: 12 }}>
             {job.data.file_name}

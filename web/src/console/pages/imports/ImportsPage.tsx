@@ -5,7 +5,11 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { formatTime } from '../../format.ts';
+import { addPageMessages } from '../../i18n/index.ts';
+import { orderImportZhCN } from '../../i18n/order-import-zh-CN.ts';
 import type { ImportJob, ImportStatus } from '../../wire-types.ts';
+
+addPageMessages(orderImportZhCN);
 
 const COLORS: Record<ImportStatus, string> = {
   uploaded: 'default',
@@ -49,6 +53,12 @@ export default function ImportsPage() {
             title: t('imports.file'),
             dataIndex: 'file_name',
             render: (name: string, job) => <Link to={`/imports/${job.id}`}>{name}</Link>,
+          },
+          {
+            title: t('orderImport.kind'),
+            dataIndex: 'kind',
+            render: (kind: ImportJob['kind']) =>
+              kind === 'orders' ? t('orderImport.kindOrders') : t('orderImport.kindMembers'),
           },
           {
             title: t('imports.status'),

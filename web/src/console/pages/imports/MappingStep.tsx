@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Select, Space, Table, Typography } from 'antd';
+import { Alert, Button, Checkbox, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import type { ImportJob } from '../../wire-types.ts';
-import { TARGET_FIELDS } from './import-api.ts';
+import { mappingComplete, targetFieldsOf } from './import-api.ts';
 
 interface Row {
   header: string;
@@ -18,8 +18,11 @@ export function MappingStep({ job, onStarted }: { job: ImportJob; onStarted(): v
   const [mapping, setMapping] = useState<Record<string, string | null>>(() =>
     Object.fromEntries(job.headers.map((h) => [h, job.mapping[h] ?? null])),
   );
+  const [award, setAward] = useState(job.award);
+  const orders = job.kind === 'orders';
   const dryRun = useMutation({
-    mutationFn: () => api.post<ImportJob>(`/imports/${job.id}/dry-run`, { mapping }),
+    mutationFn: () =>
+      api.post<ImportJob>(`/imports/${job.id}/dry-run`, orders ? { mapping, award } : { mapping }),
     onSuccess: (next) => {
       if (next && typeof next === 'object' && 'status' in next)
         queryClient.setQueryData(['import', job.id], next);
@@ -31,10 +34,13 @@ export function MappingStep({ job, onStarted }: { job: ImportJob; onStarted(): v
     header,
     samples: job.sample_rows.slice(0, 3).map((r) => r[i] ?? ''),
   }));
-  const hasPhone = Object.values(mapping).includes('phone');
+  const complete = mappingComplete(job.kind, mapping);
   const options = [
     { value: '', label: t('imports.ignore') },
-    ...TARGET_FIELDS.map((f) => ({ value: f, label: `${t(`importField.${f}`)} (${f})` })),
+    ...targetFieldsOf(job.kind).map((f) => ({
+      value: f.field,
+      label: `${t(f.label)} (${f.field})`,
+    })),
   ];
 
   return (
@@ -71,11 +77,26 @@ export function MappingStep({ job, onStarted }: { job: ImportJob; onStarted(): v
           },
         ]}
       />
-      {!hasPhone && <Alert type="warning" showIcon title={t('imports.phoneRequired')} />}
+      {!complete && (
+        <Alert
+          type="warning"
+          showIcon
+          title={orders ? t('orderImport.required') : t('imports.phoneRequired')}
+        />
+      )}
+      {orders && (
+        <Checkbox
+          checked={award}
+          onChange={(e) => setAward(e.target.checked)}
+          data-testid="import-award"
+        >
+          {t('orderImport.award')}
+        </Checkbox>
+      )}
       {dryRun.error && <Alert type="error" showIcon title={dryRun.error.message} />}
       <Button
         type="primary"
-        disabled={!hasPhone}
+        disabled={!complete}
         loading={dryRun.isPending}
         onClick={() => dryRun.mutate()}
       >

@@ -41,12 +41,18 @@ export function ResultStep({ job, onRemap }: { job: ImportJob; onRemap(): void }
         subTitle={
           failed
             ? (job.error ?? '')
-            : t('imports.doneSummary', {
-                ok: job.ok_rows,
-                created: job.new_members,
-                existing: job.existing_members,
-                bad: job.bad_rows,
-              })
+            : job.kind === 'orders'
+              ? t('orderImport.doneSummary', {
+                  orders: job.committed?.orders_created ?? 0,
+                  lines: job.committed?.lines_created ?? 0,
+                  bad: job.bad_rows,
+                })
+              : t('imports.doneSummary', {
+                  ok: job.ok_rows,
+                  created: job.new_members,
+                  existing: job.existing_members,
+                  bad: job.bad_rows,
+                })
         }
         extra={actions}
       />

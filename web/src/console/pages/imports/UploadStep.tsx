@@ -1,6 +1,6 @@
 import { InboxOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
-import { Alert, Button, Form, Select, Space, Upload } from 'antd';
+import { Alert, Button, Form, Radio, Select, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
@@ -12,11 +12,13 @@ export function UploadStep({ onUploaded }: { onUploaded(job: ImportJob): void })
   const { t } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
   const [encoding, setEncoding] = useState('auto');
+  const [kind, setKind] = useState<'members' | 'orders'>('members');
   const upload = useMutation({
     mutationFn: (chosen: File) => {
       const form = new FormData();
       // the encoding goes before the file: the server reads fields in stream order
       form.append('encoding', encoding);
+      form.append('kind', kind);
       form.append('file', chosen, chosen.name);
       return api.upload<ImportJob>('/imports', form);
     },
@@ -24,6 +26,24 @@ export function UploadStep({ onUploaded }: { onUploaded(job: ImportJob): void })
   });
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%', maxWidth: 640 }}>
+      <Space orientation="vertical" size={4}>
+        <Space>
+          <Typography.Text>{t('orderImport.kind')}</Typography.Text>
+          <Radio.Group
+            optionType="button"
+            value={kind}
+            onChange={(e) => setKind(e.target.value)}
+            data-testid="import-kind"
+            options={[
+              { value: 'members', label: t('orderImport.kindMembers') },
+              { value: 'orders', label: t('orderImport.kindOrders') },
+            ]}
+          />
+        </Space>
+        {kind === 'orders' && (
+          <Typography.Text type="secondary">{t('orderImport.kindHint')}</Typography.Text>
+        )}
+      </Space>
       <Upload.Dragger
         accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         maxCount={1}

@@ -16,6 +16,39 @@ export const TARGET_FIELDS = [
   'registered_at',
 ] as const;
 
+export const ORDER_TARGET_FIELDS = [
+  'order_no',
+  'channel',
+  'paid_at',
+  'store',
+  'phone',
+  'card_no',
+  'amount',
+  'sku',
+  'category',
+  'quantity',
+  'line_amount',
+] as const;
+
+/** The target fields of a job's kind with their label keys. */
+export const targetFieldsOf = (kind: ImportJob['kind']) =>
+  kind === 'orders'
+    ? ORDER_TARGET_FIELDS.map((f) => ({ field: f, label: `orderImport.field.${f}` }))
+    : TARGET_FIELDS.map((f) => ({ field: f, label: `importField.${f}` }));
+
+/** Whether a mapping has what the dry run needs (the server says the same with a 400). */
+export function mappingComplete(kind: ImportJob['kind'], mapping: Record<string, string | null>) {
+  const has = (t: string) => Object.values(mapping).includes(t);
+  if (kind === 'members') return has('phone');
+  return (
+    has('order_no') &&
+    has('paid_at') &&
+    has('store') &&
+    (has('amount') || has('line_amount')) &&
+    (has('phone') || has('card_no'))
+  );
+}
+
 const RUNNING: ImportStatus[] = ['dry_running', 'committing'];
 
 /** One import job; polled every second while the server works on it. */
