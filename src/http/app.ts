@@ -21,6 +21,7 @@ import { campaignRoutes } from './routes/campaigns.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { couponRoutes } from './routes/coupons.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { guideRoutes } from './routes/guides.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(membershipRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });
   await app.register(settlementRoutes, { prefix: '/api' });
+  await app.register(dashboardRoutes, { prefix: '/api' });
   await app.register(referralRoutes, { prefix: '/api' });
   await app.register(tagRoutes, { prefix: '/api' });
   await app.register(rfmRoutes, { prefix: '/api' });
