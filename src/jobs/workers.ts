@@ -8,6 +8,7 @@ import { registerCampaignLaunch } from './campaign-launch.job.ts';
 import { registerCouponExpiry } from './coupon-expiry.job.ts';
 import { registerImportWorker } from './import.worker.ts';
 import { registerMaintenance } from './maintenance.job.ts';
+import { registerMarketingNightly } from './marketing-nightly.job.ts';
 import { registerPaidMembershipExpiry } from './paid-membership-expiry.job.ts';
 import { registerPointsExpiry } from './points-expiry.job.ts';
 import { registerTierReview } from './tier-review.job.ts';
@@ -27,6 +28,7 @@ export async function registerWorkers(
   await registerBonusExpiry(boss, db, log);
   await registerPaidMembershipExpiry(boss, db, log);
   await registerCouponExpiry(boss, db, log);
+  await registerMarketingNightly(boss, db, log);
   await registerCampaignLaunch(boss, db, log);
   void config;
   void log;
