@@ -119,6 +119,7 @@ type IdKind =
   | 'membershipPlan'
   | 'paidMembership'
   | 'campaign'
+  | 'marketingCampaign'
   | 'reward'
   | 'redemption'
   | 'couponTemplate'
@@ -241,6 +242,12 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
   const reward = await make('/api/mall/rewards', { kind: 'goods', name: 'Mug', points_price: 10 });
   const redemption = await make(`/api/mall/rewards/${reward}/redeem`, { member_id: member });
   const couponTemplate = await make('/api/coupon-templates', couponTemplateBody);
+  const marketingCampaign = await make('/api/campaigns', {
+    name: 'Guard campaign',
+    target: { member_ids: [member] },
+    actions: { message: { title: 'Hello', body: 'A message' } },
+    control_bp: 0,
+  });
   const coupon = await make(`/api/members/${member}/coupons`, {
     template_id: couponTemplate,
     reason: 'seed',
@@ -303,6 +310,7 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       membershipPlan,
       paidMembership,
       campaign,
+      marketingCampaign,
       reward,
       redemption,
       couponTemplate,
@@ -375,7 +383,11 @@ export function pathValues(url: string, world: World): Record<string, string> | 
     if (name === 'identityId') values[name] = world.ids.identity;
     else if (name === 'code') values[name] = world.rightCode;
     else {
-      const kind = pathKinds[segments[i - 1] ?? ''];
+      // /api/campaigns/:id is a marketing campaign, /api/points/campaigns/:id a points one
+      const kind =
+        segments[i - 1] === 'campaigns' && segments[i - 2] === 'api'
+          ? 'marketingCampaign'
+          : pathKinds[segments[i - 1] ?? ''];
       if (!kind) return undefined;
       values[name] = world.ids[kind];
     }

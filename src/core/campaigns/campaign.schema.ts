@@ -83,6 +83,7 @@ export const CampaignBody = Body({
   schedule_local: Type.Optional(
     Nullable(
       Type.String({
+        maxLength: 16,
         pattern: '^\\d{4}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d$',
         description: 'launch at this wall-clock time in the merchant zone; absent = at once',
       }),

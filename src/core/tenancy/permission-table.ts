@@ -19,7 +19,7 @@ const meaning: Record<Permission, string> = {
   'audit.read': 'audit trails',
   'merchant.admin': 'merchant settings, wallet settings, grant ceilings',
   'loyalty.admin': 'tiers, points rules, recharge and membership plans, mall catalogue, growth',
-  'campaigns.admin': 'points campaigns (multiplier periods)',
+  'campaigns.admin': 'points campaigns (multiplier periods) and marketing campaigns (营销活动)',
   'loyalty.operate': 'earn and spend points, redeem rewards, use service rights',
   'points.grant': 'manual points grants, within the per-role ceilings',
   'reports.read': 'reports (today, points and wallet liability)',
