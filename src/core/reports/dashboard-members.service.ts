@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { listCampaignResults } from '../campaigns/campaign-report.service.ts';
 import type { Ctx } from '../context.ts';
 import { LIFECYCLE_NAMES, LIFECYCLES, RFM_GROUP_NAMES, RFM_GROUPS } from '../rfm/rfm.rules.ts';
 import type { CampaignsTile, DashboardRange, DistributionTile } from './dashboard.schema.ts';
@@ -82,13 +83,15 @@ export async function tiersTile(
 }
 
 /**
- * Campaign results of the range (revenue against cost, ROI). Reads the campaigns module's
- * `listCampaignResults` once that lands; until then no campaign has results to show.
+ * Campaigns launched (target snapshot taken) in the range with their funnel: targeted, issued,
+ * redeemed, revenue on the redeeming orders against the discount given, ROI. Campaigns belong to
+ * the merchant, not a store: the store filter does not apply.
  */
 export async function campaignsTile(
-  _db: Db,
-  _ctx: Ctx,
+  db: Db,
+  ctx: Ctx,
   range: DashboardRange,
 ): Promise<CampaignsTile> {
-  return { range, campaigns: [] };
+  const campaigns = await listCampaignResults(db, ctx, { from: range.starts, to: range.ends });
+  return { range, campaigns };
 }

@@ -123,11 +123,16 @@ export const CampaignsTile = withRange({
     Type.Object({
       campaign_id: Uuid,
       name: Type.String(),
+      status: Type.String(),
+      launched_at: Nullable(Timestamp),
       targeted: Count,
+      issued: Count,
       redeemed: Count,
       revenue_fen: Fen,
-      cost_fen: Fen,
-      roi_bp: Nullable(Type.Integer({ description: 'revenue / cost, 10000 = 1×' })),
+      discount_fen: Fen,
+      roi: Nullable(
+        Type.Number({ description: 'revenue on redeeming orders per fen of discount' }),
+      ),
     }),
   ),
 });
