@@ -129,6 +129,7 @@ describe('demo merchant', () => {
       .selectFrom('sale_order')
       .select(['member_id', 'due_fen', 'points_credit_id', 'paid_at'])
       .where('merchant_id', '=', demo.merchantId)
+      .where('channel', '=', 'till')
       .execute();
     expect(orders).toHaveLength(6);
     for (const order of orders) {
@@ -163,5 +164,53 @@ describe('demo merchant', () => {
       )
       .execute();
     expect(unbalanced).toEqual([]);
+  });
+
+  it('has two years of order history with dormant and churned members, 芒果系列 and member facts', async () => {
+    const { db } = await testApp();
+    const now = new Date();
+    const demo = await seedDemo(db, now, 300, `-${Date.now().toString(36)}h`);
+    const history = await db
+      .selectFrom('sale_order')
+      .select(['member_id', 'paid_at', 'status', 'due_fen'])
+      .where('merchant_id', '=', demo.merchantId)
+      .where('channel', '=', 'history')
+      .execute();
+    expect(history.length).toBeGreaterThan(150);
+    expect(history.length).toBeLessThan(2_000);
+    const times = history.map((o) => o.paid_at.getTime());
+    expect(Math.min(...times)).toBeLessThan(now.getTime() - 500 * 86_400_000);
+    expect(Math.max(...times)).toBeLessThanOrEqual(now.getTime());
+    const lastOf = new Map<string, number>();
+    for (const o of history)
+      if (o.status !== 'refunded')
+        lastOf.set(o.member_id!, Math.max(lastOf.get(o.member_id!) ?? 0, o.paid_at.getTime()));
+    const quiet = (days: number) =>
+      [...lastOf.values()].filter((t) => t < now.getTime() - days * 86_400_000).length;
+    expect(quiet(180)).toBeGreaterThan(5);
+    expect(quiet(60) - quiet(180)).toBeGreaterThan(2);
+    const mango = await db
+      .selectFrom('member_category_fact')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('merchant_id', '=', demo.merchantId)
+      .where('category', '=', '芒果系列')
+      .executeTakeFirstOrThrow();
+    expect(Number(mango.n)).toBeGreaterThan(5);
+    const facts = await db
+      .selectFrom('member_fact')
+      .select((eb) => [
+        eb.fn.countAll<string>().as('n'),
+        eb.fn.sum<string>('order_count').as('orders'),
+      ])
+      .where('merchant_id', '=', demo.merchantId)
+      .executeTakeFirstOrThrow();
+    const counted = await db
+      .selectFrom('sale_order')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('merchant_id', '=', demo.merchantId)
+      .where('status', '!=', 'refunded')
+      .executeTakeFirstOrThrow();
+    expect(Number(facts.orders)).toBe(Number(counted.n));
+    expect(Number(facts.n)).toBe(lastOf.size + 6);
   });
 });

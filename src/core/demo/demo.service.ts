@@ -1,12 +1,14 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { generateCardNumber } from '../../lib/card-number.ts';
 import { newId } from '../../lib/ids.ts';
+import { rebuildMerchantFacts } from '../facts/member-fact.service.ts';
 import { createMerchant } from '../tenancy/merchant.service.ts';
 import { addStaff } from '../tenancy/staff.service.ts';
 import { createStore } from '../tenancy/store.service.ts';
 import { systemCtx } from '../tenancy/system-ctx.ts';
 import type { Role } from '../tenancy/tenancy.table.ts';
 import { demoMember, prng } from './demo-data.ts';
+import { generateOrderHistory } from './demo-history.ts';
 import { seedDemoLoyalty } from './demo-loyalty.ts';
 import { seedDemoOrders, seedDemoTill } from './demo-till.ts';
 
@@ -37,7 +39,8 @@ export async function seedDemoIfEmpty(
 /**
  * A bakery chain in Asia/Shanghai with 3 stores, one login per role, its loyalty economy (tiers,
  * points rules, recharge plans, mall rewards, a paid membership), a catalogue the till sells
- * from, points that pay at checkout, `members` members and a few sales of the oldest of them.
+ * from, points that pay at checkout, `members` members, a few till sales of the oldest of them
+ * and two years of order history of about 150 others, with their member facts.
  */
 export async function seedDemo(
   db: Db,
@@ -93,6 +96,14 @@ export async function seedDemo(
       skuIds,
       stores.map((s) => s.id),
     );
+    // about 150 members with two years of history behind them (some dormant, some churned)
+    await generateOrderHistory(trx, ctx, {
+      seed: 20261202,
+      share: Math.min(1, 150 / Math.max(1, members)),
+      perYear: 4,
+      onlyWithoutOrders: true,
+    });
+    await rebuildMerchantFacts(trx, ctx);
     return {
       merchantId: merchant.id,
       logins: ROLES.map((role) => ({ role, login: `${role}${suffix}@bakery` })),

@@ -137,11 +137,12 @@ export async function refreshMemberFacts(
 
 /**
  * The whole merchant from scratch, set-based (the scale demo, a large history import): all its
- * fact rows go and are written again from one pass over its orders, in one transaction.
+ * fact rows go and are written again from one pass over its orders, in one transaction (the
+ * caller's, when given one).
  */
-export async function rebuildMerchantFacts(db: Db, ctx: Ctx): Promise<void> {
+export async function rebuildMerchantFacts(db: Db | Trx, ctx: Ctx): Promise<void> {
   const m = ctx.merchantId;
-  await db.transaction().execute(async (trx) => {
+  const rebuild = async (trx: Trx) => {
     await sql`set local work_mem = '256MB'`.execute(trx);
     await sql`
       with f as (delete from member_fact where merchant_id = ${m}),
@@ -150,5 +151,7 @@ export async function rebuildMerchantFacts(db: Db, ctx: Ctx): Promise<void> {
     await sql`
       with counted as materialized (${counted(m, sql`true`)}),
       ${insertFacts(ctx, () => sql``)}`.execute(trx);
-  });
+  };
+  if (db.isTransaction) await rebuild(db as Trx);
+  else await db.transaction().execute(rebuild);
 }
