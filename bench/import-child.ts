@@ -2,6 +2,7 @@
  * The import as the server runs it (upload, dry run, commit through `runImportJob`), in a
  * process of its own so that its peak RSS is the import's alone. Prints one JSON line.
  * Usage: tsx bench/import-child.ts <database url> <merchant id> <csv file> <data dir> <batch size>
+ *   [<kind: members | orders>]
  */
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
@@ -11,7 +12,7 @@ import { runImportJob } from '../src/core/imports/import-runner.ts';
 import { systemCtx } from '../src/core/tenancy/system-ctx.ts';
 import { connect } from '../src/db/connect.ts';
 
-const [url, merchantId, file, dataDir, batch] = process.argv.slice(2);
+const [url, merchantId, file, dataDir, batch, kind] = process.argv.slice(2);
 const { db } = connect(url!, 4);
 const ctx = systemCtx(merchantId!, new Date());
 const options = { dataDir: dataDir!, batchSize: Number(batch) };
@@ -23,7 +24,7 @@ const sampler = setInterval(() => {
 
 const t0 = performance.now();
 const stored = await saveUpload(createReadStream(file!), basename(file!), dataDir!);
-const job = await importUpload(db, ctx, stored, 'auto');
+const job = await importUpload(db, ctx, stored, 'auto', kind);
 const t1 = performance.now();
 await db.transaction().execute((trx) => requestDryRun(trx, ctx, job.id, undefined, inProcess));
 await runImportJob(db, { merchantId: ctx.merchantId, jobId: job.id }, options);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Trx } from '../../db/database.ts';
+import type { Db, Trx } from '../../db/database.ts';
 import type { Ctx } from '../context.ts';
 import { rebuildMerchantFacts, refreshMemberFacts } from '../facts/member-fact.service.ts';
 import { earnImported } from '../orders/order-import.service.ts';
@@ -9,12 +9,38 @@ import type { ImportJobRow } from './import.table.ts';
 import type { CommitKind, CommitStep } from './import-commit.ts';
 
 /**
- * Above this many members the facts are rebuilt once for the whole merchant at the end instead
- * of per batch: one pass over the orders beats recomputing the same members batch after batch.
+ * Above this many members the facts are rebuilt once for the whole merchant instead of member
+ * by member: one pass over all the merchant's orders beats that many member recomputes.
  */
 export const FACT_REBUILD_MEMBERS = 50_000;
+const FACT_CHUNK = 5000;
 
-const rebuildsFacts = (job: ImportJobRow) => job.existing_members > FACT_REBUILD_MEMBERS;
+/**
+ * The facts of the members the import gave orders, once all its orders are in: each member is
+ * recomputed once (not once per batch that held one of its orders), a chunk of members per
+ * transaction. Runs again in full after a crash, which is harmless: a recompute is exact.
+ */
+async function refreshFacts(db: Db, ctx: Ctx, job: ImportJobRow): Promise<void> {
+  if (job.existing_members > FACT_REBUILD_MEMBERS) return rebuildMerchantFacts(db, ctx);
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const chunk = await db
+      .selectFrom('import_order')
+      .select('member_id')
+      .distinct()
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('job_id', '=', job.id)
+      .where('existing', '=', false)
+      .where('member_id', '>', after)
+      .orderBy('member_id')
+      .limit(FACT_CHUNK)
+      .execute();
+    const ids = chunk.map((r) => r.member_id!);
+    if (ids.length === 0) return;
+    await db.transaction().execute((trx) => refreshMemberFacts(trx, ctx, ids));
+    after = ids.at(-1)!;
+  }
+}
 
 interface Inserted {
   id: string;
@@ -124,10 +150,6 @@ async function commitOrderBatch(
   if (!last) return undefined;
   const inserted = await insertOrders(trx, ctx, job, last);
   const awarded = job.award ? await award(trx, ctx, inserted) : 0;
-  if (!rebuildsFacts(job)) {
-    const members = new Set(inserted.flatMap((o) => (o.member_id ? [o.member_id] : [])));
-    await refreshMemberFacts(trx, ctx, [...members]);
-  }
   return {
     lastSeq: last,
     rows: rows[0]!.rows,
@@ -146,7 +168,5 @@ async function commitOrderBatch(
 export const orderCommit: CommitKind = {
   prepare: async () => {},
   batch: commitOrderBatch,
-  complete: async (db, ctx, job) => {
-    if (rebuildsFacts(job)) await rebuildMerchantFacts(db, ctx);
-  },
+  complete: refreshFacts,
 };
