@@ -1,4 +1,5 @@
 import { catalogueEn } from './catalogue-en.ts';
+import { campaignsEn } from './campaigns-en.ts';
 import { couponsEn } from './coupons-en.ts';
 import { loyaltyEn } from './loyalty-en.ts';
 import { orderImportEn } from './order-import-en.ts';
@@ -388,6 +389,7 @@ export const en: Messages<typeof zhCN> = {
   ...loyaltyEn,
   ...referralEn,
   ...couponsEn,
+  ...campaignsEn,
   ...orderImportEn,
   ...tillEn,
   ...catalogueEn,

@@ -379,6 +379,7 @@ export const zhCN = {
   // the newer pages bring their own messages in their chunk (addPageMessages); the menu needs these
   referral: { nav: '全民拓客' },
   coupons: { nav: '优惠券' },
+  campaigns: { nav: '营销活动' },
   till: { nav: '收银台' },
   catalogue: { nav: '商品管理' },
   settlement: { nav: '储值结算' },

@@ -8,6 +8,7 @@ import {
   GiftOutlined,
   HomeOutlined,
   IdcardOutlined,
+  NotificationOutlined,
   ShareAltOutlined,
   ShopOutlined,
   ShoppingOutlined,
@@ -111,6 +112,12 @@ export const navGroups: NavGroup[] = [
         label: 'coupons.nav',
         icon: <TagsOutlined />,
         permissions: ['campaigns.admin', 'loyalty.operate'],
+      },
+      {
+        path: '/campaigns',
+        label: 'campaigns.nav',
+        icon: <NotificationOutlined />,
+        permissions: ['campaigns.admin'],
       },
       {
         path: '/referral',
