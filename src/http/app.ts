@@ -26,6 +26,7 @@ import { guideRoutes } from './routes/guides.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { mallRoutes } from './routes/mall.ts';
+import { memberBulkRoutes } from './routes/member-bulk.ts';
 import { memberInsightRoutes } from './routes/member-insight.ts';
 import { memberRoutes } from './routes/members.ts';
 import { membershipRoutes } from './routes/membership.ts';
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(rfmRoutes, { prefix: '/api' });
   await app.register(guideRoutes, { prefix: '/api' });
   await app.register(memberInsightRoutes, { prefix: '/api' });
+  await app.register(memberBulkRoutes, { prefix: '/api' });
 
   await registerConsole(app);
   return app;

@@ -773,6 +773,11 @@ export const errorCodes = {
     zh: '该修改不适用于此类标签（只有规则标签有规则）',
     en: "The change does not fit the tag's kind (only rule tags have a rule)",
   },
+  'tag.members_or_rule': {
+    status: 400,
+    zh: '请提供会员列表或分群规则（二选一）',
+    en: 'Give either a list of members or a segment rule, not both',
+  },
   'tag.inactive': { status: 422, zh: '该标签已停用', en: 'The tag is inactive' },
   'rfm.thresholds_invalid': {
     status: 400,
@@ -783,6 +788,11 @@ export const errorCodes = {
     status: 400,
     zh: '结束日期不能早于开始日期',
     en: 'The end date is before the start date',
+  },
+  'member.bulk_too_large': {
+    status: 422,
+    zh: '一次批量操作的会员过多，请缩小筛选范围',
+    en: 'Too many members for one bulk action; narrow the filter',
   },
   'guide_task.not_found': { status: 404, zh: '导购任务不存在', en: 'Guide task not found' },
   'guide_task.not_open': {

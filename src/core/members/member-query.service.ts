@@ -1,9 +1,12 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database.ts';
+import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import type { Ctx } from '../context.ts';
+import type { SegmentRule } from '../segments/segment.schema.ts';
+import { type SegmentQuery, segmentMembers } from '../segments/segment-query.service.ts';
+import { getOwnRow } from '../tenant-row.ts';
 import type { ListMembersQuery, LookupQuery, MemberSort } from './member.schema.ts';
 import type { MemberRow } from './member.table.ts';
 import { verifyMemberCode } from './member-code.ts';
@@ -32,7 +35,7 @@ function decodeCursor(raw: string, sort: MemberSort): Cursor {
   throw new DomainError('member.cursor_invalid', { field: 'cursor' });
 }
 
-function baseQuery(db: Db, ctx: Ctx) {
+function baseQuery(db: Db | Trx, ctx: Ctx) {
   return db
     .selectFrom('member as m')
     .leftJoin('member_loyalty as ml', (j) =>
@@ -71,7 +74,13 @@ const sortExpr = (sort: MemberSort) =>
 
 type MemberQuery = ReturnType<typeof baseQuery>;
 
-function applyFilters(q: MemberQuery, ctx: Ctx, query: ListMembersQuery, secret?: string) {
+function applyFilters(
+  q: MemberQuery,
+  ctx: Ctx,
+  query: ListMembersQuery,
+  segment: SegmentQuery | undefined,
+  secret?: string,
+) {
   q = q.where('m.status', '=', query.status ?? 'active');
   if (query.store_id) q = q.where('m.home_store_id', '=', query.store_id);
   if (query.gender) q = q.where('m.gender', '=', query.gender);
@@ -89,8 +98,77 @@ function applyFilters(q: MemberQuery, ctx: Ctx, query: ListMembersQuery, secret?
   if (query.points_max !== undefined) q = q.where(pointsExpr, '<=', query.points_max);
   if (query.balance_min_fen !== undefined) q = q.where(balanceExpr, '>=', query.balance_min_fen);
   if (query.balance_max_fen !== undefined) q = q.where(balanceExpr, '<=', query.balance_max_fen);
+  q = applyMarketingFilters(q, ctx, query, segment);
   const text = query.q?.trim();
   return text ? applySearch(q, ctx, text, secret) : q;
+}
+
+/** What marketers filter on: tags (any of), a saved segment, RFM group, lifecycle, guide, ids. */
+function applyMarketingFilters(
+  q: MemberQuery,
+  ctx: Ctx,
+  query: ListMembersQuery,
+  segment: SegmentQuery | undefined,
+) {
+  const m = ctx.merchantId;
+  if (query.tag_ids) {
+    const tagIds = query.tag_ids.split(',');
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('member_tag as mt')
+          .select('mt.member_id')
+          .where('mt.merchant_id', '=', m)
+          .whereRef('mt.member_id', '=', 'm.id')
+          .where('mt.tag_id', 'in', tagIds),
+      ),
+    );
+  }
+  if (query.rfm_group || query.lifecycle) {
+    const { rfm_group, lifecycle } = query;
+    q = q.where(({ exists, selectFrom }) => {
+      let r = selectFrom('member_rfm as r')
+        .select('r.member_id')
+        .where('r.merchant_id', '=', m)
+        .whereRef('r.member_id', '=', 'm.id');
+      if (rfm_group) r = r.where('r.rfm_group', '=', rfm_group);
+      if (lifecycle) r = r.where('r.lifecycle', '=', lifecycle);
+      return exists(r);
+    });
+  }
+  if (segment) q = q.where('m.id', 'in', segment);
+  if (query.guide_id) q = q.where('m.guide_staff_id', '=', query.guide_id);
+  if (query.ids) q = q.where('m.id', 'in', query.ids.split(','));
+  return q;
+}
+
+/** The saved segment a filter names, as its member query; 404 naming segment_id. */
+async function segmentOf(db: Db | Trx, ctx: Ctx, query: ListMembersQuery) {
+  if (!query.segment_id) return undefined;
+  const row = await getOwnRow(
+    db,
+    ctx,
+    'segment',
+    query.segment_id,
+    'segment.not_found',
+    'segment_id',
+  );
+  return segmentMembers(db, ctx, row.rule as SegmentRule);
+}
+
+/** The ids of the members a filter selects (the member list's filter), at most `cap` + 1. */
+export async function filteredMemberIds(
+  db: Db | Trx,
+  ctx: Ctx,
+  query: ListMembersQuery,
+  cap: number,
+) {
+  const filtered = applyFilters(baseQuery(db, ctx), ctx, query, await segmentOf(db, ctx, query));
+  const rows = await filtered
+    .select('m.id')
+    .orderBy('m.id')
+    .limit(cap + 1)
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 function applySearch(q: MemberQuery, ctx: Ctx, text: string, secret?: string) {
@@ -126,7 +204,8 @@ export async function listMembers(db: Db, ctx: Ctx, query: ListMembersQuery, sec
   const limit = query.limit ?? 50;
   const sort = query.sort ?? 'registered_at';
   const desc = (query.order ?? 'desc') === 'desc';
-  const filtered = applyFilters(baseQuery(db, ctx), ctx, query, secret);
+  const segment = await segmentOf(db, ctx, query);
+  const filtered = applyFilters(baseQuery(db, ctx), ctx, query, segment, secret);
   let q = filtered
     .selectAll('m')
     .select([tierExpr(ctx).as('tier_id'), pointsExpr.as('points'), balanceExpr.as('balance_fen')]);

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Body, DateString, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
+import { LifecycleStage, RfmGroup } from '../segments/segment.schema.ts';
 
 export const Gender = Type.Union([
   Type.Literal('male'),
@@ -133,6 +134,15 @@ export type MemberSort = Static<typeof MemberSort>;
 /** A points or fen bound of a filter: an integer the database's bigint can hold exactly. */
 const Bound = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+/** Up to `max` comma-separated UUIDs in one query parameter. */
+const UuidList = (max: number, description: string) =>
+  Type.String({
+    pattern: `^${UUID}(,${UUID}){0,${max - 1}}$`,
+    maxLength: max * 37,
+    description,
+  });
 export const ListMembersQuery = Type.Object(
   {
     q: Type.Optional(
@@ -158,6 +168,12 @@ export const ListMembersQuery = Type.Object(
     birthday_month: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })),
     registered_from: Type.Optional(DateString),
     registered_to: Type.Optional(DateString),
+    tag_ids: Type.Optional(UuidList(50, 'members holding any of these tags (comma-separated ids)')),
+    segment_id: Type.Optional(Uuid),
+    rfm_group: Type.Optional(RfmGroup),
+    lifecycle: Type.Optional(LifecycleStage),
+    guide_id: Type.Optional(Uuid),
+    ids: Type.Optional(UuidList(200, 'only these members (comma-separated ids): a selection')),
     cursor: Type.Optional(Type.String()),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   },
