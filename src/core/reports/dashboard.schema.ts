@@ -10,10 +10,9 @@ export type DashboardPeriod = (typeof DASHBOARD_PERIODS)[number];
 const Filter = {
   store_id: Type.Optional(Uuid),
   period: Type.Optional(
-    Type.Union(
-      DASHBOARD_PERIODS.map((p) => Type.Literal(p)),
-      { description: "today, this week (from Monday) or this month, in the merchant's zone" },
-    ),
+    Type.Enum(DASHBOARD_PERIODS, {
+      description: "today, this week (from Monday) or this month, in the merchant's zone",
+    }),
   ),
   from: Type.Optional(DateString),
   to: Type.Optional(DateString),
@@ -40,7 +39,7 @@ export type DashboardTable = (typeof DASHBOARD_TABLES)[number];
 export const DashboardExportQuery = Type.Object(
   {
     ...Filter,
-    table: Type.Union(DASHBOARD_TABLES.map((t) => Type.Literal(t))),
+    table: Type.Enum(DASHBOARD_TABLES),
     format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
   },
   { additionalProperties: false },

@@ -1,6 +1,7 @@
 import { catalogueEn } from './catalogue-en.ts';
 import { campaignsEn } from './campaigns-en.ts';
 import { couponsEn } from './coupons-en.ts';
+import { dashboardEn } from './dashboard-en.ts';
 import { loyaltyEn } from './loyalty-en.ts';
 import { orderImportEn } from './order-import-en.ts';
 import { referralEn } from './referral-en.ts';
@@ -394,3 +395,4 @@ export const en: Messages<typeof zhCN> = {
   ...tillEn,
   ...catalogueEn,
 };
+  ...dashboardEn,

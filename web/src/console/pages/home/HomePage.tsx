@@ -6,9 +6,9 @@ import {
   WalletOutlined,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Col, Input, Row, Space, Statistic, Typography } from 'antd';
+import { Alert, Card, Col, Input, Row, Skeleton, Space, Statistic, Typography } from 'antd';
 import dayjs from 'dayjs';
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
 import type { Static } from 'typebox';
@@ -16,6 +16,9 @@ import type { TodayFigures as TodaySchema } from '../../../../../src/core/report
 import { api } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { yuan } from '../../format.ts';
+
+// The dashboard brings ECharts and its own messages: a chunk of its own, after today's figures.
+const Dashboard = lazy(() => import('./Dashboard.tsx'));
 
 type TodayFigures = Omit<Static<typeof TodaySchema>, 'from' | 'to'> & { from: string; to: string };
 
@@ -43,9 +46,9 @@ function Figure(props: {
 }
 
 /**
- * 首页: today at a glance in the merchant's time zone, and the till's first move (find a
- * member by phone, card or scanned member code). Staff who read no reports start at the
- * member list instead.
+ * 首页: today at a glance in the merchant's time zone, the till's first move (find a member by
+ * phone, card or scanned member code), then the dashboard (数据看板) by store and period. Staff
+ * who read no reports (cashiers) start at the member list instead.
  */
 export default function HomePage() {
   const { t } = useTranslation();
@@ -127,6 +130,9 @@ export default function HomePage() {
       <Link to="/reports/liability">
         <BarChartOutlined /> {t('home.liability')}
       </Link>
+      <Suspense fallback={<Skeleton active />}>
+        <Dashboard />
+      </Suspense>
     </Space>
   );
 }

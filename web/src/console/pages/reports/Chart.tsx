@@ -1,4 +1,11 @@
-import { BarChart, type BarSeriesOption, LineChart, type LineSeriesOption } from 'echarts/charts';
+import {
+  BarChart,
+  type BarSeriesOption,
+  LineChart,
+  type LineSeriesOption,
+  PieChart,
+  type PieSeriesOption,
+} from 'echarts/charts';
 import {
   GridComponent,
   type GridComponentOption,
@@ -11,11 +18,12 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import ReactEChartsCore from 'echarts-for-react/esm/core';
 
-// Only what the reports draw is bundled (bars, lines, grid, legend, tooltip, canvas), and only
-// into the lazily loaded reports chunk: the console's first load stays small.
+// Only what the reports and the dashboard draw is bundled (bars, lines, pies, grid, legend,
+// tooltip, canvas), and only into the lazily loaded report chunks: the console's first load stays small.
 echarts.use([
   BarChart,
   LineChart,
+  PieChart,
   GridComponent,
   LegendComponent,
   TooltipComponent,
@@ -25,6 +33,7 @@ echarts.use([
 export type ChartOption = echarts.ComposeOption<
   | BarSeriesOption
   | LineSeriesOption
+  | PieSeriesOption
   | GridComponentOption
   | LegendComponentOption
   | TooltipComponentOption
