@@ -5,16 +5,10 @@ import { daysBefore, insertOrders } from '../../../test/marketing-orders.ts';
 import type { Db } from '../../db/database.ts';
 import type { MemberRow } from '../members/member.table.ts';
 import type { SegmentRule } from './segment.schema.ts';
+import { S5_RULE } from './segment-examples.ts';
 import { countSegment, sampleSegment, segmentMembers } from './segment-query.service.ts';
 
-/** S5: at least 3 orders in the last 180 days and none in the last 60. */
-export const S5: SegmentRule = {
-  op: 'and',
-  rules: [
-    { field: 'orders', days: 180, min: 3 },
-    { field: 'orders', days: 60, max: 0 },
-  ],
-};
+const S5 = S5_RULE;
 
 let db: Db;
 let merchant: TestMerchant;

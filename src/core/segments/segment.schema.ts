@@ -216,3 +216,18 @@ export const SegmentView = Type.Object({
   updated_at: Timestamp,
 });
 export type SegmentView = Static<typeof SegmentView>;
+
+export const SegmentMembersQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+export const SegmentMember = Type.Object({
+  id: Uuid,
+  card_no: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  registered_at: Timestamp,
+});
