@@ -19,6 +19,7 @@ const constraintErrors: Record<string, { code: ErrorCode; field?: string }> = {
   ledger_balance_balance_check: { code: 'ledger.insufficient_balance' },
   tag_merchant_id_name_key: { code: 'tag.name_taken', field: 'name' },
   tag_group_merchant_id_name_key: { code: 'tag.group_name_taken', field: 'name' },
+  segment_merchant_id_name_key: { code: 'segment.name_taken', field: 'name' },
   rfm_setting_check: { code: 'rfm.thresholds_invalid', field: 'dormant_days' },
 };
 

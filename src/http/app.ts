@@ -37,6 +37,7 @@ import { rechargePlanRoutes } from './routes/recharge-plans.ts';
 import { referralRoutes } from './routes/referral.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { rfmRoutes } from './routes/rfm.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { settlementRoutes } from './routes/settlement.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { storeRoutes } from './routes/stores.ts';
@@ -131,6 +132,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(settlementRoutes, { prefix: '/api' });
   await app.register(dashboardRoutes, { prefix: '/api' });
   await app.register(referralRoutes, { prefix: '/api' });
+  await app.register(segmentRoutes, { prefix: '/api' });
   await app.register(tagRoutes, { prefix: '/api' });
   await app.register(rfmRoutes, { prefix: '/api' });
   await app.register(guideRoutes, { prefix: '/api' });
