@@ -31,6 +31,7 @@ const CataloguePage = lazy(() => import('./pages/catalogue/CataloguePage.tsx'));
 const SettlementPage = lazy(() => import('./pages/reports/SettlementPage.tsx'));
 const ReferralPage = lazy(() => import('./pages/referral/ReferralPage.tsx'));
 const CouponsPage = lazy(() => import('./pages/coupons/CouponsPage.tsx'));
+const GuideTasksPage = lazy(() => import('./pages/guides/GuideTasksPage.tsx'));
 const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage.tsx'));
 const CampaignDetailPage = lazy(() => import('./pages/campaigns/CampaignDetailPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
@@ -98,6 +99,7 @@ export function App() {
                   <Route path="reports/settlement" element={<SettlementPage />} />
                   <Route path="referral" element={<ReferralPage />} />
                   <Route path="coupons" element={<CouponsPage />} />
+                  <Route path="guide-tasks" element={<GuideTasksPage />} />
                   <Route path="campaigns" element={<CampaignsPage />} />
                   <Route path="campaigns/:id" element={<CampaignDetailPage />} />
                   <Route path="catalogue" element={<CataloguePage />} />

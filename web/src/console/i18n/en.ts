@@ -1,9 +1,10 @@
-import { catalogueEn } from './catalogue-en.ts';
 import { campaignsEn } from './campaigns-en.ts';
+import { catalogueEn } from './catalogue-en.ts';
 import { couponsEn } from './coupons-en.ts';
 import { dashboardEn } from './dashboard-en.ts';
 import { loyaltyEn } from './loyalty-en.ts';
 import { orderImportEn } from './order-import-en.ts';
+import { guidesEn } from './guides-en.ts';
 import { referralEn } from './referral-en.ts';
 import { tillEn } from './till-en.ts';
 import type { zhCN } from './zh-CN.ts';
@@ -389,10 +390,11 @@ export const en: Messages<typeof zhCN> = {
   },
   ...loyaltyEn,
   ...referralEn,
+  ...guidesEn,
   ...couponsEn,
   ...campaignsEn,
   ...orderImportEn,
   ...tillEn,
   ...catalogueEn,
-};
   ...dashboardEn,
+};

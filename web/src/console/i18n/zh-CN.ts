@@ -378,6 +378,7 @@ export const zhCN = {
   ...loyaltyZhCN,
   // the newer pages bring their own messages in their chunk (addPageMessages); the menu needs these
   referral: { nav: '全民拓客' },
+  guides: { nav: '导购任务' },
   coupons: { nav: '优惠券' },
   campaigns: { nav: '营销活动' },
   till: { nav: '收银台' },

@@ -12,6 +12,7 @@ import {
   ShareAltOutlined,
   ShopOutlined,
   ShoppingOutlined,
+  SolutionOutlined,
   SwapOutlined,
   TagsOutlined,
   TeamOutlined,
@@ -124,6 +125,13 @@ export const navGroups: NavGroup[] = [
         label: 'referral.nav',
         icon: <ShareAltOutlined />,
         permissions: ['loyalty.admin', 'reports.read'],
+      },
+      // every role works its own guide tasks (导购); managers hand them out
+      {
+        path: '/guide-tasks',
+        label: 'guides.nav',
+        icon: <SolutionOutlined />,
+        permissions: ['members.read'],
       },
     ],
   },
