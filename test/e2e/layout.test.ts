@@ -117,6 +117,7 @@ describe('console layout on phones and tablets', () => {
       '优惠券',
       '营销活动',
       '全民拓客',
+      '导购任务',
       '负债报表',
       '储值结算',
       '商品管理',
@@ -154,6 +155,7 @@ describe('console layout on phones and tablets', () => {
       '优惠券',
       '营销活动',
       '全民拓客',
+      '导购任务',
       '负债报表',
       '储值结算',
     ]);
@@ -172,7 +174,7 @@ describe('console layout on phones and tablets', () => {
 
     const cashier = await menuOf(merchant.logins.cashier);
     expect(cashier.groups).toEqual(['会员', '营销']);
-    expect(cashier.items).toEqual(['收银台', '会员列表', '优惠券']);
+    expect(cashier.items).toEqual(['收银台', '会员列表', '优惠券', '导购任务']);
     // no reports for the till: its home is the member list
     await cashier.page.waitForURL('**/members');
     expect([...marketer.problems, ...cashier.problems]).toEqual([]);
