@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db, Trx } from '../db/database.ts';
+import type { IdempotencyClaim } from '../db/idempotency-claim.ts';
 import { isSerializationFailure } from '../db/pg-errors.ts';
 import { DomainError } from '../lib/errors.ts';
 import { sha256 } from '../lib/ids.ts';
@@ -53,19 +55,22 @@ export async function findReplay<T>(
  * A value-moving POST: the Idempotency-Key, a hash of the request and the response are written
  * in the operation's own transaction. A retry gets the stored response; a concurrent duplicate
  * waits on the key's row lock and then gets it too; the same key with another body is refused.
+ * `lock` (a `select … for update`) locks the operation's rows in the claim's statement, only
+ * once the key is ours: one round trip less on a hot path.
  */
 export async function idempotent<T>(
   db: Db,
   request: FastifyRequest,
   reply: FastifyReply,
   status: number,
-  fn: (trx: Trx) => Promise<T>,
+  fn: (trx: Trx, claim: IdempotencyClaim) => Promise<T>,
+  lock?: RawBuilder<unknown>,
 ): Promise<T> {
   const key = idempotencyKeyOf(request);
   const { merchantId } = request.ctx;
   const requestHash = requestHashOf(request);
   return inTransaction(db, async (trx) => {
-    const claimed = await trx
+    const insert = trx
       .insertInto('idempotency_key')
       .values({
         merchant_id: merchantId,
@@ -75,9 +80,12 @@ export async function idempotent<T>(
         response: null,
       })
       .onConflict((oc) => oc.doNothing())
-      .returning('key')
-      .executeTakeFirst();
-    if (!claimed) {
+      .returning('key');
+    const { rows } = await sql<{ key: string }>`
+      with claimed as (${insert})
+      select key${lock ? sql`, (select count(*) from (${lock}) l) as locked` : sql``}
+      from claimed`.execute(trx);
+    if (rows.length === 0) {
       const prior = await trx
         .selectFrom('idempotency_key')
         .select(['request_hash', 'status_code', 'response'])
@@ -89,13 +97,15 @@ export async function idempotent<T>(
       reply.header('idempotent-replayed', 'true').code(prior.status_code ?? status);
       return prior.response as T;
     }
-    const result = await fn(trx);
-    await trx
-      .updateTable('idempotency_key')
-      .set({ status_code: status, response: JSON.stringify(result) })
-      .where('merchant_id', '=', merchantId)
-      .where('key', '=', key)
-      .execute();
+    const claim = { merchantId, key, status, locked: lock !== undefined, stored: false };
+    const result = await fn(trx, claim);
+    if (!claim.stored)
+      await trx
+        .updateTable('idempotency_key')
+        .set({ status_code: status, response: JSON.stringify(result) })
+        .where('merchant_id', '=', merchantId)
+        .where('key', '=', key)
+        .execute();
     reply.code(status);
     return result;
   });

@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database, Trx } from '../../db/database.ts';
+import { cte, executeWrites, queries, rowsOf, type WriteSet } from '../../db/write-set.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
@@ -34,61 +35,73 @@ type Which = (
 ) => ReturnType<ExpressionBuilder<Database, 'coupon'>['and']>;
 
 /**
- * Takes one use off each usable coupon that `which` picks, and records it, in one statement:
- * a conditional update (issued, uses left, inside its window) and a coupon_use row per coupon
- * it matched. Concurrent uses of a coupon queue on its row; once it is redeemed the later ones
- * match nothing. With its last use a coupon turns redeemed and keeps when, where and by whom.
+ * Takes one use off each usable coupon that `which` picks, and records it, as a part of a
+ * `WriteSet`: a conditional update (issued, uses left, inside its window) and a coupon_use row
+ * per coupon it matched; the result `${name}_used` lists the coupons taken. Concurrent uses of
+ * a coupon queue on its row; once it is redeemed the later ones match nothing. With its last
+ * use a coupon turns redeemed and keeps when, where and by whom.
  */
-function takeUses(
+export function couponUseWrites(
+  ctx: Ctx,
+  name: string,
+  which: Which,
+  use: { order_id: string | null; store_id: string | null },
+): WriteSet {
+  const last = <T>(value: T, type: string) =>
+    sql<T>`case when uses_left = 1 then ${value}::${sql.raw(type)} end`;
+  const staffId = ctx.actor.kind === 'staff' ? ctx.actor.id : null;
+  const used = `${name}_used`;
+  return {
+    ctes: [
+      cte(
+        used,
+        queries
+          .updateTable('coupon')
+          .set({
+            uses_left: sql`uses_left - 1`,
+            status: sql<CouponStatus>`case when uses_left = 1 then 'redeemed' else 'issued' end`,
+            redeemed_at: last(ctx.now, 'timestamptz'),
+            redeemed_store_id: last(use.store_id, 'uuid'),
+            redeemed_by: last(ctx.actor.id, 'uuid'),
+          })
+          .where('merchant_id', '=', ctx.merchantId)
+          .where(which)
+          .where('status', '=', 'issued')
+          .where('uses_left', '>', 0)
+          .where('valid_from', '<=', ctx.now)
+          .where('valid_until', '>', ctx.now)
+          .returningAll(),
+      ),
+      cte(
+        `${name}_recorded`,
+        sql`insert into coupon_use (merchant_id, id, coupon_id, order_id, store_id, staff_id, used_at)
+        select u.merchant_id, ${sqlUuidV7}, u.id, ${use.order_id}::uuid, ${use.store_id}::uuid,
+          ${staffId}::uuid, ${ctx.now}::timestamptz
+        from ${sql.id(used)} u`,
+      ),
+    ],
+    results: [rowsOf(used)],
+  };
+}
+
+/** The coupons `couponUseWrites` took, as rows. */
+export const couponsTakenOf = (result: Record<string, unknown>, name: string): CouponRow[] =>
+  (result[`${name}_used`] as CouponRow[]).map((c) => ({
+    ...c,
+    valid_from: new Date(c.valid_from),
+    valid_until: new Date(c.valid_until),
+    redeemed_at: c.redeemed_at === null ? null : new Date(c.redeemed_at),
+    created_at: new Date(c.created_at),
+  }));
+
+async function takeUses(
   trx: Trx,
   ctx: Ctx,
   which: Which,
   use: { order_id: string | null; store_id: string | null },
 ): Promise<CouponRow[]> {
-  const last = <T>(value: T, type: string) =>
-    sql<T>`case when uses_left = 1 then ${value}::${sql.raw(type)} end`;
-  const staffId = ctx.actor.kind === 'staff' ? ctx.actor.id : null;
-  return trx
-    .with('used', (db) =>
-      db
-        .updateTable('coupon')
-        .set({
-          uses_left: sql`uses_left - 1`,
-          status: sql<CouponStatus>`case when uses_left = 1 then 'redeemed' else 'issued' end`,
-          redeemed_at: last(ctx.now, 'timestamptz'),
-          redeemed_store_id: last(use.store_id, 'uuid'),
-          redeemed_by: last(ctx.actor.id, 'uuid'),
-        })
-        .where('merchant_id', '=', ctx.merchantId)
-        .where(which)
-        .where('status', '=', 'issued')
-        .where('uses_left', '>', 0)
-        .where('valid_from', '<=', ctx.now)
-        .where('valid_until', '>', ctx.now)
-        .returningAll(),
-    )
-    .with('recorded', (db) =>
-      db
-        .insertInto('coupon_use')
-        .columns(['merchant_id', 'id', 'coupon_id', 'order_id', 'store_id', 'staff_id', 'used_at'])
-        .expression(
-          db
-            .selectFrom('used')
-            .select([
-              'used.merchant_id',
-              sqlUuidV7.as('id'),
-              'used.id',
-              sql<string | null>`${use.order_id}::uuid`.as('order_id'),
-              sql<string | null>`${use.store_id}::uuid`.as('store_id'),
-              sql<string | null>`${staffId}::uuid`.as('staff_id'),
-              sql<Date>`${ctx.now}::timestamptz`.as('used_at'),
-            ]),
-        )
-        .returning('coupon_use.id'),
-    )
-    .selectFrom('used')
-    .selectAll()
-    .execute() as Promise<CouponRow[]>;
+  const result = await executeWrites(trx, couponUseWrites(ctx, 'take', which, use));
+  return couponsTakenOf(result, 'take');
 }
 
 export interface CheckoutCoupons {
@@ -98,25 +111,32 @@ export interface CheckoutCoupons {
   order_id: string;
 }
 
+/** One use of each coupon of a checkout, exactly once, as a part of a `WriteSet`. */
+export const checkoutCouponWrites = (ctx: Ctx, name: string, input: CheckoutCoupons): WriteSet =>
+  couponUseWrites(
+    ctx,
+    name,
+    (eb) =>
+      eb.and([
+        eb('id', 'in', [...new Set(input.coupon_ids)]),
+        eb('member_id', '=', input.member_id),
+      ]),
+    { order_id: input.order_id, store_id: input.store_id },
+  );
+
 /**
- * One use of each coupon of a checkout, exactly once (one round trip when all are usable).
- * A coupon that did not match gets its specific reason: `coupon.already_redeemed` for the
- * losers of a race. Eligibility (scope, threshold, stacking) is the pricing's job.
+ * A coupon of the checkout that did not match gets its specific reason:
+ * `coupon.already_redeemed` for the losers of a race. Eligibility (scope, threshold, stacking)
+ * is the pricing's job.
  */
-export async function redeemCouponsInCheckout(
+export async function checkCheckoutCoupons(
   trx: Trx,
   ctx: Ctx,
   input: CheckoutCoupons,
-): Promise<CouponRow[]> {
+  used: readonly CouponRow[],
+): Promise<void> {
   const ids = [...new Set(input.coupon_ids)];
-  if (ids.length === 0) return [];
-  const used = await takeUses(
-    trx,
-    ctx,
-    (eb) => eb.and([eb('id', 'in', ids), eb('member_id', '=', input.member_id)]),
-    { order_id: input.order_id, store_id: input.store_id },
-  );
-  if (used.length === ids.length) return used;
+  if (used.length === ids.length) return;
   const matched = new Set(used.map((c) => c.id));
   const missed = ids.find((id) => !matched.has(id)) as string;
   const coupon = await trx
@@ -126,6 +146,19 @@ export async function redeemCouponsInCheckout(
     .where('id', '=', missed)
     .executeTakeFirst();
   throw refusalOf(coupon, ctx.now, input.member_id, 'coupon_ids');
+}
+
+/** One use of each coupon of a checkout, exactly once (one round trip when all are usable). */
+export async function redeemCouponsInCheckout(
+  trx: Trx,
+  ctx: Ctx,
+  input: CheckoutCoupons,
+): Promise<CouponRow[]> {
+  if (input.coupon_ids.length === 0) return [];
+  const result = await executeWrites(trx, checkoutCouponWrites(ctx, 'checkout', input));
+  const used = couponsTakenOf(result, 'checkout');
+  await checkCheckoutCoupons(trx, ctx, input, used);
+  return used;
 }
 
 /**

@@ -132,6 +132,8 @@ export interface CheckoutRead {
   skus: OrderSkuRow[];
   member: CheckoutMember | null;
   referral_active: boolean;
+  /** the commit's order number, drawn from the sequence (0 for a quote) */
+  order_number: number;
 }
 
 /**
@@ -225,6 +227,7 @@ export async function readCheckout(
             .where('active', '=', true),
         ),
       ).as('referral_active'),
+      when(commit, sql`nextval('sale_order_number')`).as('order_number'),
     ])
     .executeTakeFirstOrThrow();
   if (!row.store) throw new DomainError('store.not_found', { field: 'store_id' });
@@ -245,6 +248,7 @@ export async function readCheckout(
     skus: (r.skus as CheckoutRead['skus'] | null) ?? [],
     member,
     referral_active: r.referral_active === true,
+    order_number: Number(r.order_number ?? 0),
   };
 }
 

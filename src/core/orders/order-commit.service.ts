@@ -1,23 +1,31 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
+import {
+  type IdempotencyClaim,
+  responseWrites,
+  storedResponseOf,
+} from '../../db/idempotency-claim.ts';
+import { cte, executeWrites, queries, writeSet } from '../../db/write-set.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { auditWrites } from '../audit/audit.service.ts';
 import { type PricedOrder, priceOrder } from '../checkout/pricing.rules.ts';
 import type { Ctx } from '../context.ts';
-import { redeemCouponsInCheckout } from '../coupons/coupon-redeem.service.ts';
 import { recordOrderFact } from '../facts/member-fact.service.ts';
 import { inviteAfterPayment } from '../membership/invitation.service.ts';
-import { chargeTenders, listTenders, presentTender } from '../payments/tender.service.ts';
-import { earnForOrder } from '../points/points.service.ts';
-import { debitPoints } from '../points/points-lot.service.ts';
+import {
+  listTenders,
+  presentTender,
+  takeTenders,
+  tenderWrites,
+} from '../payments/tender.service.ts';
 import { commissionForOrder } from '../referral/referral-order.service.ts';
 import { getOwnRow } from '../tenant-row.ts';
 import type { WalletAuth } from '../wallet/payment-password.service.ts';
-import { payFromWallet } from '../wallet/wallet.service.ts';
 import { checkoutLocks } from './checkout-read.service.ts';
 import type { CommitBody } from './order.schema.ts';
 import type { SaleOrderLineRow, SaleOrderRow } from './order.table.ts';
+import { memberPosts } from './order-posting.service.ts';
 import { loadPricing, type NamedLine } from './order-pricing.service.ts';
 
 const staffOf = (ctx: Ctx) => (ctx.actor.kind === 'staff' ? ctx.actor.id : null);
@@ -29,68 +37,76 @@ function refuseProblems(priced: PricedOrder) {
 }
 
 /**
- * The checkout commit, one transaction: lock the member, price the order as the quote does,
- * then post what the pricing decided, in its order — coupons redeemed (exactly once), points
- * spent, stored value paid, tenders charged, the order and its lines recorded with every
- * amount, points and growth earned on what was paid, referral commission, and for a guest
- * the pay-to-become-member invitation (S7).
+ * The checkout commit, one transaction: lock the member (with the idempotency claim when the
+ * route passes it), read and price the order as the quote does, then post what the pricing
+ * decided in one statement — coupons redeemed (exactly once), points spent, stored value paid,
+ * tenders charged, the order and its lines recorded with every amount, points and growth
+ * earned on what was paid, the audit row and the stored answer; then the member's facts,
+ * referral commission, and for a guest the pay-to-become-member invitation (S7).
  */
-export async function commitOrder(trx: Trx, ctx: Ctx, body: CommitBody, auth: WalletAuth) {
-  if (body.member_id)
-    await sql`select count(*) from (${checkoutLocks(ctx, body.member_id, (body.points_to_use ?? 0) > 0)}) x`.execute(
-      trx,
-    );
+export async function commitOrder(
+  trx: Trx,
+  ctx: Ctx,
+  body: CommitBody,
+  auth: WalletAuth,
+  claim?: IdempotencyClaim,
+) {
+  const memberId = body.member_id ?? null;
+  if (memberId && !claim?.locked)
+    await sql`select count(*) from (${commitLocks(ctx, body)}) x`.execute(trx);
   const pricing = await loadPricing(trx, ctx, body, true);
+  const { read } = pricing;
   const priced = priceOrder(pricing.input, ctx.now);
   refuseProblems(priced);
-  const memberId = body.member_id ?? null;
   const orderId = newId();
-  if (memberId && priced.applied_coupon_ids.length)
-    await redeemCouponsInCheckout(trx, ctx, {
-      coupon_ids: priced.applied_coupon_ids,
-      member_id: memberId,
-      store_id: body.store_id,
-      order_id: orderId,
-    });
-  const debit =
-    memberId && priced.points_used > 0
-      ? await debitPoints(trx, ctx, {
-          memberId,
-          amount: priced.points_used,
-          kind: 'order_pay',
-          refType: 'order',
-          refId: orderId,
-        })
-      : null;
-  const stored = priced.principal_fen + priced.bonus_fen;
-  const payment =
-    memberId && stored > 0
-      ? await payFromWallet(
-          trx,
-          ctx,
-          memberId,
-          { amount_fen: stored, order_ref: `order:${orderId}`, store_id: body.store_id },
-          auth,
-        )
-      : null;
-  if (payment && payment.principal_fen !== priced.principal_fen)
-    throw new Error('the wallet split differs from the priced one under the same lock');
-  const tenders = await chargeTenders(trx, ctx, { type: 'order', id: orderId }, body.tenders ?? []);
-  const order = await insertOrder(trx, ctx, {
+  const posts = memberId
+    ? await memberPosts(trx, ctx, {
+        orderId,
+        memberId,
+        storeId: body.store_id,
+        read,
+        input: pricing.input,
+        priced,
+        auth,
+      })
+    : null;
+  const tenders = await takeTenders(trx, ctx, { type: 'order', id: orderId }, body.tenders ?? []);
+  const order = orderRow(ctx, {
     id: orderId,
+    number: read.order_number,
     channel: 'till',
     external_id: null,
     member_id: memberId,
     store_id: body.store_id,
     priced,
     lines: pricing.lines,
-    points_debit_id: debit?.entry.id ?? null,
-    wallet_payment_id: payment?.id ?? null,
+    points_debit_id: posts?.points_debit_id ?? null,
+    points_credit_id: posts?.points_credit_id ?? null,
+    wallet_payment_id: posts?.wallet_payment_id ?? null,
     paid_at: ctx.now,
   });
+  const lines = lineRows(ctx, orderId, priced, pricing.lines);
+  const response = presentOrder(order, lines, tenders);
+  const audit = {
+    member_id: memberId,
+    due_fen: priced.due_fen,
+    points_credit_id: order.points_credit_id,
+  };
+  const result = await executeWrites(
+    trx,
+    writeSet(
+      posts?.writes ?? writeSet(),
+      tenderWrites('tenders', tenders),
+      orderWrites('order', order, lines),
+      auditWrites(ctx, 'order_audit', [
+        { action: 'order.commit', entityType: 'order', entityId: orderId, after: audit },
+      ]),
+      claim ? responseWrites(claim, response) : writeSet(),
+    ),
+  );
+  await posts?.settle(trx, result);
   await recordOrderFact(trx, ctx, orderId);
-  const credited = memberId ? await earnOrder(trx, ctx, memberId, order, priced) : null;
-  if (memberId)
+  if (memberId && read.referral_active)
     await commissionForOrder(trx, ctx, {
       id: orderId,
       member_id: memberId,
@@ -98,50 +114,18 @@ export async function commitOrder(trx: Trx, ctx: Ctx, body: CommitBody, auth: Wa
       paid_fen: priced.due_fen,
       created_at: ctx.now,
     });
-  else if (body.guest_phone && priced.tender_fen > 0)
+  else if (!memberId && body.guest_phone && priced.tender_fen > 0)
     await inviteAfterPayment(trx, ctx, {
       phone: body.guest_phone,
       paid_fen: priced.tender_fen,
       store_id: body.store_id,
     });
-  await recordAudit(trx, ctx, {
-    action: 'order.commit',
-    entityType: 'order',
-    entityId: orderId,
-    after: { member_id: memberId, due_fen: priced.due_fen, points_credit_id: credited },
-  });
-  return presentOrder(
-    { ...order, points_credit_id: credited },
-    await listLines(trx, ctx, orderId),
-    tenders,
-  );
+  return storedResponseOf(result, response);
 }
 
-/** Points and growth by the points service, which must agree with the priced ones. */
-async function earnOrder(
-  trx: Trx,
-  ctx: Ctx,
-  memberId: string,
-  order: SaleOrderRow,
-  priced: PricedOrder,
-): Promise<string | null> {
-  if (priced.points_earned === 0 && priced.growth === 0) return null;
-  const earned = await earnForOrder(trx, ctx, memberId, {
-    order_ref: order.id,
-    lines: priced.lines.map((l) => ({ category: l.category, amount_fen: l.earn_base_fen })),
-    paid_at: order.paid_at,
-  });
-  if (earned.points !== priced.points_earned || earned.growth !== priced.growth)
-    throw new Error('points or growth earned differ from the priced ones');
-  if (earned.entry_id)
-    await trx
-      .updateTable('sale_order')
-      .set({ points_credit_id: earned.entry_id })
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('id', '=', order.id)
-      .execute();
-  return earned.entry_id;
-}
+/** The locks a commit takes first (see `checkoutLocks`); the route takes them with its claim. */
+export const commitLocks = (ctx: Ctx, body: CommitBody) =>
+  checkoutLocks(ctx, body.member_id!, (body.points_to_use ?? 0) > 0);
 
 export interface NewOrder {
   id: string;
@@ -156,71 +140,108 @@ export interface NewOrder {
   paid_at: Date;
 }
 
+/** An order on its own (an import): the row and its lines, numbered by the sequence. */
 export async function insertOrder(trx: Trx, ctx: Ctx, o: NewOrder): Promise<SaleOrderRow> {
-  const p = o.priced;
+  const { number: _n, ...row } = orderRow(ctx, { ...o, number: 0, points_credit_id: null });
   const order = await trx
     .insertInto('sale_order')
     .values((eb) => ({
-      merchant_id: ctx.merchantId,
-      id: o.id,
+      ...row,
       number: eb.fn<number>('nextval', [eb.val('sale_order_number')]),
-      channel: o.channel,
-      external_id: o.external_id,
-      member_id: o.member_id,
-      store_id: o.store_id,
-      staff_id: staffOf(ctx),
-      status: 'paid',
-      amount_fen: p.amount_fen,
-      tier_discount_fen: p.tier_discount_fen,
-      coupon_discount_fen: p.coupon_discount_fen,
-      points_used: p.points_used,
-      points_deduction_fen: p.points_deduction_fen,
-      due_fen: p.due_fen,
-      principal_fen: p.principal_fen,
-      bonus_fen: p.bonus_fen,
-      tender_fen: p.tender_fen,
-      points_earned: p.points_earned,
-      growth: p.growth,
-      applied_coupon_ids: p.applied_coupon_ids,
-      trace: JSON.stringify(p.trace),
-      points_debit_id: o.points_debit_id,
-      points_credit_id: null,
-      wallet_payment_id: o.wallet_payment_id,
-      paid_at: o.paid_at,
-      created_at: ctx.now,
+      trace: JSON.stringify(row.trace),
     }))
     .returningAll()
     .executeTakeFirstOrThrow();
   await trx
     .insertInto('sale_order_line')
-    .values(
-      p.lines.map((l, i) => ({
-        merchant_id: ctx.merchantId,
-        order_id: o.id,
-        line_id: l.line_id,
-        sku_id: l.sku_id,
-        name: o.lines[i]!.name,
-        category: l.category,
-        quantity: l.quantity,
-        unit_price_fen: l.unit_price_fen,
-        amount_fen: l.amount_fen,
-        tier_discount_fen: l.tier_discount_fen,
-        coupon_discount_fen: l.coupon_discount_fen,
-        coupons: JSON.stringify(l.coupons),
-        points_used: l.points_used,
-        points_deduction_fen: l.points_deduction_fen,
-        due_fen: l.due_fen,
-        principal_fen: l.principal_fen,
-        bonus_fen: l.bonus_fen,
-        tender_fen: l.tender_fen,
-        earn_base_fen: l.earn_base_fen,
-        points_earned: l.points_earned,
-        growth: l.growth,
-      })),
-    )
+    .values(lineValues(lineRows(ctx, o.id, o.priced, o.lines)))
     .execute();
   return order;
 }
+
+/** The order row with every amount the pricing decided. */
+function orderRow(
+  ctx: Ctx,
+  o: NewOrder & { number: number; points_credit_id: string | null },
+): SaleOrderRow {
+  const p = o.priced;
+  return {
+    merchant_id: ctx.merchantId,
+    id: o.id,
+    number: o.number,
+    channel: o.channel,
+    external_id: o.external_id,
+    member_id: o.member_id,
+    store_id: o.store_id,
+    staff_id: staffOf(ctx),
+    status: 'paid',
+    amount_fen: p.amount_fen,
+    tier_discount_fen: p.tier_discount_fen,
+    coupon_discount_fen: p.coupon_discount_fen,
+    points_used: p.points_used,
+    points_deduction_fen: p.points_deduction_fen,
+    due_fen: p.due_fen,
+    principal_fen: p.principal_fen,
+    bonus_fen: p.bonus_fen,
+    tender_fen: p.tender_fen,
+    points_earned: p.points_earned,
+    growth: p.growth,
+    applied_coupon_ids: p.applied_coupon_ids,
+    trace: p.trace,
+    points_debit_id: o.points_debit_id,
+    points_credit_id: o.points_credit_id,
+    wallet_payment_id: o.wallet_payment_id,
+    paid_at: o.paid_at,
+    created_at: ctx.now,
+  };
+}
+
+function lineRows(
+  ctx: Ctx,
+  orderId: string,
+  p: PricedOrder,
+  named: readonly Pick<NamedLine, 'name'>[],
+): SaleOrderLineRow[] {
+  return p.lines.map((l, i) => ({
+    merchant_id: ctx.merchantId,
+    order_id: orderId,
+    line_id: l.line_id,
+    sku_id: l.sku_id,
+    name: named[i]!.name,
+    category: l.category,
+    quantity: l.quantity,
+    unit_price_fen: l.unit_price_fen,
+    amount_fen: l.amount_fen,
+    tier_discount_fen: l.tier_discount_fen,
+    coupon_discount_fen: l.coupon_discount_fen,
+    coupons: l.coupons,
+    points_used: l.points_used,
+    points_deduction_fen: l.points_deduction_fen,
+    due_fen: l.due_fen,
+    principal_fen: l.principal_fen,
+    bonus_fen: l.bonus_fen,
+    tender_fen: l.tender_fen,
+    earn_base_fen: l.earn_base_fen,
+    points_earned: l.points_earned,
+    growth: l.growth,
+    refunded_quantity: 0,
+  }));
+}
+
+const lineValues = (lines: readonly SaleOrderLineRow[]) =>
+  lines.map(({ refunded_quantity: _r, ...l }) => ({ ...l, coupons: JSON.stringify(l.coupons) }));
+
+/** The order and its lines as a part of a `WriteSet`. */
+const orderWrites = (name: string, order: SaleOrderRow, lines: readonly SaleOrderLineRow[]) => ({
+  ctes: [
+    cte(
+      name,
+      queries.insertInto('sale_order').values({ ...order, trace: JSON.stringify(order.trace) }),
+    ),
+    cte(`${name}_lines`, queries.insertInto('sale_order_line').values(lineValues(lines))),
+  ],
+  results: [],
+});
 
 export const listLines = (db: Db | Trx, ctx: Ctx, orderId: string) =>
   db

@@ -1,4 +1,5 @@
 import type { Db, Trx } from '../../db/database.ts';
+import { cte, queries, type WriteSet, writeSet } from '../../db/write-set.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
 import { providerByName, providerFor } from './payment-provider.ts';
@@ -12,7 +13,18 @@ export async function chargeTenders(
   ref: { type: TenderRefType; id: string },
   tenders: readonly TenderInput[],
 ): Promise<TenderRow[]> {
-  const rows = [];
+  const rows = await takeTenders(trx, ctx, ref, tenders);
+  return rows.length ? trx.insertInto('tender').values(rows).returningAll().execute() : [];
+}
+
+/** Each tender through its provider; the rows that record them (see `tenderWrites`). */
+export async function takeTenders(
+  trx: Trx,
+  ctx: Ctx,
+  ref: { type: TenderRefType; id: string },
+  tenders: readonly TenderInput[],
+): Promise<TenderRow[]> {
+  const rows: TenderRow[] = [];
   for (const t of tenders) {
     const provider = providerFor(t.method);
     const result = await provider.charge(trx, ctx, {
@@ -35,8 +47,14 @@ export async function chargeTenders(
       created_at: ctx.now,
     });
   }
-  return rows.length ? trx.insertInto('tender').values(rows).returningAll().execute() : [];
+  return rows;
 }
+
+/** The tender rows as a part of a `WriteSet`. */
+export const tenderWrites = (name: string, rows: readonly TenderRow[]): WriteSet =>
+  rows.length
+    ? { ctes: [cte(name, queries.insertInto('tender').values([...rows]))], results: [] }
+    : writeSet();
 
 /** Pays `refundFen` back through the charges of `ref` (see `allocateRefund`). */
 export async function refundTenders(

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/pg-errors.ts';
+import { cte, executeWrites, queries, type WriteSet, writeSet } from '../../db/write-set.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { localDateOf, startOfLocalDay } from '../../lib/time.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { auditWrites, recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { lockActiveMember } from '../members/member.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
@@ -88,32 +89,23 @@ export async function earnForOrder(trx: Trx, ctx: Ctx, memberId: string, input: 
     campaign_ids: result.campaign_ids,
     categories: result.categories,
   };
-  await trx
-    .insertInto('points_earning')
-    .values({
-      merchant_id: ctx.merchantId,
+  await executeWrites(
+    trx,
+    earningWrites(ctx, 'earn', {
       id: earningId,
-      member_id: memberId,
+      memberId,
       order_ref: input.order_ref,
       paid_at: input.paid_at,
       amount_fen: result.amount_fen,
       points: result.points,
       growth,
       entry_id: credited?.entry.id ?? null,
-      detail: JSON.stringify(detail),
-      created_at: ctx.now,
-    })
-    .execute()
-    .catch((e: unknown) => {
-      if (isUniqueViolation(e, 'points_earning_merchant_id_order_ref_key'))
-        throw new DomainError('points.order_already_earned', { field: 'order_ref' });
-      throw e;
-    });
-  await recordAudit(trx, ctx, {
-    action: 'points.earn',
-    entityType: 'member',
-    entityId: memberId,
-    after: { order_ref: input.order_ref, points: result.points, growth },
+      detail,
+    }),
+  ).catch((e: unknown) => {
+    if (isUniqueViolation(e, 'points_earning_merchant_id_order_ref_key'))
+      throw new DomainError('points.order_already_earned', { field: 'order_ref' });
+    throw e;
   });
   return {
     member_id: memberId,
@@ -128,6 +120,52 @@ export async function earnForOrder(trx: Trx, ctx: Ctx, memberId: string, input: 
     detail,
   };
 }
+
+export interface Earning {
+  id: string;
+  memberId: string;
+  order_ref: string;
+  paid_at: Date;
+  amount_fen: number;
+  points: number;
+  growth: number;
+  entry_id: string | null;
+  detail: unknown;
+}
+
+/** The order's earning (once per order reference, by a unique index) and its audit row. */
+export const earningWrites = (ctx: Ctx, name: string, e: Earning): WriteSet =>
+  writeSet(
+    {
+      ctes: [
+        cte(
+          name,
+          queries.insertInto('points_earning').values({
+            merchant_id: ctx.merchantId,
+            id: e.id,
+            member_id: e.memberId,
+            order_ref: e.order_ref,
+            paid_at: e.paid_at,
+            amount_fen: e.amount_fen,
+            points: e.points,
+            growth: e.growth,
+            entry_id: e.entry_id,
+            detail: JSON.stringify(e.detail),
+            created_at: ctx.now,
+          }),
+        ),
+      ],
+      results: [],
+    },
+    auditWrites(ctx, `${name}_audit`, [
+      {
+        action: 'points.earn',
+        entityType: 'member',
+        entityId: e.memberId,
+        after: { order_ref: e.order_ref, points: e.points, growth: e.growth },
+      },
+    ]),
+  );
 
 /** Not in the future (beyond another till's clock skew), not older than the rules allow. */
 function checkPaidAt(paidAt: Date, now: Date, backdateDays: number) {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
+import { cte, executeWrites, queries, rowsOf, type WriteSet } from '../../db/write-set.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
@@ -126,39 +127,97 @@ export interface GrowthOutcome {
  */
 export async function awardGrowth(trx: Trx, ctx: Ctx, input: GrowthInput): Promise<GrowthOutcome> {
   const loyalty = await ensureLoyalty(trx, ctx, input.memberId);
-  const spendFen = input.spendFen ?? 0;
-  if (input.growth === 0 && spendFen === 0) return { loyalty, upgradedTo: null };
-  await trx
-    .insertInto('growth_entry')
-    .values({
-      merchant_id: ctx.merchantId,
-      id: newId(),
-      member_id: input.memberId,
-      growth: input.growth,
-      spend_fen: spendFen,
-      kind: input.kind,
-      ref_type: input.refType ?? null,
-      ref_id: input.refId ?? null,
-      memo: input.memo ?? null,
-      created_at: ctx.now,
-    })
-    .execute();
-  const grown = await trx
-    .updateTable('member_loyalty')
-    .set((eb) => ({
-      growth: eb('growth', '+', input.growth),
-      spend_fen: eb('spend_fen', '+', spendFen),
-      updated_at: ctx.now,
-    }))
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('member_id', '=', input.memberId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  if (input.growth === 0 && (input.spendFen ?? 0) === 0) return { loyalty, upgradedTo: null };
+  const result = await executeWrites(trx, growthWrites(ctx, 'growth', input));
   const setting = await getTierSetting(trx, ctx);
-  const zone = (await getMerchant(trx, ctx)).time_zone;
   const tiers = await listTiers(trx, ctx);
-  const value = await qualifyingValue(trx, ctx, input.memberId, setting, zone);
+  return upgradeIfReached(trx, ctx, grownOf(result, 'growth'), setting, tiers);
+}
+
+/**
+ * The growth entry and the loyalty totals as a part of a `WriteSet`; the loyalty row is made
+ * if it is missing (as `ensureLoyalty` makes it when no tier starts at 0). The result
+ * `${name}_loyalty` is the row as it now is.
+ */
+export function growthWrites(ctx: Ctx, name: string, input: GrowthInput): WriteSet {
+  const spendFen = input.spendFen ?? 0;
+  return {
+    ctes: [
+      cte(
+        `${name}_entry`,
+        queries.insertInto('growth_entry').values({
+          merchant_id: ctx.merchantId,
+          id: newId(),
+          member_id: input.memberId,
+          growth: input.growth,
+          spend_fen: spendFen,
+          kind: input.kind,
+          ref_type: input.refType ?? null,
+          ref_id: input.refId ?? null,
+          memo: input.memo ?? null,
+          created_at: ctx.now,
+        }),
+      ),
+      cte(
+        `${name}_loyalty`,
+        queries
+          .insertInto('member_loyalty')
+          .values({
+            merchant_id: ctx.merchantId,
+            member_id: input.memberId,
+            tier_id: null,
+            growth: input.growth,
+            spend_fen: spendFen,
+            tier_since: null,
+            tier_review_at: null,
+            activated_at: null,
+            profile_bonus_at: null,
+            updated_at: ctx.now,
+          })
+          .onConflict((oc) =>
+            oc.columns(['merchant_id', 'member_id']).doUpdateSet((eb) => ({
+              growth: eb('member_loyalty.growth', '+', input.growth),
+              spend_fen: eb('member_loyalty.spend_fen', '+', spendFen),
+              updated_at: ctx.now,
+            })),
+          )
+          .returningAll(),
+      ),
+    ],
+    results: [rowsOf(`${name}_loyalty`)],
+  };
+}
+
+export const grownOf = (result: Record<string, unknown>, name: string): MemberLoyaltyRow => {
+  const row = (result[`${name}_loyalty`] as MemberLoyaltyRow[])[0]!;
+  const date = (v: Date | null) => (v === null ? null : new Date(v));
+  return {
+    ...row,
+    tier_since: date(row.tier_since),
+    tier_review_at: date(row.tier_review_at),
+    activated_at: date(row.activated_at),
+    profile_bonus_at: date(row.profile_bonus_at),
+    updated_at: new Date(row.updated_at),
+  };
+};
+
+/**
+ * After growth: the tier the window value now reaches, at once, if it is higher. The window
+ * value never exceeds the lifetime total (every growth entry adds to it), so when no higher
+ * tier is within the total there is no window to sum.
+ */
+export async function upgradeIfReached(
+  trx: Trx,
+  ctx: Ctx,
+  grown: MemberLoyaltyRow,
+  setting: TierSettingRow,
+  tiers: readonly TierRow[],
+): Promise<GrowthOutcome> {
   const current = tiers.find((t) => t.id === grown.tier_id) ?? null;
+  const total = setting.basis === 'spend' ? grown.spend_fen : grown.growth;
+  if (!upgradeTarget(tiers, current, total)) return { loyalty: grown, upgradedTo: null };
+  const zone = (await getMerchant(trx, ctx)).time_zone;
+  const value = await qualifyingValue(trx, ctx, grown.member_id, setting, zone);
   const target = upgradeTarget(tiers, current, value);
   if (!target) return { loyalty: grown, upgradedTo: null };
   const reason = changeReason(current, target) ?? 'upgrade';

@@ -16,7 +16,7 @@ import {
   RefundBody,
   RefundResponse,
 } from '../../core/orders/order.schema.ts';
-import { commitOrder, getOrder } from '../../core/orders/order-commit.service.ts';
+import { commitLocks, commitOrder, getOrder } from '../../core/orders/order-commit.service.ts';
 import { findImported, importOnlineOrder } from '../../core/orders/order-import.service.ts';
 import { quoteOrder } from '../../core/orders/order-pricing.service.ts';
 import { listOrders } from '../../core/orders/order-query.service.ts';
@@ -86,8 +86,13 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
               app.config.secret,
             )
           : { method: 'none' as const };
-      return idempotent(app.db, request, reply, 201, (trx) =>
-        commitOrder(trx, request.ctx, sale, auth),
+      return idempotent(
+        app.db,
+        request,
+        reply,
+        201,
+        (trx, claim) => commitOrder(trx, request.ctx, sale, auth, claim),
+        sale.member_id ? commitLocks(request.ctx, sale) : undefined,
       );
     },
   );
