@@ -79,6 +79,20 @@ export async function runCampaignLaunch(
   });
 }
 
+/**
+ * The whole launch inside the caller's transaction (the demo seed, small launches from a CLI):
+ * the same snapshot, batches and end as the queued run, committed or rolled back together.
+ */
+export async function launchInTransaction(trx: Trx, ctx: Ctx, campaignId: string): Promise<void> {
+  const payload = { merchantId: ctx.merchantId, campaignId };
+  if ((await begin(trx, payload, ctx.now)) !== 'ran') return;
+  for (;;) {
+    const campaign = await lockOwnRow(trx, ctx, 'campaign', campaignId, 'campaign.not_found');
+    if ((await launchBatch(trx, ctx, campaign, BATCH)) === 0) break;
+  }
+  await finish(trx, ctx, payload);
+}
+
 /** Scheduled → launching when due; the snapshot if not yet taken. */
 async function begin(trx: Trx, payload: LaunchRunPayload, at: Date): Promise<LaunchRunResult> {
   const ctx = runCtx(payload.merchantId, at);

@@ -7,6 +7,7 @@ import { addStaff } from '../tenancy/staff.service.ts';
 import { createStore } from '../tenancy/store.service.ts';
 import { systemCtx } from '../tenancy/system-ctx.ts';
 import type { Role } from '../tenancy/tenancy.table.ts';
+import { seedDemoCampaign } from './demo-campaign.ts';
 import { demoMember, prng } from './demo-data.ts';
 import { generateOrderHistory } from './demo-history.ts';
 import { seedDemoLoyalty } from './demo-loyalty.ts';
@@ -104,6 +105,12 @@ export async function seedDemo(
       onlyWithoutOrders: true,
     });
     await rebuildMerchantFacts(trx, ctx);
+    await seedDemoCampaign(
+      trx,
+      ctx,
+      skuIds,
+      stores.map((s) => s.id),
+    );
     return {
       merchantId: merchant.id,
       logins: ROLES.map((role) => ({ role, login: `${role}${suffix}@bakery` })),
