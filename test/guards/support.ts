@@ -130,6 +130,8 @@ type IdKind =
   | 'withdrawal'
   | 'sku'
   | 'order'
+  | 'tag'
+  | 'tagGroup'
   | 'guideTask';
 
 export async function call(
@@ -294,6 +296,9 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       done_at: null,
     })
     .execute();
+  const tagGroup = await make('/api/tag-groups', { name: `G${tag()}`, color: '#336699' });
+  const tagId = await make('/api/tags', { kind: 'manual', name: `T${tag()}`, group_id: tagGroup });
+  await make(`/api/tags/${tagId}/members`, { member_ids: [member] }, () => '');
   return {
     merchant,
     rightCode,
@@ -322,6 +327,8 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       withdrawal,
       order,
       guideTask,
+      tag: tagId,
+      tagGroup,
     },
   };
 }
@@ -371,6 +378,8 @@ const pathKinds: Record<string, IdKind> = {
   withdrawals: 'withdrawal',
   orders: 'order',
   'guide-tasks': 'guideTask',
+  tags: 'tag',
+  'tag-groups': 'tagGroup',
 };
 
 /** The id (or code) for each path parameter of `url` in `world`; undefined when none is known. */
@@ -408,6 +417,7 @@ export function foreignKind(url: string, field: string): IdKind | undefined {
   if (field === 'reward_id') return 'reward';
   if (field === 'template_id') return 'couponTemplate';
   if (field === 'staff_id') return 'staff';
+  if (field === 'group_id') return 'tagGroup';
   return undefined;
 }
 
@@ -437,6 +447,8 @@ function sampleByName(url: string, field: string): unknown {
       return `f_${tag()}`;
     case 'code':
       return `c_${tag()}`;
+    case 'color':
+      return '#336699';
     case 'time_zone':
       return 'Asia/Shanghai';
     case 'order_ref':
@@ -467,6 +479,8 @@ const bodyPatches: Record<string, (world: World) => Record<string, unknown>> = {
   }),
   'POST /api/members/:id/membership': () => ({ tenders: [{ method: 'cash', amount_fen: 9_900 }] }),
   'POST /api/coupon-templates': () => couponTemplateBody,
+  'POST /api/tags/:id/members': (w) => ({ member_ids: [w.ids.member] }),
+  'POST /api/tags/:id/members/remove': (w) => ({ member_ids: [w.ids.member] }),
   'POST /api/catalogue/products': () => ({ category_code: GUARD_CATEGORY }),
   'POST /api/checkout/quote': (w) => saleBody(w.ids.store, w.ids.member),
   'POST /api/orders': (w) => saleBody(w.ids.store, w.ids.member),

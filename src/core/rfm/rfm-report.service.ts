@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
-import { addDays, startOfLocalDay } from '../../lib/time.ts';
+import { addDays, firstOfMonth, localDateOf, startOfLocalDay } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { LIFECYCLE_NAMES, LIFECYCLES, RFM_GROUP_NAMES, RFM_GROUPS } from './rfm.rules.ts';
@@ -57,19 +57,27 @@ export async function rfmDistribution(db: Db, ctx: Ctx) {
   };
 }
 
-/** The instants of local dates `from` (start) and `to` (end, inclusive) in the merchant's zone. */
-async function rangeOf(db: Db, ctx: Ctx, range: { from: string; to: string }) {
-  if (range.to < range.from) throw new DomainError('rfm.range_invalid', { field: 'to' });
+/**
+ * Local dates `from` … `to` (inclusive) in the merchant's zone and their instants; by default
+ * from the first of this month to today.
+ */
+async function rangeOf(db: Db, ctx: Ctx, range: { from?: string; to?: string }) {
   const zone = (await getMerchant(db, ctx)).time_zone;
+  const today = localDateOf(ctx.now, zone);
+  const from = range.from ?? firstOfMonth(today);
+  const to = range.to ?? today;
+  if (to < from) throw new DomainError('rfm.range_invalid', { field: 'to' });
   return {
-    start: startOfLocalDay(range.from, zone),
-    end: startOfLocalDay(addDays(range.to, 1), zone),
+    from,
+    to,
+    start: startOfLocalDay(from, zone),
+    end: startOfLocalDay(addDays(to, 1), zone),
   };
 }
 
 /** Lifecycle changes recorded between two local dates, counted per (from, to) pair. */
 export async function lifecycleTransitions(db: Db, ctx: Ctx, query: TransitionsQuery) {
-  const { start, end } = await rangeOf(db, ctx, query);
+  const { from, to, start, end } = await rangeOf(db, ctx, query);
   const items = await db
     .selectFrom('member_lifecycle_change')
     .select(['from_stage', 'to_stage', (eb) => eb.fn.countAll<number>().as('count')])
@@ -79,7 +87,7 @@ export async function lifecycleTransitions(db: Db, ctx: Ctx, query: TransitionsQ
     .groupBy(['from_stage', 'to_stage'])
     .orderBy('count', 'desc')
     .execute();
-  return { ...query, items: items.map((i) => ({ ...i, count: Number(i.count) })) };
+  return { from, to, items: items.map((i) => ({ ...i, count: Number(i.count) })) };
 }
 
 /** The members whose stage changed between two dates (optionally from / to a stage), newest first. */

@@ -11,6 +11,7 @@ export const RfmSettingFields = Body({
   churned_days: Int(14, 1825, 'no order for this many days: churned (more than dormant_days)'),
   core_min_orders: Int(2, 1000, 'orders inside the window that make an active member core'),
   recompute_at: Type.String({
+    maxLength: 8,
     pattern: '^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$',
     description: 'local time of the nightly recompute, HH:MM',
   }),
@@ -54,10 +55,9 @@ export const DistributionResponse = Type.Object({
   }),
 });
 
-export const TransitionsQuery = Type.Object(
-  { from: DateString, to: DateString },
-  { additionalProperties: false },
-);
+/** Local dates, inclusive; by default this month so far in the merchant's zone. */
+const Range = { from: Type.Optional(DateString), to: Type.Optional(DateString) };
+export const TransitionsQuery = Type.Object({ ...Range }, { additionalProperties: false });
 export type TransitionsQuery = Static<typeof TransitionsQuery>;
 
 export const TransitionsResponse = Type.Object({
@@ -68,8 +68,7 @@ export const TransitionsResponse = Type.Object({
 
 export const MovedQuery = Type.Object(
   {
-    from: DateString,
-    to: DateString,
+    ...Range,
     from_stage: Type.Optional(Stage),
     to_stage: Type.Optional(Stage),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),

@@ -17,7 +17,7 @@ export type Interaction = (typeof INTERACTIONS)[number];
 const InteractionSchema = Type.Union(INTERACTIONS.map((i) => Type.Literal(i)));
 
 const Name = Type.String({ minLength: 1, maxLength: 40 });
-const Color = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: '#rrggbb' });
+const Color = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', maxLength: 7, description: '#rrggbb' });
 
 export const TagGroupBody = Body({
   name: Name,
@@ -36,12 +36,14 @@ export const TagGroupResponse = Type.Object({
   created_at: Timestamp,
 });
 
-const common = { name: Name, group_id: Type.Optional(Nullable(Uuid)) };
-export const CreateTagBody = Type.Union([
-  Body({ ...common, kind: Type.Literal('manual') }),
-  Body({ ...common, kind: Type.Literal('rule'), rule: SegmentRule }),
-  Body({ ...common, kind: Type.Literal('interaction'), interaction: InteractionSchema }),
-]);
+/** A rule tag needs `rule`, an interaction tag `interaction`; a manual tag neither. */
+export const CreateTagBody = Body({
+  name: Name,
+  kind: Type.Union([Type.Literal('manual'), Type.Literal('rule'), Type.Literal('interaction')]),
+  group_id: Type.Optional(Nullable(Uuid)),
+  rule: Type.Optional(SegmentRule),
+  interaction: Type.Optional(InteractionSchema),
+});
 export type CreateTagBody = Static<typeof CreateTagBody>;
 
 export const TagPatch = PatchBody(
@@ -69,11 +71,11 @@ export const TagResponse = Type.Object({
 });
 
 const MemberIds = Type.Array(Uuid, { minItems: 1, maxItems: 10_000, uniqueItems: true });
-/** Bulk: a list of members, or every member a segment rule matches now. */
-export const BulkMembersBody = Type.Union([
-  Body({ member_ids: MemberIds }),
-  Body({ rule: SegmentRule }),
-]);
+/** Bulk: a list of members, or every member a segment rule matches now (one of the two). */
+export const BulkMembersBody = Body({
+  member_ids: Type.Optional(MemberIds),
+  rule: Type.Optional(SegmentRule),
+});
 export type BulkMembersBody = Static<typeof BulkMembersBody>;
 export const BulkResponse = Type.Object({ changed: Type.Integer() });
 

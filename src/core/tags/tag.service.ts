@@ -93,8 +93,13 @@ async function checkGroup(trx: Trx, ctx: Ctx, groupId: string | null | undefined
 }
 
 export async function createTag(trx: Trx, ctx: Ctx, input: CreateTagBody): Promise<TagView> {
+  const { kind } = input;
+  if ((kind === 'rule') !== (input.rule !== undefined))
+    throw new DomainError('tag.kind_mismatch', { field: 'rule' });
+  if ((kind === 'interaction') !== (input.interaction !== undefined))
+    throw new DomainError('tag.kind_mismatch', { field: 'interaction' });
   await checkGroup(trx, ctx, input.group_id);
-  const rule = input.kind === 'rule' ? ruleJson(input.rule) : null;
+  const rule = input.rule ? ruleJson(input.rule) : null;
   const id = newId();
   await trx
     .insertInto('tag')
@@ -105,7 +110,7 @@ export async function createTag(trx: Trx, ctx: Ctx, input: CreateTagBody): Promi
       name: input.name,
       kind: input.kind,
       rule,
-      interaction: input.kind === 'interaction' ? input.interaction : null,
+      interaction: input.interaction ?? null,
       refreshed_at: null,
       created_at: ctx.now,
       updated_at: ctx.now,

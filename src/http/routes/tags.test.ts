@@ -214,6 +214,18 @@ describe('member tags', () => {
     });
     expect(res.json()).toEqual({ changed: 2 });
     expect(await holders(db, m, tag.id)).toEqual([f1.id, f2.id].sort());
+    const both = await call(app, m.tokens.marketer, 'POST', `/api/tags/${tag.id}/members`, {
+      rule: { field: 'gender', in: ['female'] },
+      member_ids: [f1.id],
+    });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().error).toMatchObject({ code: 'tag.members_or_rule', field: 'member_ids' });
+    const ruleless = await call(app, m.tokens.marketer, 'POST', '/api/tags', {
+      kind: 'rule',
+      name: '无规则',
+    });
+    expect(ruleless.statusCode).toBe(422);
+    expect(ruleless.json().error).toMatchObject({ code: 'tag.kind_mismatch', field: 'rule' });
     const off = await call(app, m.tokens.marketer, 'POST', `/api/tags/${tag.id}/members/remove`, {
       rule: { field: 'gender', in: ['female'] },
     });

@@ -40,6 +40,7 @@ import {
 } from '../../core/tags/tag-refresh.service.ts';
 import { getOwnRow } from '../../core/tenant-row.ts';
 import type { Trx } from '../../db/database.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { ErrorResponse, IdParams } from '../../lib/schema.ts';
 import { inTransaction } from '../transaction.ts';
 
@@ -55,6 +56,7 @@ const RefreshResponse = Type.Object({
   removed: Type.Integer(),
 });
 
+/** The tag is loaded first (another merchant's is a 404 whatever the body says). */
 async function bulk(
   trx: Trx,
   ctx: Ctx,
@@ -62,9 +64,11 @@ async function bulk(
   body: BulkMembersBody,
   change: 'add' | 'remove',
 ) {
-  if ('rule' in body) return tagMembersMatching(trx, ctx, tagId, body.rule, change);
   await getManualTag(trx, ctx, tagId);
-  const members = await listedMembers(trx, ctx, body.member_ids);
+  if ((body.member_ids === undefined) === (body.rule === undefined))
+    throw new DomainError('tag.members_or_rule', { field: 'member_ids' });
+  if (body.rule) return tagMembersMatching(trx, ctx, tagId, body.rule, change);
+  const members = await listedMembers(trx, ctx, body.member_ids ?? []);
   return change === 'add'
     ? addTagTo(trx, ctx, tagId, 'manual', members)
     : removeTagFrom(trx, ctx, tagId, 'manual', members);
