@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { seedDemo } from '../../core/demo/demo.service.ts';
+import { generateScaleDemo } from '../../core/demo/demo-scale.ts';
 import { exportMembers } from '../../core/members/member-export.service.ts';
 import { createApiKey } from '../../core/tenancy/api-key.service.ts';
 import { createMerchant } from '../../core/tenancy/merchant.service.ts';
@@ -15,6 +16,8 @@ import { fail, merchantCtx, withDatabase } from '../context.ts';
 import { registerImportCommands } from './import.ts';
 
 const ROLES = ['owner', 'manager', 'cashier', 'marketer'];
+/** Above this many members the demo is the scale one (orders generated in SQL). */
+const SCALE_FROM = 20_000;
 
 /** Domain errors print their code and field; anything else is a bug and keeps its stack. */
 async function run(fn: () => Promise<void>): Promise<void> {
@@ -51,11 +54,27 @@ export function registerCommands(program: Command): void {
     .command('demo')
     .description('create a demo bakery merchant with members')
     .option('--members <n>', 'number of members', '3000')
-    .action((opts: { members: string }) =>
+    .option(
+      '--scale',
+      `benchmark data: members with two years of orders (implied above ${SCALE_FROM} members)`,
+    )
+    .option('--seed <n>', 'random seed of the scale demo', '20261202')
+    .action((opts: { members: string; scale?: boolean; seed: string }) =>
       run(() =>
         withDatabase(async (db) => {
+          const members = Number(opts.members);
+          if (!Number.isSafeInteger(members) || members < 0)
+            fail('--members must be a whole number');
+          if (opts.scale || members > SCALE_FROM) {
+            const log = (line: string) => process.stderr.write(`${line}\n`);
+            const demo = await generateScaleDemo(db, { members, seed: Number(opts.seed), log });
+            process.stdout.write(
+              `merchant ${demo.merchantId}: ${demo.members} members, ${demo.orders} orders in ${demo.seconds.toFixed(1)} s\n${demo.logins.map((l) => `${l.role}: ${l.login}`).join('\n')}\npassword: Regulars2026\n`,
+            );
+            return;
+          }
           const suffix = `-${Date.now().toString(36)}`;
-          const demo = await seedDemo(db, new Date(), Number(opts.members), suffix);
+          const demo = await seedDemo(db, new Date(), members, suffix);
           process.stdout.write(
             `merchant ${demo.merchantId}\n${demo.logins.map((l) => `${l.role}: ${l.login}`).join('\n')}\npassword: Regulars2026\n`,
           );

@@ -1,9 +1,9 @@
 /** Deterministic, realistic-looking member data for the demo merchant (a seeded PRNG). */
-const SURNAMES =
+export const SURNAMES =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
-const GIVEN =
+export const GIVEN =
   '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯健俊帆帅旭宁欣怡佳琪梓涵子轩一诺依晨雨桐可馨若曦思远嘉怡';
-const PREFIXES = [
+export const PREFIXES = [
   '138',
   '139',
   '136',
@@ -22,7 +22,7 @@ const PREFIXES = [
   '189',
   '199',
 ];
-const CHANNELS = [
+export const CHANNELS = [
   'store',
   'store',
   'store',
