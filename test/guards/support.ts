@@ -132,7 +132,8 @@ type IdKind =
   | 'order'
   | 'tag'
   | 'tagGroup'
-  | 'guideTask';
+  | 'guideTask'
+  | 'segment';
 
 export async function call(
   app: App,
@@ -299,6 +300,7 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
   const tagGroup = await make('/api/tag-groups', { name: `G${tag()}`, color: '#336699' });
   const tagId = await make('/api/tags', { kind: 'manual', name: `T${tag()}`, group_id: tagGroup });
   await make(`/api/tags/${tagId}/members`, { member_ids: [member] }, () => '');
+  const segment = await make('/api/segments', { name: `S${tag()}`, rule: GUARD_RULE });
   return {
     merchant,
     rightCode,
@@ -329,6 +331,7 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       guideTask,
       tag: tagId,
       tagGroup,
+      segment,
     },
   };
 }
@@ -380,6 +383,7 @@ const pathKinds: Record<string, IdKind> = {
   'guide-tasks': 'guideTask',
   tags: 'tag',
   'tag-groups': 'tagGroup',
+  segments: 'segment',
 };
 
 /** The id (or code) for each path parameter of `url` in `world`; undefined when none is known. */
@@ -481,6 +485,9 @@ const bodyPatches: Record<string, (world: World) => Record<string, unknown>> = {
   'POST /api/coupon-templates': () => couponTemplateBody,
   'POST /api/tags/:id/members': (w) => ({ member_ids: [w.ids.member] }),
   'POST /api/tags/:id/members/remove': (w) => ({ member_ids: [w.ids.member] }),
+  'POST /api/segments/preview': () => ({ rule: GUARD_RULE }),
+  'POST /api/segments': () => ({ name: `S${tag()}`, rule: GUARD_RULE }),
+  'PATCH /api/segments/:id': () => ({ rule: GUARD_RULE }),
   'POST /api/catalogue/products': () => ({ category_code: GUARD_CATEGORY }),
   'POST /api/checkout/quote': (w) => saleBody(w.ids.store, w.ids.member),
   'POST /api/orders': (w) => saleBody(w.ids.store, w.ids.member),
@@ -492,6 +499,9 @@ const bodyPatches: Record<string, (world: World) => Record<string, unknown>> = {
     lines: [{ name: 'Tea', category: 'drinks', unit_price_fen: 100, quantity: 1, paid_fen: 100 }],
   }),
 };
+
+/** A segment rule: members with an order in the last 30 days. */
+const GUARD_RULE = { field: 'orders', days: 30 };
 
 /** A ¥1 ad-hoc sale paid in cash: what the checkout routes accept. */
 const saleBody = (store: string, member: string) => ({
