@@ -39,8 +39,9 @@ export type DashboardTable = (typeof DASHBOARD_TABLES)[number];
 export const DashboardExportQuery = Type.Object(
   {
     ...Filter,
-    table: Type.Enum(DASHBOARD_TABLES),
-    format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+    format: Type.Optional(
+      Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { description: 'default csv' }),
+    ),
   },
   { additionalProperties: false },
 );

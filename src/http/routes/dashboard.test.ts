@@ -74,7 +74,7 @@ describe('dashboard routes', () => {
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json().error).toMatchObject({ code: 'store.not_found', field: 'store_id' });
     const exported = await app.inject({
-      url: '/api/dashboard/export?table=kpis&format=csv&from=2026-03-10&to=2026-03-09',
+      url: '/api/dashboard/kpis/export?format=csv&from=2026-03-10&to=2026-03-09',
       headers: auth(m.tokens.owner),
     });
     expect(exported.statusCode).toBe(400);
@@ -91,11 +91,11 @@ describe('dashboard routes', () => {
     await sale(db, m, store.id, member.id, now, 12_345);
     const get = (query: string, lang = 'zh-CN') =>
       app.inject({
-        url: `/api/dashboard/export?${query}`,
+        url: `/api/dashboard/${query}`,
         headers: { ...auth(m.tokens.marketer), 'accept-language': lang },
       });
 
-    const csv = await get('table=sales_by_store&format=csv');
+    const csv = await get('sales-by-store/export');
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toMatch(/dashboard-sales_by_store-.*\.csv/);
@@ -109,31 +109,21 @@ describe('dashboard routes', () => {
       '门店,订单数,净销售额（元）,消费会员数,客单价（元）',
       `"'=HYPERLINK(""x"")",1,123.45,1,123.45`,
     ]);
-    const english = await get('table=kpis&format=csv', 'en');
+    const english = await get('kpis/export?format=csv', 'en');
     expect(english.body).toContain('Figure,Value');
     expect(english.body).toContain('123.45');
 
-    const xlsx = await get('table=sales_by_store&format=xlsx');
+    const xlsx = await get('sales-by-store/export?format=xlsx');
     expect(xlsx.statusCode).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.rawPayload as never);
     const sheet = workbook.getWorksheet('sales_by_store');
     expect(sheet?.getRow(2).values).toEqual([undefined, '\'=HYPERLINK("x")', 1, 123.45, 1, 123.45]);
 
-    for (const table of [
-      'kpis',
-      'sales_by_day',
-      'wallet',
-      'points',
-      'coupons',
-      'campaigns',
-      'rfm',
-      'lifecycle',
-      'tiers',
-    ]) {
+    for (const tile of TILES) {
       for (const format of ['csv', 'xlsx']) {
-        const res = await get(`table=${table}&format=${format}&period=week`);
-        expect(res.statusCode, `${table} ${format}`).toBe(200);
+        const res = await get(`${tile}/export?format=${format}&period=week`);
+        expect(res.statusCode, `${tile} ${format}`).toBe(200);
       }
     }
   });
@@ -177,7 +167,7 @@ describe('dashboard routes', () => {
       }),
     ]);
     const csv = await app.inject({
-      url: '/api/dashboard/export?table=campaigns&format=csv',
+      url: '/api/dashboard/campaigns/export',
       headers: auth(m.tokens.owner),
     });
     expect(csv.body).toContain("'=回流券,3,3,1,150,50,3");

@@ -7,6 +7,7 @@ import {
   DashboardExportQuery,
   DashboardQuery,
   type DashboardRange,
+  type DashboardTable,
   DistributionTile,
   KpiTile,
   PointsTile,
@@ -34,10 +35,13 @@ import { couponsTile, pointsTile, walletTile } from '../../core/reports/dashboar
 import type { Db } from '../../db/database.ts';
 import { ErrorResponse } from '../../lib/schema.ts';
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 type Tile = (db: Db, ctx: Ctx, range: DashboardRange) => Promise<unknown>;
 
-// One route per tile: the home page loads them in parallel and a slow tile holds up only itself.
-const TILES: [path: string, summary: string, response: TSchema, tile: Tile][] = [
+// One route per tile (and one for its table's export): the home page loads them in parallel and
+// a slow tile holds up only itself.
+const TILES: [table: DashboardTable, summary: string, response: TSchema, tile: Tile][] = [
   [
     'kpis',
     'New, active and repurchasing members, orders, net sales, average order',
@@ -45,13 +49,13 @@ const TILES: [path: string, summary: string, response: TSchema, tile: Tile][] = 
     kpiTile,
   ],
   [
-    'sales-by-day',
+    'sales_by_day',
     'Orders, net sales and buying members per local day',
     SalesByDayTile,
     salesByDayTile,
   ],
   [
-    'sales-by-store',
+    'sales_by_store',
     'Orders, net sales, buying members and average order per store',
     SalesByStoreTile,
     salesByStoreTile,
@@ -81,7 +85,8 @@ const TILES: [path: string, summary: string, response: TSchema, tile: Tile][] = 
 ];
 
 export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  for (const [path, summary, response, tile] of TILES) {
+  for (const [table, summary, response, tile] of TILES) {
+    const path = table.replaceAll('_', '-');
     app.get(
       `/dashboard/${path}`,
       {
@@ -99,34 +104,28 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (request) =>
         tile(app.db, request.ctx, await resolveDashboardRange(app.db, request.ctx, request.query)),
     );
-  }
-
-  app.get(
-    '/dashboard/export',
-    {
-      config: { permission: 'reports.read' },
-      schema: {
-        tags: ['reports'],
-        summary: 'One dashboard table as CSV (UTF-8 with BOM) or XLSX, formulas escaped',
-        querystring: DashboardExportQuery,
+    app.get(
+      `/dashboard/${path}/export`,
+      {
+        config: { permission: 'reports.read' },
+        schema: {
+          tags: ['reports'],
+          summary: `${summary}: the table as CSV (UTF-8 with BOM) or XLSX, formulas escaped`,
+          querystring: DashboardExportQuery,
+        },
       },
-    },
-    async (request, reply) => {
-      const { table, format, ...filter } = request.query;
-      const range = await resolveDashboardRange(app.db, request.ctx, filter);
-      const file = await exportDashboardTable(app.db, request.ctx, range, table, format);
-      return reply
-        .header(
-          'content-type',
-          format === 'csv'
-            ? 'text/csv; charset=utf-8'
-            : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        )
-        .header(
-          'content-disposition',
-          `attachment; filename="${exportFileName(range, table, format)}"`,
-        )
-        .send(file);
-    },
-  );
+      async (request, reply) => {
+        const { format = 'csv', ...filter } = request.query;
+        const range = await resolveDashboardRange(app.db, request.ctx, filter);
+        const file = await exportDashboardTable(app.db, request.ctx, range, table, format);
+        return reply
+          .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX)
+          .header(
+            'content-disposition',
+            `attachment; filename="${exportFileName(range, table, format)}"`,
+          )
+          .send(file);
+      },
+    );
+  }
 };

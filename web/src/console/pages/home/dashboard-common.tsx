@@ -33,8 +33,8 @@ export function ExportButton({
   const { t } = useTranslation();
   const download = (format: 'csv' | 'xlsx') =>
     void api.download(
-      '/dashboard/export',
-      { ...filter, table, format },
+      `/dashboard/${table.replaceAll('_', '-')}/export`,
+      { ...filter, format },
       `dashboard-${table}.${format}`,
     );
   return (
