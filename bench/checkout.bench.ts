@@ -7,7 +7,7 @@
  * distinct members (each member's coupon is used once), then all clients on one member (a
  * shared walk-in card: points, stored value and cash, no coupon). In the same run pgbench
  * replays the same SQL writes in one transaction (the member lock and every insert and update
- * the commit sends, without its reads). Then the quote (`POST /api/checkout/quote`, no writes)
+ * the commit sends, member facts included, without its reads). Then the quote (`POST /api/checkout/quote`, no writes)
  * against a pgbench select-only script reading the same rows. Prints TPS, ratio and p99.
  * Uses DATABASE_URL's server when set, else a new embedded PostgreSQL.
  */
@@ -217,6 +217,21 @@ insert into points_earning (merchant_id, id, member_id, order_ref, paid_at, amou
   now(), 13500, 135, 135, ':e_id', '{}', now());
 ${audit('points.earn')}
 ${audit('order.commit')}
+insert into member_fact (merchant_id, member_id, first_order_at, last_order_at, order_count, spend_fen,
+  recent_order_at, updated_at) values ('${m}', ${member}, now(), now(), 1, 13500, array[now()], now())
+  on conflict (merchant_id, member_id) do update set last_order_at = excluded.last_order_at,
+  order_count = member_fact.order_count + 1, spend_fen = member_fact.spend_fen + 13500,
+  recent_order_at = (excluded.recent_order_at || member_fact.recent_order_at)[1:32], updated_at = now();
+insert into member_store_fact (merchant_id, member_id, store_id, order_count, spend_fen, first_order_at,
+  last_order_at) values ('${m}', ${member}, md5('store')::uuid, 1, 13500, now(), now())
+  on conflict (merchant_id, member_id, store_id) do update set order_count = member_store_fact.order_count + 1,
+  spend_fen = member_store_fact.spend_fen + 13500, last_order_at = excluded.last_order_at;
+insert into member_category_fact (merchant_id, member_id, category, order_count, quantity, spend_fen,
+  first_order_at, last_order_at) values ('${m}', ${member}, 'drinks', 1, 2, 5062, now(), now()),
+  ('${m}', ${member}, 'food', 1, 2, 8438, now(), now())
+  on conflict (merchant_id, member_id, category) do update set order_count = member_category_fact.order_count + 1,
+  quantity = member_category_fact.quantity + excluded.quantity,
+  spend_fen = member_category_fact.spend_fen + excluded.spend_fen, last_order_at = excluded.last_order_at;
 update idempotency_key set status_code = 201, response = '{"id":"x","due_fen":13500}'
   where merchant_id = '${m}' and key = ':key';
 commit;
