@@ -155,6 +155,10 @@ async function rejectBadOrders(trx: Trx, ctx: Ctx, job: ImportJobRow, source: Ta
     at('channel') < 0
       ? sql`${HISTORY_CHANNEL}::text`
       : sql`coalesce(nullif(e.raw ->> ${at('channel')}::int, ''), ${HISTORY_CHANNEL})`;
+  // min <> max rather than count(distinct): one hash aggregate, no sort per order
+  const split = sql`(min(paid_at) <> max(paid_at) or min(store_id::text) <> max(store_id::text)
+    or min(coalesce(member_id::text, '')) <> max(coalesce(member_id::text, ''))
+    or min(amount_fen) <> max(amount_fen))`;
   const { rows } = await sql<{ line: number; code: ErrorCode }>`
     with incomplete as (
       select distinct ${channelOf} as channel, e.raw ->> ${at('order_no')}::int as external_id
@@ -168,22 +172,19 @@ async function rejectBadOrders(trx: Trx, ctx: Ctx, job: ImportJobRow, source: Ta
       group by r.channel, r.external_id
       union all
       select channel, external_id,
-        case when count(distinct paid_at) > 1 or count(distinct store_id) > 1
-            or count(distinct coalesce(member_id::text, '')) > 1 or count(distinct amount_fen) > 1
-          then 'import.order_inconsistent'
+        case when ${split} then 'import.order_inconsistent'
           else 'import.order_amount_mismatch' end as code
       from import_order_row where merchant_id = ${m} and job_id = ${j}
       group by channel, external_id
-      having count(distinct paid_at) > 1 or count(distinct store_id) > 1
-        or count(distinct coalesce(member_id::text, '')) > 1 or count(distinct amount_fen) > 1
-        or (count(*) > 1 and count(line_amount_fen) < count(*))
+      having (count(*) > 1 and (${split} or count(line_amount_fen) < count(*)))
         or (count(line_amount_fen) = count(*) and max(amount_fen) is not null
           and sum(line_amount_fen) <> max(amount_fen))
     )
     select distinct on (r.line) r.line, b.code from import_order_row r
     join bad b on b.channel = r.channel and b.external_id = r.external_id
     where r.merchant_id = ${m} and r.job_id = ${j}
-    order by r.line`.execute(trx);
+    -- an incomplete order says why first: its other problems follow from the missing row
+    order by r.line, b.code <> 'import.order_incomplete', b.code`.execute(trx);
   if (rows.length === 0) return;
   const column = (code: ErrorCode) =>
     code !== 'import.order_amount_mismatch'
