@@ -13,7 +13,7 @@ import {
   requestCommit,
   requestDryRun,
 } from '../../core/imports/import.service.ts';
-import type { ImportJobRow } from '../../core/imports/import.table.ts';
+import type { ImportJobRow, ImportKind } from '../../core/imports/import.table.ts';
 import { saveUpload } from '../../core/imports/import-file.ts';
 import type { ImportProgress } from '../../core/imports/import-options.ts';
 import { runImportJob } from '../../core/imports/import-runner.ts';
@@ -27,6 +27,7 @@ interface ImportOptions {
   merchant?: string;
   batchSize: string;
   errorsOut?: string;
+  award?: boolean;
 }
 
 /** The run happens here, in this process, through the same function the queue worker calls. */
@@ -79,34 +80,40 @@ export async function lineRanges(lines: AsyncIterable<number>): Promise<string> 
 function printReport(job: ImportJobRow, ctx: Ctx) {
   const shown = presentImportJob(job, ctx);
   const out = process.stdout;
+  const o = shown.orders;
   out.write(
     `rows ${shown.total_rows}: ok ${shown.ok_rows}, bad ${shown.bad_rows}, ` +
-      `new members ${shown.new_members}, existing ${shown.existing_members}, ` +
-      `duplicates in file ${shown.duplicate_rows}\n`,
+      (o
+        ? `orders ${o.orders} with ${o.lines} lines, already imported ${o.existing_orders}, ` +
+          `members ${o.members}, guest orders ${o.guest_orders}, award ${shown.award}\n`
+        : `new members ${shown.new_members}, existing ${shown.existing_members}, ` +
+          `duplicates in file ${shown.duplicate_rows}\n`),
   );
   for (const e of shown.errors.slice(0, 10))
     out.write(`  line ${e.line} ${e.column}: ${e.message}\n`);
   if (shown.bad_rows > 10) out.write('  …\n');
   for (const d of shown.duplicates.slice(0, 5))
     out.write(`  line ${d.line} ${d.phone}: ${d.rule}\n`);
-  out.write(`merge rule: ${shown.merge_rule}\n`);
+  if (!o) out.write(`merge rule: ${shown.merge_rule}\n`);
 }
 
-async function importMembers(file: string, o: ImportOptions) {
+async function importFile(kind: ImportKind, file: string, o: ImportOptions) {
   await withDatabase(async (db, config) => {
     const batchSize = Number(o.batchSize);
     if (!Number.isInteger(batchSize) || batchSize < 1)
       fail('--batch-size must be a positive integer');
     const ctx = await merchantCtx(db, o.merchant);
     const stored = await saveUpload(createReadStream(file), basename(file), config.dataDir);
-    const uploaded = await importUpload(db, ctx, stored, o.encoding);
+    const uploaded = await importUpload(db, ctx, stored, o.encoding, kind);
     const mapping = uploaded.headers.map((h) => `${h} → ${uploaded.mapping[h] ?? '-'}`);
     process.stdout.write(
       `job ${uploaded.id}: ${uploaded.format}, ${uploaded.encoding}\nmapping: ${mapping.join(', ')}\n`,
     );
     const dry = await db
       .transaction()
-      .execute((trx) => requestDryRun(trx, ctx, uploaded.id, undefined, inProcess));
+      .execute((trx) =>
+        requestDryRun(trx, ctx, uploaded.id, undefined, inProcess, o.award ?? false),
+      );
     await runPhase(db, dry, config.dataDir, batchSize);
     const report = await getImportJob(db, ctx, uploaded.id);
     if (report.status !== 'dry_run_done') fail(report.error ?? `dry run ended as ${report.status}`);
@@ -125,6 +132,13 @@ async function importMembers(file: string, o: ImportOptions) {
     const done = await getImportJob(db, ctx, report.id);
     if (done.status !== 'done') fail(done.error ?? `commit ended as ${done.status}`);
     const c = done.report.commit;
+    if (kind === 'orders') {
+      process.stdout.write(
+        `imported: ${c?.orders_created ?? 0} orders with ${c?.lines_created ?? 0} lines, ` +
+          `${c?.orders_awarded ?? 0} awarded points\n`,
+      );
+      return;
+    }
     process.stdout.write(
       `imported: ${c?.members_created ?? 0} members created, ${c?.members_filled ?? 0} filled, ` +
         `${c?.identities_linked ?? 0} cards linked, ${c?.entries_posted ?? 0} opening entries\n`,
@@ -132,11 +146,34 @@ async function importMembers(file: string, o: ImportOptions) {
   });
 }
 
-/** `regulars import members FILE [--dry-run] [--encoding gbk] [--merchant id]` */
+const run = (kind: ImportKind) => async (file: string, o: ImportOptions) => {
+  try {
+    await importFile(kind, file, o);
+  } catch (e) {
+    if (e instanceof DomainError)
+      fail(`${errorMessage(e.code, 'en')} (${e.code}${e.field ? `, ${e.field}` : ''})`);
+    throw e;
+  }
+};
+
+/**
+ * `regulars import members FILE [--dry-run] [--encoding gbk] [--merchant id]`,
+ * `regulars import orders FILE [--award] …` (order history, docs/imports.md)
+ */
 export function registerImportCommands(program: Command): void {
-  program
-    .command('import')
-    .description('import data')
+  const command = program.command('import').description('import data');
+  command
+    .command('orders')
+    .description('order history (CSV or XLSX): one order per row or several rows per order')
+    .argument('<file>', 'a .csv or .xlsx file')
+    .option('--dry-run', 'validate and report only; write no order')
+    .option('--award', 'the orders earn points and growth (default: they award nothing)')
+    .option('--encoding <encoding>', 'auto|utf8|gbk|gb18030', 'auto')
+    .option('--merchant <id>')
+    .option('--batch-size <n>', 'rows per batch (each batch one transaction)', '5000')
+    .option('--errors-out <file>', 'where the bad rows go (default: FILE.errors.csv)')
+    .action(run('orders'));
+  command
     .command('members')
     .description('legacy members (CSV or XLSX) with card numbers, balances and points')
     .argument('<file>', 'a .csv or .xlsx file')
@@ -145,13 +182,5 @@ export function registerImportCommands(program: Command): void {
     .option('--merchant <id>')
     .option('--batch-size <n>', 'rows per batch (each batch one transaction)', '5000')
     .option('--errors-out <file>', 'where the bad rows go (default: FILE.errors.csv)')
-    .action(async (file: string, o: ImportOptions) => {
-      try {
-        await importMembers(file, o);
-      } catch (e) {
-        if (e instanceof DomainError)
-          fail(`${errorMessage(e.code, 'en')} (${e.code}${e.field ? `, ${e.field}` : ''})`);
-        throw e;
-      }
-    });
+    .action(run('members'));
 }
