@@ -1,7 +1,10 @@
 import { Alert, Card, Col, Result, Row, Space, Spin, Tabs, Typography } from 'antd';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useAuth } from '../../auth.tsx';
+import { guidesZhCN } from '../../i18n/guides-zh-CN.ts';
+import { addPageMessages } from '../../i18n/index.ts';
 import { AuditTab } from './AuditTab.tsx';
 import { BalancesCard } from './BalancesCard.tsx';
 import { IdentitiesTab } from './IdentitiesTab.tsx';
@@ -16,6 +19,18 @@ import { ProfileCard } from './ProfileCard.tsx';
 import { TierCard } from './TierCard.tsx';
 import { TierHistoryTab } from './TierHistoryTab.tsx';
 import { WalletTab } from './WalletTab.tsx';
+
+addPageMessages(guidesZhCN);
+
+// the 360° tabs come in one chunk of their own, fetched when one of them is opened
+const tabs360 = () => import('./Member360Tabs.tsx');
+const TimelineTab = lazy(() => tabs360().then((m) => ({ default: m.TimelineTab })));
+const OrdersTab = lazy(() => tabs360().then((m) => ({ default: m.OrdersTab })));
+const CouponsTab = lazy(() => tabs360().then((m) => ({ default: m.CouponsTab })));
+const TagsTab = lazy(() => tabs360().then((m) => ({ default: m.TagsTab })));
+const MarketingTab = lazy(() => tabs360().then((m) => ({ default: m.MarketingTab })));
+const GuideTab = lazy(() => tabs360().then((m) => ({ default: m.GuideTab })));
+const later = (node: ReactNode) => <Suspense fallback={<Spin />}>{node}</Suspense>;
 
 function MergedBanner({ survivorId }: { survivorId: string }) {
   const { t } = useTranslation();
@@ -82,6 +97,32 @@ export default function MemberDetailPage() {
         <Tabs
           items={[
             { key: 'ledger', label: t('member.ledger'), children: <LedgerTab memberId={id} /> },
+            {
+              key: 'timeline',
+              label: t('member360.timeline'),
+              children: later(<TimelineTab memberId={id} />),
+            },
+            {
+              key: 'orders',
+              label: t('member360.orders'),
+              children: later(<OrdersTab memberId={id} />),
+            },
+            {
+              key: 'coupons',
+              label: t('member360.coupons'),
+              children: later(<CouponsTab memberId={id} />),
+            },
+            { key: 'tags', label: t('member360.tags'), children: later(<TagsTab memberId={id} />) },
+            {
+              key: 'marketing',
+              label: t('member360.marketing'),
+              children: later(<MarketingTab memberId={id} />),
+            },
+            {
+              key: 'guide',
+              label: t('member360.guideTasks'),
+              children: later(<GuideTab memberId={id} />),
+            },
             { key: 'points', label: t('member.pointsTab'), children: <PointsTab memberId={id} /> },
             { key: 'wallet', label: t('member.walletTab'), children: <WalletTab memberId={id} /> },
             {

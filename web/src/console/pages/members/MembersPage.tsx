@@ -18,6 +18,9 @@ const RegisterMemberDrawer = lazy(() =>
   import('./RegisterMemberDrawer.tsx').then((m) => ({ default: m.RegisterMemberDrawer })),
 );
 
+// a marketer's filters (tags, segment, RFM, lifecycle) and bulk actions: their own chunk
+const MemberMarketingTools = lazy(() => import('./MemberMarketingTools.tsx'));
+
 const PAGE_SIZE = 50;
 /** table column → the API's sort key */
 const SORT_KEYS: Record<string, string> = {
@@ -54,6 +57,8 @@ export default function MembersPage() {
   const [params, setParams] = useSearchParams();
   const filter: MemberFilter = Object.fromEntries(params);
   const [registering, setRegistering] = useState(false);
+  const [selected, setSelected] = useState<string[]>([]);
+  const marketer = can('campaigns.admin') || can('guides.admin');
   const list = useInfiniteQuery({
     queryKey: ['members', filter],
     queryFn: ({ pageParam }) =>
@@ -154,12 +159,29 @@ export default function MembersPage() {
         </Space>
       </Flex>
       <MemberFilters value={filter} onChange={setFilter} />
+      {marketer && (
+        <Suspense>
+          <div style={{ marginTop: 8 }}>
+            <MemberMarketingTools
+              filter={filter}
+              onFilter={setFilter}
+              selected={selected}
+              total={total ?? undefined}
+            />
+          </div>
+        </Suspense>
+      )}
       <Table<MemberListItem>
         style={{ marginTop: 16 }}
         rowKey="id"
         size="middle"
         columns={columns}
         dataSource={members}
+        rowSelection={
+          marketer
+            ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) }
+            : undefined
+        }
         loading={list.isLoading}
         pagination={false}
         scroll={{ x: 'max-content' }}
