@@ -18,6 +18,7 @@ import * as couponChannels from './2026_12_01_1401_coupon_channels.ts';
 import * as referral from './2026_12_01_1500_referral.ts';
 import * as orderSku from './2026_12_01_1600_order_sku.ts';
 import * as marketing from './2026_12_02_0100_marketing.ts';
+import * as memberFactsMerged from './2026_12_02_0200_member_facts_merged.ts';
 import * as orderImport from './2026_12_02_0300_order_import.ts';
 import * as rfmRuns from './2026_12_02_0400_rfm_runs.ts';
 import * as campaigns from './2026_12_02_0600_campaigns.ts';
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1401_coupon_channels': couponChannels,
   '2026_12_01_1600_order_sku': orderSku,
   '2026_12_02_0100_marketing': marketing,
+  '2026_12_02_0200_member_facts_merged': memberFactsMerged,
   '2026_12_02_0300_order_import': orderImport,
   '2026_12_02_0400_rfm_runs': rfmRuns,
   '2026_12_02_0600_campaigns': campaigns,

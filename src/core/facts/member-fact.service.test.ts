@@ -1,25 +1,12 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import {
-  auth,
-  createMember,
-  createTestMerchant,
-  postWithKey,
-  type TestMerchant,
-  testApp,
-} from '../../../test/factories.ts';
-import type { Db } from '../../db/database.ts';
+import { auth, createMember, postWithKey, testApp } from '../../../test/factories.ts';
 import { DomainError } from '../../lib/errors.ts';
-import { priceOrder } from '../checkout/pricing.rules.ts';
-import type { Ctx } from '../context.ts';
 import { mergeMembers } from '../members/member-merge.service.ts';
-import { updateCheckoutSetting } from '../orders/checkout-setting.service.ts';
-import { commitOrder, listLines } from '../orders/order-commit.service.ts';
+import { listLines } from '../orders/order-commit.service.ts';
 import { importOnlineOrder } from '../orders/order-import.service.ts';
-import { loadPricing } from '../orders/order-pricing.service.ts';
 import { refundOrder } from '../orders/order-refund.service.ts';
-import { createStore } from '../tenancy/store.service.ts';
 import {
   boughtCategorySince,
   hasOrdersSince,
@@ -30,184 +17,16 @@ import {
 } from './fact.rules.ts';
 import type { MemberCategoryFactRow, MemberFactRow } from './fact.table.ts';
 import { rebuildMerchantFacts, refreshMemberFacts } from './member-fact.service.ts';
-
-const CATEGORIES = ['蛋糕', '面包', '芒果系列'];
-const DAY = 86_400_000;
-const NOW = new Date('2026-12-01T04:00:00Z');
-
-interface Scanned {
-  fact: Map<string, Omit<MemberFactRow, 'merchant_id' | 'updated_at'>>;
-  store: Map<string, object>;
-  category: Map<string, Omit<MemberCategoryFactRow, 'merchant_id'>>;
-}
-
-/** The facts computed here from the orders themselves, the contract's semantics read literally. */
-async function scan(db: Db, m: TestMerchant, memberIds: readonly string[]): Promise<Scanned> {
-  const members = await db
-    .selectFrom('member')
-    .select(['id', 'merged_into_id'])
-    .where('merchant_id', '=', m.merchantId)
-    .where('id', 'in', memberIds)
-    .execute();
-  const owner = new Map(members.map((r) => [r.id, r.merged_into_id ?? r.id]));
-  const orders = await db
-    .selectFrom('sale_order')
-    .select(['id', 'member_id', 'store_id', 'status', 'due_fen', 'paid_at'])
-    .where('merchant_id', '=', m.merchantId)
-    .where('member_id', 'in', memberIds)
-    .execute();
-  const ids = orders.length ? orders.map((o) => o.id) : ['00000000-0000-0000-0000-000000000000'];
-  const lines = await db
-    .selectFrom('sale_order_line')
-    .select(['order_id', 'category', 'quantity', 'refunded_quantity', 'due_fen'])
-    .where('merchant_id', '=', m.merchantId)
-    .where('order_id', 'in', ids)
-    .execute();
-  const refunds = await db
-    .selectFrom('order_refund')
-    .select(['order_id', 'money_fen'])
-    .where('merchant_id', '=', m.merchantId)
-    .where('order_id', 'in', ids)
-    .execute();
-  const out: Scanned = { fact: new Map(), store: new Map(), category: new Map() };
-  const span = (row: { first_order_at: Date; last_order_at: Date }, at: Date) => {
-    if (at < row.first_order_at) row.first_order_at = at;
-    if (at > row.last_order_at) row.last_order_at = at;
-  };
-  for (const o of orders) {
-    if (o.status === 'refunded') continue;
-    const member_id = owner.get(o.member_id!)!;
-    const refunded = refunds
-      .filter((r) => r.order_id === o.id)
-      .reduce((s, r) => s + r.money_fen, 0);
-    const spend = o.due_fen - refunded;
-    const f = out.fact.get(member_id) ?? {
-      member_id,
-      first_order_at: o.paid_at,
-      last_order_at: o.paid_at,
-      order_count: 0,
-      spend_fen: 0,
-      recent_order_at: [],
-    };
-    span(f, o.paid_at);
-    f.order_count++;
-    f.spend_fen += spend;
-    f.recent_order_at = [...f.recent_order_at, o.paid_at]
-      .sort((a, b) => b.getTime() - a.getTime())
-      .slice(0, RECENT_ORDERS);
-    out.fact.set(member_id, f);
-    const sk = `${member_id}/${o.store_id}`;
-    const s = (out.store.get(sk) as Record<string, unknown> | undefined) ?? {
-      member_id,
-      store_id: o.store_id,
-      order_count: 0,
-      spend_fen: 0,
-      first_order_at: o.paid_at,
-      last_order_at: o.paid_at,
-    };
-    span(s as never, o.paid_at);
-    (s.order_count as number)++;
-    s.spend_fen = (s.spend_fen as number) + spend;
-    out.store.set(sk, s);
-    const byCategory = new Map<string, { quantity: number; spend: number }>();
-    for (const l of lines.filter((x) => x.order_id === o.id)) {
-      const left = l.quantity - l.refunded_quantity;
-      if (left === 0) continue;
-      const c = byCategory.get(l.category) ?? { quantity: 0, spend: 0 };
-      c.quantity += left;
-      c.spend += Math.floor((l.due_fen * left) / l.quantity);
-      byCategory.set(l.category, c);
-    }
-    for (const [category, c] of byCategory) {
-      const ck = `${member_id}/${category}`;
-      const row = out.category.get(ck) ?? {
-        member_id,
-        category,
-        order_count: 0,
-        quantity: 0,
-        spend_fen: 0,
-        first_order_at: o.paid_at,
-        last_order_at: o.paid_at,
-      };
-      span(row, o.paid_at);
-      row.order_count++;
-      row.quantity += c.quantity;
-      row.spend_fen += c.spend;
-      out.category.set(ck, row);
-    }
-  }
-  return out;
-}
-
-async function stored(db: Db, m: TestMerchant, memberIds: readonly string[]) {
-  const fact = await db
-    .selectFrom('member_fact')
-    .select(['member_id', 'first_order_at', 'last_order_at', 'order_count', 'spend_fen'])
-    .select('recent_order_at')
-    .where('merchant_id', '=', m.merchantId)
-    .where('member_id', 'in', memberIds)
-    .execute();
-  const store = await db
-    .selectFrom('member_store_fact')
-    .select(['member_id', 'store_id', 'order_count', 'spend_fen', 'first_order_at'])
-    .select('last_order_at')
-    .where('merchant_id', '=', m.merchantId)
-    .where('member_id', 'in', memberIds)
-    .execute();
-  const category = await db
-    .selectFrom('member_category_fact')
-    .select(['member_id', 'category', 'order_count', 'quantity', 'spend_fen', 'first_order_at'])
-    .select('last_order_at')
-    .where('merchant_id', '=', m.merchantId)
-    .where('member_id', 'in', memberIds)
-    .execute();
-  return { fact, store, category };
-}
-
-const sorted = <T extends object>(rows: Iterable<T>) =>
-  [...rows].map((r) => JSON.stringify(r, Object.keys(r).sort())).sort();
-
-async function expectFactsMatchOrders(db: Db, m: TestMerchant, memberIds: readonly string[]) {
-  const want = await scan(db, m, memberIds);
-  const got = await stored(db, m, memberIds);
-  expect(sorted(got.fact)).toEqual(sorted(want.fact.values()));
-  expect(sorted(got.store)).toEqual(sorted(want.store.values()));
-  expect(sorted(got.category)).toEqual(sorted(want.category.values()));
-  return want;
-}
-
-async function world() {
-  const { db } = await testApp();
-  const m = await createTestMerchant(db);
-  const stores = [];
-  for (const code of ['S1', 'S2'])
-    stores.push(
-      await db
-        .transaction()
-        .execute((trx) => createStore(trx, m.ctx(), { code, name: `${code} 店` })),
-    );
-  // online orders of any age: earning would refuse those past the points backdating window
-  await db
-    .transaction()
-    .execute((trx) => updateCheckoutSetting(trx, m.ctx(), { online_earns: false }));
-  return { db, m, storeIds: stores.map((s) => s.id) };
-}
-
-type Line = { category: string; unit_price_fen: number; quantity: number };
-
-async function tillOrder(db: Db, ctx: Ctx, storeId: string, memberId: string, lines: Line[]) {
-  const sale = {
-    store_id: storeId,
-    member_id: memberId,
-    lines: lines.map((l) => ({ name: `${l.category}商品`, ...l })),
-  };
-  return db.transaction().execute(async (trx) => {
-    const priced = priceOrder((await loadPricing(trx, ctx, sale)).input, ctx.now);
-    const tenders =
-      priced.tender_fen > 0 ? [{ method: 'cash' as const, amount_fen: priced.tender_fen }] : [];
-    return commitOrder(trx, ctx, { ...sale, tenders }, { method: 'none' });
-  });
-}
+import {
+  CATEGORIES,
+  DAY,
+  expectFactsMatchOrders,
+  NOW,
+  scan,
+  stored,
+  tillOrder,
+  world,
+} from './member-fact.test-support.ts';
 
 const lineArb = fc.record({
   category: fc.constantFrom(...CATEGORIES),
@@ -377,7 +196,7 @@ describe('member facts', () => {
                 )
                 .select('o.id')
                 .where('o.merchant_id', '=', w.m.merchantId)
-                .where((eb) => eb.or([eb('m.id', '=', id), eb('m.merged_into_id', '=', id)]))
+                .where((eb) => eb(eb.fn.coalesce('m.merged_into_id', 'm.id'), '=', id))
                 .where('o.status', '!=', 'refunded')
                 .where('o.paid_at', '>=', t)
                 .where('l.category', '=', q.category)
@@ -506,5 +325,34 @@ describe('member facts', () => {
       order_count: 2,
       quantity: 2,
     });
+  });
+
+  it('add up when many orders of one member commit at once', async () => {
+    const w = await world();
+    const member = (await createMember(w.db, w.m.ctx())).id;
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        w.db.transaction().execute((trx) =>
+          importOnlineOrder(trx, w.m.ctx('cashier', NOW), {
+            channel: 'mini_program',
+            external_id: `P-${i}`,
+            store_id: w.storeIds[i % 2]!,
+            member_id: member,
+            paid_at: new Date(NOW.getTime() - i * DAY).toISOString(),
+            lines: [
+              {
+                name: '芒果千层',
+                category: '芒果系列',
+                unit_price_fen: 100,
+                quantity: 1,
+                paid_fen: 100,
+              },
+            ],
+          }),
+        ),
+      ),
+    );
+    const want = await expectFactsMatchOrders(w.db, w.m, [member]);
+    expect(want.fact.get(member)).toMatchObject({ order_count: 12, spend_fen: 1_200 });
   });
 });

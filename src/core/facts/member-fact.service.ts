@@ -127,8 +127,9 @@ export async function refreshMemberFacts(
     delete from member_category_fact where merchant_id = ${m} and member_id in ${targets}`.execute(
     trx,
   );
-  const scope = sql`o.member_id in (select id from member
-      where merchant_id = ${m} and (id in ${targets} or merged_into_id in ${targets}))
+  // the targets' own orders and those of records merged into them (index member_merged_into)
+  const scope = sql`o.member_id in (select id from ${targets} t
+      union all select id from member where merchant_id = ${m} and merged_into_id in ${targets})
     and coalesce(m.merged_into_id, m.id) in ${targets}`;
   await sql`
     with counted as (${counted(m, scope)}),
