@@ -23,4 +23,4 @@ it('the demo comes with one finished campaign whose report shows a funnel and an
   expect(report.funnel.revenue_fen).toBe(report.funnel.redeemed * (23_800 - 5_000));
   expect(report.uplift.revenue_per_member_diff_fen).not.toBeNull();
   expect(report.forecast?.basis).toBe('none');
-});
+}, 90_000);

@@ -236,7 +236,7 @@ describe('S5: win back lapsed regulars with a 满100减50 push and a 10 % contro
     });
     expect(f2.json().redeem_rate).toBeCloseTo(10 / treated.length, 9);
     expect(f2.json().expected_redeemed).toBe(Math.round(f2.json().reach * (10 / treated.length)));
-  });
+  }, 90_000);
 
   it('refuses bad input with a stable code and changes nothing', async () => {
     const m = await createTestMerchant(db);
