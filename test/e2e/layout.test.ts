@@ -116,9 +116,11 @@ describe('console layout on phones and tablets', () => {
       '充值方案',
       '优惠券',
       '营销活动',
+      '标签管理',
       '全民拓客',
       '导购任务',
       '负债报表',
+      'RFM 分析',
       '储值结算',
       '商品管理',
       '门店',
@@ -154,9 +156,11 @@ describe('console layout on phones and tablets', () => {
       '积分商城',
       '优惠券',
       '营销活动',
+      '标签管理',
       '全民拓客',
       '导购任务',
       '负债报表',
+      'RFM 分析',
       '储值结算',
     ]);
     await marketer.page.waitForURL((url) => url.pathname === '/');

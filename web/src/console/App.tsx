@@ -34,6 +34,8 @@ const CouponsPage = lazy(() => import('./pages/coupons/CouponsPage.tsx'));
 const GuideTasksPage = lazy(() => import('./pages/guides/GuideTasksPage.tsx'));
 const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage.tsx'));
 const CampaignDetailPage = lazy(() => import('./pages/campaigns/CampaignDetailPage.tsx'));
+const TagsPage = lazy(() => import('./pages/tags/TagsPage.tsx'));
+const RfmPage = lazy(() => import('./pages/rfm/RfmPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 const queryClient = new QueryClient({
@@ -102,6 +104,8 @@ export function App() {
                   <Route path="guide-tasks" element={<GuideTasksPage />} />
                   <Route path="campaigns" element={<CampaignsPage />} />
                   <Route path="campaigns/:id" element={<CampaignDetailPage />} />
+                  <Route path="tags" element={<TagsPage />} />
+                  <Route path="rfm" element={<RfmPage />} />
                   <Route path="catalogue" element={<CataloguePage />} />
                   <Route path="till" element={<TillPage />} />
                   <Route path="*" element={<NotFoundPage />} />

@@ -6,6 +6,7 @@ import { loyaltyEn } from './loyalty-en.ts';
 import { orderImportEn } from './order-import-en.ts';
 import { guidesEn } from './guides-en.ts';
 import { referralEn } from './referral-en.ts';
+import { tagsEn } from './tags-en.ts';
 import { tillEn } from './till-en.ts';
 import type { zhCN } from './zh-CN.ts';
 
@@ -397,4 +398,5 @@ export const en: Messages<typeof zhCN> = {
   ...tillEn,
   ...catalogueEn,
   ...dashboardEn,
+  ...tagsEn,
 };

@@ -384,4 +384,6 @@ export const zhCN = {
   till: { nav: '收银台' },
   catalogue: { nav: '商品管理' },
   settlement: { nav: '储值结算' },
+  tags: { nav: '标签管理' },
+  rfm: { nav: 'RFM 分析' },
 };
