@@ -99,7 +99,7 @@ async function insertOrders(trx: Trx, ctx: Ctx, job: ImportJobRow, last: number)
       left join product_category c on c.merchant_id = ${m} and c.code = r.category
       returning order_id
     )
-    select i.id, i.member_id, i.paid_at, i.due_fen::int,
+    select i.id, i.member_id, i.paid_at, i.due_fen,
       (select count(*) from lines)::int as line_count
     from inserted i`.execute(trx);
   return rows;

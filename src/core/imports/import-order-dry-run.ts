@@ -230,7 +230,7 @@ async function summarize(trx: Trx, ctx: Ctx, jobId: string) {
       (count(*) filter (where existing))::int as existing_orders,
       (count(distinct member_id) filter (where not existing))::int as members,
       (count(*) filter (where not existing and member_id is null))::int as guest_orders,
-      coalesce(sum(amount_fen) filter (where not existing), 0)::bigint::float8 as amount_fen
+      coalesce(sum(amount_fen) filter (where not existing), 0)::bigint as amount_fen
     from import_order where merchant_id = ${m} and job_id = ${jobId}`.execute(trx);
   return rows[0]!;
 }
