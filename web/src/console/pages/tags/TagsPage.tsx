@@ -162,6 +162,7 @@ function GroupsCard({ groups, admin }: { groups: TagGroup[]; admin: boolean }) {
       </Flex>
       {admin && (
         <Form
+          name="tag-group"
           form={form}
           layout="inline"
           initialValues={{ color: '#c2410c' }}
@@ -225,6 +226,7 @@ function NewTagModal({ groups, onClose }: { groups: TagGroup[]; onClose: () => v
       confirmLoading={create.isPending}
     >
       <Form
+        name="new-tag"
         form={form}
         layout="vertical"
         initialValues={{ kind: 'manual', template: 'category', days: 90, codes: ['芒果系列'] }}
