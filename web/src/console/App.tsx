@@ -35,6 +35,7 @@ const GuideTasksPage = lazy(() => import('./pages/guides/GuideTasksPage.tsx'));
 const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage.tsx'));
 const CampaignDetailPage = lazy(() => import('./pages/campaigns/CampaignDetailPage.tsx'));
 const TagsPage = lazy(() => import('./pages/tags/TagsPage.tsx'));
+const SegmentsPage = lazy(() => import('./pages/segments/SegmentsPage.tsx'));
 const RfmPage = lazy(() => import('./pages/rfm/RfmPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
@@ -105,6 +106,7 @@ export function App() {
                   <Route path="campaigns" element={<CampaignsPage />} />
                   <Route path="campaigns/:id" element={<CampaignDetailPage />} />
                   <Route path="tags" element={<TagsPage />} />
+                  <Route path="segments" element={<SegmentsPage />} />
                   <Route path="rfm" element={<RfmPage />} />
                   <Route path="catalogue" element={<CataloguePage />} />
                   <Route path="till" element={<TillPage />} />

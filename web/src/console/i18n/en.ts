@@ -2,10 +2,11 @@ import { campaignsEn } from './campaigns-en.ts';
 import { catalogueEn } from './catalogue-en.ts';
 import { couponsEn } from './coupons-en.ts';
 import { dashboardEn } from './dashboard-en.ts';
+import { guidesEn } from './guides-en.ts';
 import { loyaltyEn } from './loyalty-en.ts';
 import { orderImportEn } from './order-import-en.ts';
-import { guidesEn } from './guides-en.ts';
 import { referralEn } from './referral-en.ts';
+import { segmentsEn } from './segments-en.ts';
 import { tagsEn } from './tags-en.ts';
 import { tillEn } from './till-en.ts';
 import type { zhCN } from './zh-CN.ts';
@@ -399,4 +400,5 @@ export const en: Messages<typeof zhCN> = {
   ...catalogueEn,
   ...dashboardEn,
   ...tagsEn,
+  ...segmentsEn,
 };

@@ -386,4 +386,5 @@ export const zhCN = {
   settlement: { nav: '储值结算' },
   tags: { nav: '标签管理' },
   rfm: { nav: 'RFM 分析' },
+  segments: { nav: '客户分群' },
 };

@@ -4,6 +4,7 @@ import {
   BarChartOutlined,
   CalculatorOutlined,
   CloudUploadOutlined,
+  ClusterOutlined,
   CrownOutlined,
   GiftOutlined,
   HomeOutlined,
@@ -126,6 +127,12 @@ export const navGroups: NavGroup[] = [
         path: '/tags',
         label: 'tags.nav',
         icon: <TagOutlined />,
+        permissions: ['campaigns.admin'],
+      },
+      {
+        path: '/segments',
+        label: 'segments.nav',
+        icon: <ClusterOutlined />,
         permissions: ['campaigns.admin'],
       },
       {
