@@ -1,0 +1,82 @@
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S5_RULE } from '../../src/core/segments/segment-examples.ts';
+import { countSegment } from '../../src/core/segments/segment-query.service.ts';
+import { createMember, createTestMerchant, PASSWORD, type TestMerchant } from '../factories.ts';
+import { daysBefore, insertOrders } from '../marketing-orders.ts';
+import { type Console, logIn, startConsole } from './harness.ts';
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: resolve('docs/screenshots', `${name}.png`) });
+
+/** Issue 9 item 5 in a browser: a marketer builds S5's segment and sees its exact count. */
+describe('segments in a browser', () => {
+  let c: Console;
+  let m: TestMerchant;
+
+  beforeAll(async () => {
+    c = await startConsole();
+    m = await createTestMerchant(c.db);
+    const now = new Date();
+    const members = [];
+    for (const name of ['王芳', '李雷', '韩梅梅', '赵敏'])
+      members.push(await createMember(c.db, m.ctx('owner', daysBefore(now, 300)), { name }));
+    const orders = (i: number, days: number[]) =>
+      days.map((d) => ({ memberId: members[i]!.id, paidAt: daysBefore(now, d), dueFen: 2500 }));
+    await insertOrders(c.db, m.ctx(), [
+      ...orders(0, [70, 100, 150]),
+      ...orders(1, [65, 90, 120, 170]),
+      ...orders(2, [10, 100, 150]),
+      ...orders(3, [100, 150]),
+    ]);
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it("builds S5's segment, sees its exact count and sentence, and saves it", async () => {
+    const context = await c.browser.newContext({
+      baseURL: c.baseUrl,
+      viewport: { width: 1280, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await logIn(page, m.logins.marketer, PASSWORD);
+    await page.getByTestId('nav-menu').getByRole('menuitem', { name: '客户分群' }).click();
+    await page.waitForURL('**/segments');
+
+    // the first condition starts as "≥ 3 orders in the last 180 days"; add "none in 60"
+    await page.getByRole('button', { name: /添加条件$/ }).click();
+    await page.getByTestId('segment-condition').nth(1).getByLabel('条件').click();
+    await page.getByTitle('无消费').click();
+    const sentence = page.getByTestId('segment-sentence');
+    await sentence.filter({ hasText: '近180天消费≥3次且近60天无消费' }).waitFor();
+    const expected = await countSegment(c.db, m.ctx(), S5_RULE);
+    expect(expected).toBe(2);
+    await page
+      .locator('.ant-statistic-content-value')
+      .filter({ hasText: String(expected) })
+      .waitFor();
+    await page.getByRole('cell', { name: '王芳' }).waitFor();
+    await page.getByRole('cell', { name: '李雷' }).waitFor();
+    await shot(page, 'segments');
+
+    await page.getByLabel('分群名称').fill('流失预警');
+    await page.getByRole('button', { name: '保存分群' }).click();
+    await page.getByText('分群已保存', { exact: true }).waitFor();
+    await page.getByRole('cell', { name: '流失预警' }).waitFor();
+    const saved = await c.db
+      .selectFrom('segment')
+      .select('rule')
+      .where('merchant_id', '=', m.merchantId)
+      .executeTakeFirstOrThrow();
+    expect(saved.rule).toEqual(S5_RULE);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
