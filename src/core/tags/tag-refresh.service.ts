@@ -1,8 +1,8 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import type { Ctx } from '../context.ts';
-import { validateSegmentRule } from '../segments/segment.rules.ts';
 import type { SegmentRule } from '../segments/segment.schema.ts';
+import { checkSegmentRule } from '../segments/segment.service.ts';
 import { segmentMembers } from '../segments/segment-query.service.ts';
 import { lockOwnRow } from '../tenant-row.ts';
 import { addTagTo, getManualTag, removeTagFrom } from './member-tag.service.ts';
@@ -15,8 +15,8 @@ export async function tagMembersMatching(
   rule: SegmentRule,
   change: 'add' | 'remove' = 'add',
 ): Promise<number> {
-  validateSegmentRule(rule);
   await getManualTag(trx, ctx, tagId);
+  await checkSegmentRule(trx, ctx, rule);
   const members = segmentMembers(trx, ctx, rule);
   return change === 'add'
     ? addTagTo(trx, ctx, tagId, 'manual', members)

@@ -4,8 +4,8 @@ import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { pickDefined } from '../../lib/patch.ts';
 import type { Ctx } from '../context.ts';
-import { validateSegmentRule } from '../segments/segment.rules.ts';
 import type { SegmentRule } from '../segments/segment.schema.ts';
+import { checkSegmentRule } from '../segments/segment.service.ts';
 import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import type { CreateTagBody, TagGroupBody, TagGroupPatch, TagPatch } from './tag.schema.ts';
 import type { TagGroupRow, TagRow } from './tag.table.ts';
@@ -99,7 +99,7 @@ export async function createTag(trx: Trx, ctx: Ctx, input: CreateTagBody): Promi
   if ((kind === 'interaction') !== (input.interaction !== undefined))
     throw new DomainError('tag.kind_mismatch', { field: 'interaction' });
   await checkGroup(trx, ctx, input.group_id);
-  const rule = input.rule ? ruleJson(input.rule) : null;
+  const rule = input.rule ? await ruleJson(trx, ctx, input.rule) : null;
   const id = newId();
   await trx
     .insertInto('tag')
@@ -130,7 +130,7 @@ export async function updateTag(trx: Trx, ctx: Ctx, id: string, patch: TagPatch)
     .updateTable('tag')
     .set({
       ...changes,
-      ...(patch.rule ? { rule: ruleJson(patch.rule) } : {}),
+      ...(patch.rule ? { rule: await ruleJson(trx, ctx, patch.rule) } : {}),
       updated_at: ctx.now,
     })
     .where('merchant_id', '=', ctx.merchantId)
@@ -139,7 +139,7 @@ export async function updateTag(trx: Trx, ctx: Ctx, id: string, patch: TagPatch)
   return getTag(trx, ctx, id);
 }
 
-function ruleJson(rule: SegmentRule): string {
-  validateSegmentRule(rule);
-  return JSON.stringify(rule);
+/** A rule checked like a segment's (shape, caps, windows, the merchant's custom fields). */
+async function ruleJson(trx: Trx, ctx: Ctx, rule: SegmentRule): Promise<string> {
+  return JSON.stringify(await checkSegmentRule(trx, ctx, rule));
 }

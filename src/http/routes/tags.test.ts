@@ -94,6 +94,13 @@ describe('tag groups and tags', () => {
       rule: { field: 'orders', days: 0, min: 1 },
     });
     expect(badRule.statusCode).toBe(400);
+    const unknownField = await call(app, m.tokens.marketer, 'POST', '/api/tags', {
+      kind: 'rule',
+      name: '未知字段',
+      rule: { field: 'custom', key: 'no_such_field', op: 'set' },
+    });
+    expect(unknownField.statusCode).toBe(400);
+    expect(unknownField.json().error.code).toBe('segment.unknown_field');
     expect(
       (await call(app, m.tokens.cashier, 'POST', '/api/tags', { kind: 'manual', name: 'x' }))
         .statusCode,
