@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
-import { addDays, startOfLocalDay } from '../../lib/time.ts';
+import { addDays, firstOfMonth, localDateOf, startOfLocalDay } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { getOwnRow } from '../tenant-row.ts';
@@ -30,12 +30,15 @@ interface Figures {
  * sale_order.paid_at; it counts unless fully refunded, at its due amount net of refunds.
  */
 export async function guideReport(db: Db, ctx: Ctx, query: GuideReportQuery) {
-  if (query.to < query.from) throw new DomainError('guide.range_invalid', { field: 'to' });
+  const zone = (await getMerchant(db, ctx)).time_zone;
+  const today = localDateOf(ctx.now, zone);
+  const from = query.from ?? firstOfMonth(today);
+  const to = query.to ?? today;
+  if (to < from) throw new DomainError('guide.range_invalid', { field: 'to' });
   if (query.store_id)
     await getOwnRow(db, ctx, 'store', query.store_id, 'store.not_found', 'store_id');
-  const zone = (await getMerchant(db, ctx)).time_zone;
-  const since = startOfLocalDay(query.from, zone);
-  const until = startOfLocalDay(addDays(query.to, 1), zone);
+  const since = startOfLocalDay(from, zone);
+  const until = startOfLocalDay(addDays(to, 1), zone);
   const m = ctx.merchantId;
   const base = sql`
     with tk as (
@@ -87,8 +90,8 @@ export async function guideReport(db: Db, ctx: Ctx, query: GuideReportQuery) {
     attributed_revenue_fen: Number(r.attributed_revenue_fen),
   });
   return {
-    from: query.from,
-    to: query.to,
+    from,
+    to,
     window_days: ATTRIBUTION_DAYS,
     guides: guides.rows.map(money),
     stores: stores.rows.map(money),

@@ -101,7 +101,13 @@ export const Guide = Type.Object({
 });
 
 export const GuideReportQuery = Type.Object(
-  { from: DateString, to: DateString, store_id: Type.Optional(Uuid) },
+  {
+    /** default: the first of the merchant's current month */
+    from: Type.Optional(DateString),
+    /** default: the merchant's today */
+    to: Type.Optional(DateString),
+    store_id: Type.Optional(Uuid),
+  },
   { additionalProperties: false },
 );
 export type GuideReportQuery = Static<typeof GuideReportQuery>;

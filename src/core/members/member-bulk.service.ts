@@ -6,8 +6,10 @@ import { Body, Uuid } from '../../lib/schema.ts';
 import type { Ctx } from '../context.ts';
 import { issueCoupons } from '../coupons/coupon.service.ts';
 import { TaskFields } from '../guides/guide.schema.ts';
+import { getGuide } from '../guides/guide-assign.service.ts';
 import { createGuideTasks } from '../guides/guide-task-create.service.ts';
 import { addMemberTags } from '../tags/member-tag.service.ts';
+import { getOwnRow } from '../tenant-row.ts';
 import { ListMembersQuery } from './member.schema.ts';
 import { filteredMemberIds } from './member-query.service.ts';
 
@@ -39,6 +41,7 @@ export async function selectedMembers(db: Db | Trx, ctx: Ctx, input: SelectionIn
 }
 
 export async function bulkTag(trx: Trx, ctx: Ctx, input: Static<typeof BulkTagBody>) {
+  await getOwnRow(trx, ctx, 'tag', input.tag_id, 'tag.not_found', 'tag_id');
   const memberIds = await selectedMembers(trx, ctx, input);
   const added = await addMemberTags(trx, ctx, { tagId: input.tag_id, memberIds, source: 'manual' });
   return { members: memberIds.length, added };
@@ -46,6 +49,15 @@ export async function bulkTag(trx: Trx, ctx: Ctx, input: Static<typeof BulkTagBo
 
 /** One coupon of the template to each selected member, as far as stock and limits allow. */
 export async function bulkCoupons(trx: Trx, ctx: Ctx, input: Static<typeof BulkCouponBody>) {
+  // the named rows first: another merchant's id is a 404 on its field, whatever the selection
+  await getOwnRow(
+    trx,
+    ctx,
+    'coupon_template',
+    input.template_id,
+    'coupon.template_not_found',
+    'template_id',
+  );
   const memberIds = await selectedMembers(trx, ctx, input);
   const result = await issueCoupons(trx, ctx, {
     template_id: input.template_id,
@@ -62,6 +74,7 @@ export async function bulkCoupons(trx: Trx, ctx: Ctx, input: Static<typeof BulkC
 }
 
 export async function bulkTasks(trx: Trx, ctx: Ctx, input: Static<typeof BulkTaskBody>) {
+  if (input.staff_id) await getGuide(trx, ctx, input.staff_id);
   const memberIds = await selectedMembers(trx, ctx, input);
   const dueAt = new Date(input.due_at);
   const result = await createGuideTasks(

@@ -160,7 +160,7 @@ export const ListMembersQuery = Type.Object(
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
     store_id: Type.Optional(Uuid),
     gender: Type.Optional(Gender),
-    source_channel: Type.Optional(Type.String()),
+    source_channel: Type.Optional(Type.String({ maxLength: 64 })),
     status: Type.Optional(
       Type.Union([Type.Literal('active'), Type.Literal('merged'), Type.Literal('erased')]),
     ),
