@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, Trx } from '../../db/database.ts';
+import type { Trx } from '../../db/database.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { lockOwnRow } from '../tenant-row.ts';
