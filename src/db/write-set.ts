@@ -8,7 +8,7 @@ import {
   type RawBuilder,
   sql,
 } from 'kysely';
-import type { Database, Trx } from './database.ts';
+import type { Database, Db, Trx } from './database.ts';
 
 /** Builds queries that are never run on their own, only as parts of a `WriteSet`. */
 export const queries = new Kysely<Database>({
@@ -49,7 +49,10 @@ export const countOf = (name: string) =>
 export const rowsOf = (name: string) =>
   sql`(select coalesce(json_agg(r), '[]'::json) from ${sql.id(name)} r) as ${sql.id(name)}`;
 
-export async function executeWrites(trx: Trx, set: WriteSet): Promise<Record<string, unknown>> {
+export async function executeWrites(
+  trx: Trx | Db,
+  set: WriteSet,
+): Promise<Record<string, unknown>> {
   if (set.ctes.length === 0) return {};
   const results = set.results.length ? sql.join(set.results) : sql`1 as done`;
   const { rows } = await sql<Record<string, unknown>>`

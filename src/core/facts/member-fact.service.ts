@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
+import { executeWrites, type WriteSet } from '../../db/write-set.ts';
 import type { Ctx } from '../context.ts';
 import { RECENT_ORDERS } from './fact.rules.ts';
 
@@ -13,54 +14,85 @@ import { RECENT_ORDERS } from './fact.rules.ts';
  * merged record has none.
  */
 
-/** Counted orders in `scope` (a predicate on `o` and `m`), with their owner and net spend. */
-const counted = (merchantId: string, scope: RawBuilder<unknown>) => sql`
+/**
+ * Where the facts read orders from: relations with the columns of sale_order (`o`) and
+ * sale_order_line (`l`) — the tables, or the insert CTEs of the same statement that return
+ * them (its other parts cannot see the new rows in the tables) — and `scope`, a predicate on
+ * `o` and `m` (the owner member).
+ */
+export interface FactSource {
+  orders: RawBuilder<unknown>;
+  lines: RawBuilder<unknown>;
+  scope: RawBuilder<unknown>;
+}
+
+const stored = (scope: RawBuilder<unknown>): FactSource => ({
+  orders: sql`sale_order`,
+  lines: sql`sale_order_line`,
+  scope,
+});
+
+/** Counted orders of the source, with their owner and net spend. */
+const counted = (merchantId: string, src: FactSource) => sql`
   select coalesce(m.merged_into_id, m.id) as member_id, o.id, o.store_id, o.paid_at,
     o.due_fen - case when o.status = 'partially_refunded' then coalesce((
       select sum(r.money_fen) from order_refund r
       where r.merchant_id = ${merchantId} and r.order_id = o.id), 0) else 0 end as spend_fen
-  from sale_order o
+  from ${src.orders} o
   join member m on m.merchant_id = o.merchant_id and m.id = o.member_id
-  where o.merchant_id = ${merchantId} and o.status <> 'refunded' and ${scope}`;
+  where o.merchant_id = ${merchantId} and o.status <> 'refunded' and ${src.scope}`;
 
-/** The three inserts (targets aliased `t`) from a `counted` CTE; `conflict` ends each. */
-const insertFacts = (
+type Conflict = (kind: 'fact' | 'store' | 'category') => RawBuilder<unknown>;
+
+/**
+ * The source's counted orders and the three inserts from them (targets aliased `t`), as a
+ * `WriteSet` part whose CTEs are named `<name>_…`; `conflict` ends each insert.
+ */
+function factWrites(
   ctx: Ctx,
-  conflict: (kind: 'fact' | 'store' | 'category') => RawBuilder<unknown>,
-) => sql`
-  f as (
-    insert into member_fact as t (merchant_id, member_id, first_order_at, last_order_at, order_count,
-      spend_fen, recent_order_at, updated_at)
-    select ${ctx.merchantId}, member_id, min(paid_at), max(paid_at), count(*), sum(spend_fen),
-      (array_agg(paid_at order by paid_at desc))[1:${sql.lit(RECENT_ORDERS)}], ${ctx.now}
-    from counted group by member_id
-    ${conflict('fact')}
-  ),
-  s as (
-    insert into member_store_fact as t (merchant_id, member_id, store_id, order_count, spend_fen,
-      first_order_at, last_order_at)
-    select ${ctx.merchantId}, member_id, store_id, count(*), sum(spend_fen), min(paid_at), max(paid_at)
-    from counted group by member_id, store_id
-    ${conflict('store')}
-  ),
-  per_category as (
-    select c.member_id, c.id, c.paid_at, l.category,
-      sum(l.quantity - l.refunded_quantity) as quantity,
-      sum(l.due_fen * (l.quantity - l.refunded_quantity) / l.quantity) as spend_fen
-    from counted c
-    join sale_order_line l on l.merchant_id = ${ctx.merchantId} and l.order_id = c.id
-    where l.refunded_quantity < l.quantity
-    group by c.member_id, c.id, c.paid_at, l.category
-  ),
-  c as (
-    insert into member_category_fact as t (merchant_id, member_id, category, order_count, quantity,
-      spend_fen, first_order_at, last_order_at)
-    select ${ctx.merchantId}, member_id, category, count(*), sum(quantity), sum(spend_fen),
-      min(paid_at), max(paid_at)
-    from per_category group by member_id, category
-    ${conflict('category')}
-  )
-  select 1 as done`;
+  name: string,
+  src: FactSource,
+  conflict: Conflict,
+  materialized = false,
+): WriteSet {
+  const id = (part: string) => sql.id(`${name}_${part}`);
+  const counted_ = id('counted');
+  return {
+    ctes: [
+      sql`${counted_} as ${materialized ? sql`materialized` : sql``} (${counted(ctx.merchantId, src)})`,
+      sql`${id('member')} as (
+        insert into member_fact as t (merchant_id, member_id, first_order_at, last_order_at,
+          order_count, spend_fen, recent_order_at, updated_at)
+        select ${ctx.merchantId}, member_id, min(paid_at), max(paid_at), count(*), sum(spend_fen),
+          (array_agg(paid_at order by paid_at desc))[1:${sql.lit(RECENT_ORDERS)}], ${ctx.now}
+        from ${counted_} group by member_id
+        ${conflict('fact')})`,
+      sql`${id('store')} as (
+        insert into member_store_fact as t (merchant_id, member_id, store_id, order_count,
+          spend_fen, first_order_at, last_order_at)
+        select ${ctx.merchantId}, member_id, store_id, count(*), sum(spend_fen), min(paid_at),
+          max(paid_at)
+        from ${counted_} group by member_id, store_id
+        ${conflict('store')})`,
+      sql`${id('per_category')} as (
+        select c.member_id, c.id, c.paid_at, l.category,
+          sum(l.quantity - l.refunded_quantity) as quantity,
+          sum(l.due_fen * (l.quantity - l.refunded_quantity) / l.quantity) as spend_fen
+        from ${counted_} c
+        join ${src.lines} l on l.merchant_id = ${ctx.merchantId} and l.order_id = c.id
+        where l.refunded_quantity < l.quantity
+        group by c.member_id, c.id, c.paid_at, l.category)`,
+      sql`${id('category')} as (
+        insert into member_category_fact as t (merchant_id, member_id, category, order_count,
+          quantity, spend_fen, first_order_at, last_order_at)
+        select ${ctx.merchantId}, member_id, category, count(*), sum(quantity), sum(spend_fen),
+          min(paid_at), max(paid_at)
+        from ${id('per_category')} group by member_id, category
+        ${conflict('category')})`,
+    ],
+    results: [],
+  };
+}
 
 const replace: Record<'fact' | 'store' | 'category', RawBuilder<unknown>> = {
   fact: sql`on conflict (merchant_id, member_id) do update set
@@ -94,14 +126,17 @@ const accumulate: Record<'fact' | 'store' | 'category', RawBuilder<unknown>> = {
 };
 
 /**
- * Adds one new order to its member's facts: one statement (the checkout pays one round trip),
- * a no-op for a guest order. Concurrent orders of one member serialise on the fact row and each
- * adds to the other's result.
+ * Adds new orders of the source to their members' facts, as a part of a `WriteSet` (the
+ * checkout's one statement reads its order and lines from their insert CTEs); nothing for a
+ * guest order. Concurrent orders of one member serialise on the fact row and each adds to the
+ * other's result.
  */
+export const orderFactWrites = (ctx: Ctx, name: string, src: FactSource) =>
+  factWrites(ctx, name, src, (kind) => accumulate[kind]);
+
+/** Adds one new order, already in the tables, to its member's facts: one statement. */
 export async function recordOrderFact(trx: Trx, ctx: Ctx, orderId: string): Promise<void> {
-  await sql`
-    with counted as (${counted(ctx.merchantId, sql`o.id = ${orderId}`)}),
-    ${insertFacts(ctx, (kind) => accumulate[kind])}`.execute(trx);
+  await executeWrites(trx, orderFactWrites(ctx, 'facts', stored(sql`o.id = ${orderId}`)));
 }
 
 /**
@@ -131,9 +166,10 @@ export async function refreshMemberFacts(
   const scope = sql`o.member_id in (select id from ${targets} t
       union all select id from member where merchant_id = ${m} and merged_into_id in ${targets})
     and coalesce(m.merged_into_id, m.id) in ${targets}`;
-  await sql`
-    with counted as (${counted(m, scope)}),
-    ${insertFacts(ctx, (kind) => replace[kind])}`.execute(trx);
+  await executeWrites(
+    trx,
+    factWrites(ctx, 'facts', stored(scope), (kind) => replace[kind]),
+  );
 }
 
 /**
@@ -149,9 +185,10 @@ export async function rebuildMerchantFacts(db: Db | Trx, ctx: Ctx): Promise<void
       with f as (delete from member_fact where merchant_id = ${m}),
       s as (delete from member_store_fact where merchant_id = ${m})
       delete from member_category_fact where merchant_id = ${m}`.execute(trx);
-    await sql`
-      with counted as materialized (${counted(m, sql`true`)}),
-      ${insertFacts(ctx, () => sql``)}`.execute(trx);
+    await executeWrites(
+      trx,
+      factWrites(ctx, 'facts', stored(sql`true`), () => sql``, true),
+    );
   };
   if (db.isTransaction) await rebuild(db as Trx);
   else await db.transaction().execute(rebuild);

@@ -11,7 +11,7 @@ import { newId } from '../../lib/ids.ts';
 import { auditWrites } from '../audit/audit.service.ts';
 import { type PricedOrder, priceOrder } from '../checkout/pricing.rules.ts';
 import type { Ctx } from '../context.ts';
-import { recordOrderFact } from '../facts/member-fact.service.ts';
+import { type FactSource, orderFactWrites } from '../facts/member-fact.service.ts';
 import { inviteAfterPayment } from '../membership/invitation.service.ts';
 import {
   listTenders,
@@ -41,7 +41,7 @@ function refuseProblems(priced: PricedOrder) {
  * route passes it), read and price the order as the quote does, then post what the pricing
  * decided in one statement — coupons redeemed (exactly once), points spent, stored value paid,
  * tenders charged, the order and its lines recorded with every amount, points and growth
- * earned on what was paid, the audit row and the stored answer; then the member's facts,
+ * earned on what was paid, the member's facts, the audit row and the stored answer; then the
  * referral commission, and for a guest the pay-to-become-member invitation (S7).
  */
 export async function commitOrder(
@@ -98,6 +98,7 @@ export async function commitOrder(
       posts?.writes ?? writeSet(),
       tenderWrites('tenders', tenders),
       orderWrites('order', order, lines),
+      orderFactWrites(ctx, 'order_facts', insertedOrder('order')),
       auditWrites(ctx, 'order_audit', [
         { action: 'order.commit', entityType: 'order', entityId: orderId, after: audit },
       ]),
@@ -105,7 +106,6 @@ export async function commitOrder(
     ),
   );
   await posts?.settle(trx, result);
-  await recordOrderFact(trx, ctx, orderId);
   if (memberId && read.referral_active)
     await commissionForOrder(trx, ctx, {
       id: orderId,
@@ -231,16 +231,42 @@ function lineRows(
 const lineValues = (lines: readonly SaleOrderLineRow[]) =>
   lines.map(({ refunded_quantity: _r, ...l }) => ({ ...l, coupons: JSON.stringify(l.coupons) }));
 
-/** The order and its lines as a part of a `WriteSet`. */
+/**
+ * The order and its lines as a part of a `WriteSet`; the inserts return what the member's
+ * facts read (`insertedOrder`), as the statement's other parts cannot see the new rows.
+ */
 const orderWrites = (name: string, order: SaleOrderRow, lines: readonly SaleOrderLineRow[]) => ({
   ctes: [
     cte(
       name,
-      queries.insertInto('sale_order').values({ ...order, trace: JSON.stringify(order.trace) }),
+      queries
+        .insertInto('sale_order')
+        .values({ ...order, trace: JSON.stringify(order.trace) })
+        .returning(['merchant_id', 'id', 'member_id', 'store_id', 'status', 'paid_at', 'due_fen']),
     ),
-    cte(`${name}_lines`, queries.insertInto('sale_order_line').values(lineValues(lines))),
+    cte(
+      `${name}_lines`,
+      queries
+        .insertInto('sale_order_line')
+        .values(lineValues(lines))
+        .returning([
+          'merchant_id',
+          'order_id',
+          'category',
+          'quantity',
+          'refunded_quantity',
+          'due_fen',
+        ]),
+    ),
   ],
   results: [],
+});
+
+/** The order `orderWrites(name, …)` inserts, as the source of its member's facts. */
+const insertedOrder = (name: string): FactSource => ({
+  orders: sql.id(name),
+  lines: sql.id(`${name}_lines`),
+  scope: sql`true`,
 });
 
 export const listLines = (db: Db | Trx, ctx: Ctx, orderId: string) =>

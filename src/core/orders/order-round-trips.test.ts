@@ -17,7 +17,7 @@ import { creditPoints } from '../points/points-lot.service.ts';
 // Through Node the ceiling of the checkout is round trips, not SQL (docs/benchmarks.md): these
 // count the statements one request sends to PostgreSQL, on the wire, and hold them to the
 // target (DESIGN.md §7: at most 3 per commit besides BEGIN/COMMIT).
-const COMMIT_CEILING = 4;
+const COMMIT_CEILING = 3;
 const QUOTE_CEILING = 1;
 
 /** An app on its own pool whose clients count (and keep) every statement they send. */
