@@ -7,6 +7,7 @@ import { refreshMemberFacts } from '../facts/member-fact.service.ts';
 import { getBalances, postEntry } from '../ledger/ledger.service.ts';
 import type { LedgerName } from '../ledger/ledger.table.ts';
 import { moveLots } from '../points/points-lot.service.ts';
+import { moveMemberTags } from '../tags/member-tag.service.ts';
 import { mergeLoyalty } from '../tiers/growth.service.ts';
 import { moveBonusParts } from '../wallet/bonus-part.service.ts';
 import { movePaymentPassword } from '../wallet/payment-password.service.ts';
@@ -157,6 +158,7 @@ async function moveHoldings(trx: Trx, ctx: Ctx, mergedId: string, survivorId: st
     mall_redemptions: await move('mall_redemption'),
     loyalty: await mergeLoyalty(trx, ctx, mergedId, survivorId),
     payment_password: await movePaymentPassword(trx, ctx, mergedId, survivorId),
+    tags: await moveMemberTags(trx, ctx, mergedId, survivorId),
   };
 }
 

@@ -143,6 +143,34 @@ export async function recordInteraction(
     from added`.execute(trx);
 }
 
+/**
+ * A merge: the merged record's tags go to the survivor (what it already holds stays as it is),
+ * each move written to both members' history; rule tags follow at the next refresh anyway.
+ */
+export async function moveMemberTags(trx: Trx, ctx: Ctx, fromId: string, toId: string) {
+  const m = ctx.merchantId;
+  const { rows } = await sql<{ n: number }>`
+    with taken as (
+      delete from member_tag where merchant_id = ${m} and member_id = ${fromId}
+      returning tag_id, source
+    ), given as (
+      insert into member_tag (merchant_id, tag_id, member_id, source, added_at)
+      select ${m}, tag_id, ${toId}, source, ${ctx.now} from taken
+      on conflict do nothing
+      returning tag_id, source
+    ), logged_out as (
+      insert into member_tag_history (merchant_id, id, tag_id, member_id, change, source, actor_id, at)
+      select ${m}, ${sqlUuidV7}, tag_id, ${fromId}, 'removed', 'merge', ${actorOf(ctx)}, ${ctx.now}
+      from taken
+    ), logged_in as (
+      insert into member_tag_history (merchant_id, id, tag_id, member_id, change, source, actor_id, at)
+      select ${m}, ${sqlUuidV7}, tag_id, ${toId}, 'added', 'merge', ${actorOf(ctx)}, ${ctx.now}
+      from given
+    )
+    select count(*)::int as n from given`.execute(trx);
+  return rows[0]?.n ?? 0;
+}
+
 /** The tags a member holds, with their group colour. */
 export async function listMemberTags(db: Db, ctx: Ctx, memberId: string) {
   await getOwnRow(db, ctx, 'member', memberId, 'member.not_found');

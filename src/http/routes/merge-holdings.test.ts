@@ -72,6 +72,19 @@ describe('merge completeness (S10)', () => {
       identity_check: { method: 'in_person', reference: 'present' },
     });
 
+    const tag = async (name: string, holders: string[]) => {
+      const made = await call('owner', 'POST', '/api/tags', { name, kind: 'manual' });
+      expect(made.statusCode).toBe(201);
+      for (const id of holders)
+        expect(
+          (await call('cashier', 'POST', `${on(id)}/tags`, { tag_ids: [made.json().id] }))
+            .statusCode,
+        ).toBeLessThan(300);
+      return made.json().id as string;
+    };
+    const regular = await tag(`常客${randomUUID().slice(0, 6)}`, [merged.id]);
+    const both = await tag(`双卡${randomUUID().slice(0, 6)}`, [merged.id, survivor.id]);
+
     const merge = await call(
       'manager',
       'POST',
@@ -86,7 +99,17 @@ describe('merge completeness (S10)', () => {
       mall_redemptions: 1,
       payment_password: 'moved',
       loyalty: { growth: 1200, tier_id: gold.json().id, tier_changed: true },
+      tags: 1,
     });
+    const held = await db
+      .selectFrom('member_tag')
+      .select(['tag_id', 'member_id'])
+      .where('merchant_id', '=', m.merchantId)
+      .orderBy('tag_id')
+      .execute();
+    expect(held).toEqual(
+      [regular, both].sort().map((tag_id) => ({ tag_id, member_id: survivor.id })),
+    );
     const loyalty = await db
       .selectFrom('member_loyalty')
       .select(['member_id', 'growth', 'tier_id'])
