@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MemberRow } from '../../src/core/members/member.table.ts';
 import { S5_RULE } from '../../src/core/segments/segment-examples.ts';
 import { countSegment } from '../../src/core/segments/segment-query.service.ts';
 import { createMember, createTestMerchant, PASSWORD, type TestMerchant } from '../factories.ts';
@@ -19,7 +20,7 @@ describe('segments in a browser', () => {
     c = await startConsole();
     m = await createTestMerchant(c.db);
     const now = new Date();
-    const members = [];
+    const members: MemberRow[] = [];
     for (const name of ['王芳', '李雷', '韩梅梅', '赵敏'])
       members.push(await createMember(c.db, m.ctx('owner', daysBefore(now, 300)), { name }));
     const orders = (i: number, days: number[]) =>
