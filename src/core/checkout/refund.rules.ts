@@ -100,6 +100,13 @@ export function refundLines(
   };
 }
 
+/**
+ * A till order's money goes back through the tenders it was charged to. An order from another
+ * channel (an online shop, a mini-program, the order history) was paid there, with no tender
+ * rows here: its money goes back through that channel, and the refund records the amount.
+ */
+export const refundsThroughTenders = (channel: string) => channel === 'till';
+
 /** Every remaining unit of every line: what a full refund (or the rest of one) asks for. */
 export function remainingUnits(
   order: RecordedOrder,

@@ -7,6 +7,7 @@ import type { PricedLine } from '../checkout/pricing.rules.ts';
 import {
   type RefundResult,
   refundLines,
+  refundsThroughTenders,
   remainingUnits,
   settleClawback,
 } from '../checkout/refund.rules.ts';
@@ -39,7 +40,7 @@ const recorded = (lines: readonly SaleOrderLineRow[]): PricedLine[] =>
  * line gives back (cumulative shares, so partial refunds end exactly where a full one does);
  * points spent come back, points earned are clawed back (per the merchant's policy), stored
  * value returns to principal and bonus as taken, tenders are refunded through their
- * providers, growth is reversed, coupons come back on a full refund, referral commission is
+ * providers (an online order's money through its channel: `money_fen`, no tenders), growth is reversed, coupons come back on a full refund, referral commission is
  * reversed pro rata.
  */
 export async function refundOrder(trx: Trx, ctx: Ctx, orderId: string, body: RefundBody) {
@@ -53,12 +54,9 @@ export async function refundOrder(trx: Trx, ctx: Ctx, orderId: string, body: Ref
   if (!r.ok) throw new DomainError(r.code, { field: r.field, params: r.params });
   const refundId = newId();
   const reduction = order.member_id ? await reverseValue(trx, ctx, order, r, refundId) : 0;
-  const tenders = await refundTenders(
-    trx,
-    ctx,
-    { type: 'order', id: orderId },
-    r.tender_fen - reduction,
-  );
+  const tenders = refundsThroughTenders(order.channel)
+    ? await refundTenders(trx, ctx, { type: 'order', id: orderId }, r.tender_fen - reduction)
+    : [];
   if (r.complete && order.member_id) await restoreCouponsForRefund(trx, ctx, orderId);
   if (order.member_id && order.due_fen > 0)
     await reverseCommissionForRefund(trx, ctx, {
