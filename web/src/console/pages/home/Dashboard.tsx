@@ -1,17 +1,23 @@
-import { Card, Col, DatePicker, Row, Segmented, Select, Space, Typography } from 'antd';
+import { Card, Segmented, Skeleton, Space, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KpiTile } from '../../../../../src/core/reports/dashboard.schema.ts';
 import { dashboardZhCN } from '../../i18n/dashboard-zh-CN.ts';
 import { addPageMessages } from '../../i18n/index.ts';
-import { useStores } from '../../queries.ts';
-import { DistributionCards } from './DistributionTiles.tsx';
 import { type DashboardFilter, type TileOf, useTile } from './dashboard-common.tsx';
-import { KpiCards, SalesByDayCard, SalesByStoreCard } from './SalesTiles.tsx';
-import { CampaignsCard, CouponsCard, PointsCard, WalletCard } from './ValueTiles.tsx';
+import { KpiCards } from './KpiTiles.tsx';
+import { OnView } from './OnView.tsx';
+import { StoreFilter } from './StoreFilter.tsx';
 
 addPageMessages(dashboardZhCN);
+
+// The first screen is the filters and the KPI cards; the date picker, the charts (ECharts) and
+// the tables come in chunks of their own when chosen or scrolled to.
+const CustomRange = lazy(() =>
+  import('./DashboardMore.tsx').then((m) => ({ default: m.CustomRange })),
+);
+const DashboardMore = lazy(() => import('./DashboardMore.tsx'));
 
 type Preset = 'today' | 'week' | 'month' | 'custom';
 
@@ -31,11 +37,10 @@ function PeriodNote({ filter }: { filter: DashboardFilter }) {
 
 /**
  * 数据看板: every tile of the dashboard for one store (or all) and one local period, each tile
- * loading on its own. Lazy-loaded with its charts and messages, apart from the home page.
+ * loading on its own. Lazy-loaded with its messages, apart from the home page.
  */
 export default function Dashboard() {
   const { t } = useTranslation();
-  const { stores } = useStores();
   const [preset, setPreset] = useState<Preset>('today');
   const [days, setDays] = useState<[Dayjs, Dayjs] | null>(null);
   const [storeId, setStoreId] = useState<string | undefined>();
@@ -60,46 +65,18 @@ export default function Dashboard() {
             data-testid="dashboard-preset"
           />
           {preset === 'custom' && (
-            <DatePicker.RangePicker
-              value={days}
-              allowClear={false}
-              onChange={(v) => v?.[0] && v[1] && setDays([v[0], v[1]])}
-            />
+            <Suspense fallback={<Skeleton.Input active size="small" />}>
+              <CustomRange value={days} onChange={setDays} />
+            </Suspense>
           )}
-          <Select
-            style={{ minWidth: 160 }}
-            allowClear
-            placeholder={t('dashboard.allStores')}
-            value={storeId}
-            onChange={setStoreId}
-            options={stores.map((s) => ({ value: s.id, label: s.name }))}
-            data-testid="dashboard-store"
-          />
+          <StoreFilter value={storeId} onChange={setStoreId} />
           <PeriodNote filter={filter} />
         </Space>
       </Card>
       <KpiCards filter={filter} />
-      <Row gutter={[12, 12]}>
-        <Col xs={24} xl={14}>
-          <SalesByDayCard filter={filter} />
-        </Col>
-        <Col xs={24} xl={10}>
-          <SalesByStoreCard filter={filter} />
-        </Col>
-        <Col xs={24} md={12}>
-          <WalletCard filter={filter} />
-        </Col>
-        <Col xs={24} md={12}>
-          <PointsCard filter={filter} />
-        </Col>
-        <Col xs={24} xl={10}>
-          <CouponsCard filter={filter} />
-        </Col>
-        <Col xs={24} xl={14}>
-          <CampaignsCard filter={filter} />
-        </Col>
-      </Row>
-      <DistributionCards filter={filter} />
+      <OnView minHeight={1200} testId="dashboard-more">
+        <DashboardMore filter={filter} />
+      </OnView>
     </Space>
   );
 }

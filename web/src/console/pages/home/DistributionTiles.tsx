@@ -47,7 +47,7 @@ function DistributionCard(props: { filter: DashboardFilter; tile: (typeof TILES)
 }
 
 /** Members as they are now: RFM group, lifecycle stage, tier. */
-export function DistributionCards({ filter }: { filter: DashboardFilter }) {
+export function DistributionSection({ filter }: { filter: DashboardFilter }) {
   return (
     <Row gutter={[12, 12]}>
       {TILES.map((tile) => (

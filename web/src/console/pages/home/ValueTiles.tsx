@@ -27,7 +27,7 @@ function Figures({ items }: { items: { title: string; value: string }[] }) {
   );
 }
 
-export function WalletCard({ filter }: { filter: DashboardFilter }) {
+function WalletCard({ filter }: { filter: DashboardFilter }) {
   const { t } = useTranslation();
   const tile = useTile<Wallet>('wallet', filter);
   const w = tile.data;
@@ -56,7 +56,7 @@ export function WalletCard({ filter }: { filter: DashboardFilter }) {
   );
 }
 
-export function PointsCard({ filter }: { filter: DashboardFilter }) {
+function PointsCard({ filter }: { filter: DashboardFilter }) {
   const { t } = useTranslation();
   const tile = useTile<Points>('points', filter);
   const p = tile.data;
@@ -83,7 +83,7 @@ export function PointsCard({ filter }: { filter: DashboardFilter }) {
 }
 
 /** Issued → redeemed as bars, the discount it cost, and the templates behind it. */
-export function CouponsCard({ filter }: { filter: DashboardFilter }) {
+function CouponsCard({ filter }: { filter: DashboardFilter }) {
   const { t } = useTranslation();
   const tile = useTile<Coupons>('coupons', filter);
   const c = tile.data;
@@ -134,7 +134,7 @@ export function CouponsCard({ filter }: { filter: DashboardFilter }) {
   );
 }
 
-export function CampaignsCard({ filter }: { filter: DashboardFilter }) {
+function CampaignsCard({ filter }: { filter: DashboardFilter }) {
   const { t } = useTranslation();
   const tile = useTile<Campaigns>('campaigns', filter);
   return (
@@ -176,5 +176,25 @@ export function CampaignsCard({ filter }: { filter: DashboardFilter }) {
         ]}
       />
     </Card>
+  );
+}
+
+/** Stored value and points, then the coupon funnel beside the campaigns' results. */
+export function ValueSection({ filter }: { filter: DashboardFilter }) {
+  return (
+    <Row gutter={[12, 12]}>
+      <Col xs={24} md={12}>
+        <WalletCard filter={filter} />
+      </Col>
+      <Col xs={24} md={12}>
+        <PointsCard filter={filter} />
+      </Col>
+      <Col xs={24} xl={10}>
+        <CouponsCard filter={filter} />
+      </Col>
+      <Col xs={24} xl={14}>
+        <CampaignsCard filter={filter} />
+      </Col>
+    </Row>
   );
 }

@@ -1,6 +1,6 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Dropdown } from 'antd';
+import { Button, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Static, TSchema } from 'typebox';
 import type {
@@ -22,7 +22,10 @@ export function useTile<T>(path: string, filter: DashboardFilter) {
   });
 }
 
-/** CSV or XLSX of one dashboard table, for the same store and period as on screen. */
+/**
+ * CSV or XLSX of one dashboard table, for the same store and period as on screen: two plain
+ * buttons (one click each, and no dropdown menu for the first screen to load).
+ */
 export function ExportButton({
   table,
   filter,
@@ -38,18 +41,18 @@ export function ExportButton({
       `dashboard-${table}.${format}`,
     );
   return (
-    <Dropdown
-      menu={{
-        items: [
-          { key: 'csv', label: t('dashboard.csv'), onClick: () => download('csv') },
-          { key: 'xlsx', label: t('dashboard.xlsx'), onClick: () => download('xlsx') },
-        ],
-      }}
-    >
-      <Button size="small" icon={<DownloadOutlined />} data-testid={`export-${table}`}>
-        {t('dashboard.export')}
+    <Space.Compact size="small" title={t('dashboard.export')}>
+      <Button
+        icon={<DownloadOutlined />}
+        onClick={() => download('csv')}
+        data-testid={`export-${table}-csv`}
+      >
+        {t('dashboard.csv')}
       </Button>
-    </Dropdown>
+      <Button onClick={() => download('xlsx')} data-testid={`export-${table}-xlsx`}>
+        {t('dashboard.xlsx')}
+      </Button>
+    </Space.Compact>
   );
 }
 
