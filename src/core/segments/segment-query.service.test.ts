@@ -3,6 +3,7 @@ import { testDb } from '../../../test/db.ts';
 import { createMember, createTestMerchant, type TestMerchant } from '../../../test/factories.ts';
 import { daysBefore, insertOrders } from '../../../test/marketing-orders.ts';
 import type { Db } from '../../db/database.ts';
+import { newId } from '../../lib/ids.ts';
 import type { MemberRow } from '../members/member.table.ts';
 import type { SegmentRule } from './segment.schema.ts';
 import { S5_RULE } from './segment-examples.ts';
@@ -103,5 +104,67 @@ describe('segment compiler', () => {
     ).toEqual(idsOf(b, d, e));
     const sample = await sampleSegment(db, merchant.ctx('owner', now), S5, 10);
     expect(sample.map((s) => s.id)).toEqual(idsOf(a));
+  });
+  test('tags, custom fields, points and stores', async () => {
+    const ctx = merchant.ctx('owner', now);
+    const [a, b, c] = members as [MemberRow, MemberRow, MemberRow];
+    const tagId = newId();
+    await db
+      .insertInto('tag')
+      .values({
+        merchant_id: ctx.merchantId,
+        id: tagId,
+        group_id: null,
+        name: 'vip',
+        kind: 'manual',
+        rule: null,
+        interaction: null,
+        refreshed_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await db
+      .insertInto('member_tag')
+      .values(
+        [a, b].map((x) => ({
+          merchant_id: ctx.merchantId,
+          tag_id: tagId,
+          member_id: x.id,
+          source: 'manual' as const,
+          added_at: now,
+        })),
+      )
+      .execute();
+    await db
+      .updateTable('member')
+      .set({ custom: JSON.stringify({ size: 42, city: 'Hangzhou' }) })
+      .where('merchant_id', '=', ctx.merchantId)
+      .where('id', '=', c.id)
+      .execute();
+    await db
+      .insertInto('ledger_balance')
+      .values({
+        merchant_id: ctx.merchantId,
+        member_id: b.id,
+        ledger: 'points',
+        balance: 500,
+        updated_at: now,
+      })
+      .execute();
+    expect(await ids({ field: 'tag', has: 'any', tag_ids: [tagId] })).toEqual(idsOf(a, b));
+    expect(await ids({ field: 'tag', has: 'all', tag_ids: [tagId, tagId] })).toEqual(idsOf(a, b));
+    expect((await ids({ field: 'tag', has: 'none', tag_ids: [tagId] })).length).toBe(3);
+    expect(await ids({ field: 'custom', key: 'size', op: 'gte', value: 40 })).toEqual(idsOf(c));
+    expect(await ids({ field: 'custom', key: 'city', op: 'contains', value: 'zhou' })).toEqual(
+      idsOf(c),
+    );
+    expect(
+      (await ids({ op: 'not', rule: { field: 'custom', key: 'size', op: 'eq', value: 42 } }))
+        .length,
+    ).toBe(4);
+    expect(await ids({ field: 'points', min: 100 })).toEqual(idsOf(b));
+    expect((await ids({ field: 'points', max: 99 })).length).toBe(4);
+    expect(await ids({ field: 'store', store_ids: [newId()], days: 365 })).toEqual([]);
   });
 });
