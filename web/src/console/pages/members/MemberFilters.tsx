@@ -3,7 +3,7 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useStores } from '../../queries.ts';
 import { useTiers } from '../loyalty/loyalty-queries.ts';
-import { CHANNELS, GENDERS } from './member-form.tsx';
+import { CHANNELS, GENDERS } from './member-options.ts';
 
 export type MemberFilter = Record<string, string | undefined>;
 

@@ -3,17 +3,8 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { showPhone } from '../../format.ts';
 import type { CustomField, Gender, Member, Store } from '../../wire-types.ts';
+import { CHANNELS, GENDERS } from './member-options.ts';
 
-export const CHANNELS = [
-  'store',
-  'wechat',
-  'mini_program',
-  'online_shop',
-  'meituan',
-  'import',
-  'api',
-];
-export const GENDERS: Gender[] = ['male', 'female', 'unknown'];
 export const MEMBER_FIELDS = [
   'phone',
   'name',
