@@ -27,7 +27,6 @@ import {
 } from './wallet.rules.ts';
 import type {
   BonusPartRow,
-  PartUse,
   PaymentAuth,
   SpendingOrder,
   WalletPaymentRow,
