@@ -1,4 +1,3 @@
-import { CompiledQuery } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { CampaignRow } from '../core/campaigns/campaign.table.ts';
@@ -8,6 +7,7 @@ import {
   runCampaignLaunch,
 } from '../core/campaigns/campaign-run.service.ts';
 import type { Db, Trx } from '../db/database.ts';
+import { viaTransaction } from './via-transaction.ts';
 
 export const CAMPAIGN_QUEUE = 'campaign-launch';
 
@@ -18,13 +18,6 @@ const SEND_OPTIONS = {
   retryBackoff: true,
   expireInSeconds: 4 * 3600,
 };
-
-const viaTransaction = (trx: Trx) => ({
-  executeSql: async (text: string, values: unknown[]) => {
-    const result = await trx.executeQuery(CompiledQuery.raw(text, values));
-    return { rows: result.rows as any[] };
-  },
-});
 
 /**
  * Enqueued in the launch request's transaction: a scheduled campaign starts after its time

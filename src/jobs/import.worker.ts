@@ -1,4 +1,3 @@
-import { CompiledQuery } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { ImportRunPayload } from '../core/imports/import.service.ts';
@@ -8,6 +7,7 @@ import {
   runImportJob,
 } from '../core/imports/import-runner.ts';
 import type { Db, Trx } from '../db/database.ts';
+import { viaTransaction } from './via-transaction.ts';
 
 export const IMPORT_QUEUE = 'import-run';
 
@@ -22,14 +22,6 @@ const SEND_OPTIONS = {
   retryBackoff: true,
   expireInSeconds: 4 * 3600,
 };
-
-/** pg-boss writes its job through the caller's transaction: enqueued only if the request commits. */
-const viaTransaction = (trx: Trx) => ({
-  executeSql: async (text: string, values: unknown[]) => {
-    const result = await trx.executeQuery(CompiledQuery.raw(text, values));
-    return { rows: result.rows as any[] };
-  },
-});
 
 export async function enqueueImport(
   boss: PgBoss | undefined,

@@ -1,8 +1,12 @@
-import type { ErrorCode } from '../../lib/error-codes.ts';
 import { normalizePhone } from '../../lib/phone.ts';
-import { parseCard, parseFen, parseRegisteredAt, type RowError } from './import.rules.ts';
-import type { ImportTarget } from './import.table.ts';
-import type { mappedColumns } from './import-mapping.rules.ts';
+import {
+  type Columns,
+  cellReader,
+  parseCard,
+  parseFen,
+  parseRegisteredAt,
+  type RowError,
+} from './import.rules.ts';
 
 /** The channel of an imported order when the file has no channel column. */
 export const HISTORY_CHANNEL = 'history';
@@ -36,8 +40,6 @@ export interface OrderRowEnv {
   categories: ReadonlyMap<string, string>;
 }
 
-type Columns = ReturnType<typeof mappedColumns>;
-
 const MAX_QUANTITY = 1_000_000;
 
 function parseQuantity(raw: string): number | 'invalid' {
@@ -58,25 +60,7 @@ export function validateOrderRow(
   columns: Columns,
   env: OrderRowEnv,
 ): { row: StagedOrderRow; errors: [] } | { row: undefined; errors: RowError[] } {
-  const errors: RowError[] = [];
-  const cell = (target: ImportTarget) => {
-    const column = columns.get(target);
-    return column ? { raw: (values[column.index] ?? '').trim(), header: column.header } : undefined;
-  };
-  const check = <T>(
-    target: ImportTarget,
-    parse: (raw: string) => T | 'invalid',
-    code: ErrorCode,
-  ): T | null => {
-    const c = cell(target);
-    if (!c) return null;
-    const value = parse(c.raw);
-    if (value === 'invalid') {
-      errors.push({ column: c.header, code });
-      return null;
-    }
-    return value;
-  };
+  const { errors, cell, check } = cellReader(values, columns);
   const required =
     <T>(parse: (raw: string) => T | null | 'invalid') =>
     (raw: string): T | 'invalid' =>

@@ -199,15 +199,13 @@ export interface RowEnv {
   stores: ReadonlyMap<string, string>;
 }
 
-type Columns = ReturnType<typeof mappedColumns>;
+export type Columns = ReturnType<typeof mappedColumns>;
 
-/** Validates one data row: every bad cell is named, or the row comes back parsed. */
-export function validateRow(
-  line: number,
-  values: readonly string[],
-  columns: Columns,
-  env: RowEnv,
-): { row: StagedRow; errors: [] } | { row: undefined; errors: RowError[] } {
+/**
+ * Reads the mapped cells of one row: `cell` gives a cell as written (trimmed), `check` parses
+ * it and names the column in `errors` when it does not parse. A column not mapped is null.
+ */
+export function cellReader(values: readonly string[], columns: Columns) {
   const errors: RowError[] = [];
   const cell = (target: ImportTarget) => {
     const column = columns.get(target);
@@ -217,7 +215,7 @@ export function validateRow(
     target: ImportTarget,
     parse: (raw: string) => T | 'invalid',
     code: ErrorCode,
-  ) => {
+  ): T | null => {
     const c = cell(target);
     if (!c) return null;
     const value = parse(c.raw);
@@ -227,6 +225,17 @@ export function validateRow(
     }
     return value;
   };
+  return { errors, cell, check };
+}
+
+/** Validates one data row: every bad cell is named, or the row comes back parsed. */
+export function validateRow(
+  line: number,
+  values: readonly string[],
+  columns: Columns,
+  env: RowEnv,
+): { row: StagedRow; errors: [] } | { row: undefined; errors: RowError[] } {
+  const { errors, cell, check } = cellReader(values, columns);
   const phoneCell = cell('phone');
   let phone: string | undefined;
   if (!phoneCell || phoneCell.raw === '')

@@ -25,12 +25,7 @@ import {
   spendableBonus,
   splitPayment,
 } from './wallet.rules.ts';
-import type {
-  BonusPartRow,
-  PaymentAuth,
-  SpendingOrder,
-  WalletPaymentRow,
-} from './wallet.table.ts';
+import type { BonusPartRow, PaymentAuth, SpendingOrder, WalletPaymentRow } from './wallet.table.ts';
 
 export interface WalletState {
   principal_fen: number;
