@@ -199,7 +199,8 @@ describe('console in a browser', () => {
     const balances = page.getByTestId('member-balances');
     await expect.poll(() => balances.textContent()).toContain('620');
     expect(await balances.textContent()).toContain('¥100.00');
-    await page.getByRole('tab', { name: /合并记录/ }).click();
+    // the label carries the count: clicked once the merge is in, not while the tabs re-render
+    await page.getByRole('tab', { name: /合并记录 \(1\)/ }).click();
     await page.getByTestId('merge-history').getByText(merged.card_no).waitFor();
     const identity = await c.db
       .selectFrom('member_identity')

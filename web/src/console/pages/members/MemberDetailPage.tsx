@@ -97,6 +97,30 @@ export default function MemberDetailPage() {
         <Tabs
           items={[
             { key: 'ledger', label: t('member.ledger'), children: <LedgerTab memberId={id} /> },
+            { key: 'points', label: t('member.pointsTab'), children: <PointsTab memberId={id} /> },
+            { key: 'wallet', label: t('member.walletTab'), children: <WalletTab memberId={id} /> },
+            {
+              key: 'tier',
+              label: t('member.tierTab'),
+              children: <TierHistoryTab memberId={id} />,
+            },
+            {
+              key: 'identities',
+              label: `${t('member.identities')} (${identities.length})`,
+              children: (
+                <IdentitiesTab
+                  memberId={id}
+                  identities={identities}
+                  editable={active && can('members.write')}
+                />
+              ),
+            },
+            {
+              key: 'merges',
+              label: `${t('member.merges')} (${merges.length})`,
+              children: <MergeHistoryTab memberId={id} merges={merges} />,
+            },
+            { key: 'audit', label: t('member.audit'), children: <AuditTab memberId={id} /> },
             {
               key: 'timeline',
               label: t('member360.timeline'),
@@ -123,30 +147,6 @@ export default function MemberDetailPage() {
               label: t('member360.guideTasks'),
               children: later(<GuideTab memberId={id} />),
             },
-            { key: 'points', label: t('member.pointsTab'), children: <PointsTab memberId={id} /> },
-            { key: 'wallet', label: t('member.walletTab'), children: <WalletTab memberId={id} /> },
-            {
-              key: 'tier',
-              label: t('member.tierTab'),
-              children: <TierHistoryTab memberId={id} />,
-            },
-            {
-              key: 'identities',
-              label: `${t('member.identities')} (${identities.length})`,
-              children: (
-                <IdentitiesTab
-                  memberId={id}
-                  identities={identities}
-                  editable={active && can('members.write')}
-                />
-              ),
-            },
-            {
-              key: 'merges',
-              label: `${t('member.merges')} (${merges.length})`,
-              children: <MergeHistoryTab memberId={id} merges={merges} />,
-            },
-            { key: 'audit', label: t('member.audit'), children: <AuditTab memberId={id} /> },
           ]}
         />
       </Card>
