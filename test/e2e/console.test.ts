@@ -199,9 +199,15 @@ describe('console in a browser', () => {
     const balances = page.getByTestId('member-balances');
     await expect.poll(() => balances.textContent()).toContain('620');
     expect(await balances.textContent()).toContain('¥100.00');
-    // the label carries the count: clicked once the merge is in, not while the tabs re-render
-    await page.getByRole('tab', { name: /合并记录 \(1\)/ }).click();
-    await page.getByTestId('merge-history').getByText(merged.card_no).waitFor();
+    // the member page has many tabs: on a busy machine a click may land while the tab bar
+    // still measures its overflow, so the tab is clicked again until its pane shows the merge
+    const mergeTab = page.getByRole('tab', { name: /合并记录 \(1\)/ });
+    const mergedHere = page.getByTestId('merge-history').getByText(merged.card_no);
+    for (let tries = 0; tries < 10 && !(await mergedHere.isVisible()); tries++) {
+      await mergeTab.click();
+      await mergedHere.waitFor({ timeout: 2_000 }).catch(() => {});
+    }
+    await mergedHere.waitFor();
     const identity = await c.db
       .selectFrom('member_identity')
       .select(['member_id', 'kind'])
