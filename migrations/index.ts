@@ -23,6 +23,7 @@ import * as orderImport from './2026_12_02_0300_order_import.ts';
 import * as rfmRuns from './2026_12_02_0400_rfm_runs.ts';
 import * as campaigns from './2026_12_02_0600_campaigns.ts';
 import * as dashboardIndexes from './2026_12_02_0800_dashboard_indexes.ts';
+import * as outbox from './2026_12_02_0900_outbox.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0400_rfm_runs': rfmRuns,
   '2026_12_02_0600_campaigns': campaigns,
   '2026_12_02_0800_dashboard_indexes': dashboardIndexes,
+  '2026_12_02_0900_outbox': outbox,
 };

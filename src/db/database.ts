@@ -42,6 +42,7 @@ import type {
   PaidMembershipTable,
 } from '../core/membership/membership.table.ts';
 import type { MemberMessageTable } from '../core/messaging/member-message.table.ts';
+import type { OutboxAttemptTable, OutboxMessageTable } from '../core/messaging/outbox.table.ts';
 import type {
   CheckoutSettingTable,
   OrderRefundTable,
@@ -178,6 +179,8 @@ export interface Database {
   guide_task: GuideTaskTable;
   campaign: CampaignTable;
   campaign_member: CampaignMemberTable;
+  outbox_message: OutboxMessageTable;
+  outbox_attempt: OutboxAttemptTable;
 }
 
 export type Db = Kysely<Database>;
