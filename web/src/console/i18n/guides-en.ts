@@ -61,8 +61,8 @@ export const guidesEn: typeof guidesZhCN = {
     orders: 'Orders',
     coupons: 'Coupons',
     tags: 'Tags',
-    marketing: 'Profile & campaigns',
-    guideTasks: 'Guide & tasks',
+    marketing: 'Marketing',
+    noTags: 'No tags',
     more: 'Load more',
     types: {
       ledger: 'Ledger',

@@ -58,8 +58,8 @@ export const guidesZhCN = {
     orders: '订单',
     coupons: '优惠券',
     tags: '标签',
-    marketing: '画像与营销',
-    guideTasks: '导购与任务',
+    marketing: '营销',
+    noTags: '暂无标签',
     more: '加载更多',
     types: {
       ledger: '账户变动',

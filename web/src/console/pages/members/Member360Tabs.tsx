@@ -4,12 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { formatTime, signed, yuan } from '../../format.ts';
+import { campaignsZhCN } from '../../i18n/campaigns-zh-CN.ts';
 import { guidesZhCN } from '../../i18n/guides-zh-CN.ts';
 import { addPageMessages } from '../../i18n/index.ts';
 import type { MemberCoupon, Order } from '../../wire-types.ts';
 import type { GuideTask } from '../guides/guide-queries.ts';
 
 addPageMessages(guidesZhCN);
+addPageMessages(campaignsZhCN);
 
 // The member 360° tabs (会员画像), one lazy chunk: the member list's first load stays as it is.
 
@@ -148,14 +150,16 @@ interface MemberTag {
   color: string | null;
 }
 
-export function TagsTab({ memberId }: { memberId: string }) {
+function MemberTags({ memberId }: { memberId: string }) {
+  const { t } = useTranslation();
   const tags = useQuery({
     queryKey: ['member-tags', memberId],
     queryFn: () => api.get<MemberTag[]>(`/members/${memberId}/tags`),
   });
-  if (!tags.isLoading && (tags.data ?? []).length === 0) return <Empty />;
+  if (!tags.isLoading && (tags.data ?? []).length === 0)
+    return <Typography.Text type="secondary">{t('member360.noTags')}</Typography.Text>;
   return (
-    <Flex gap={8} wrap>
+    <Flex gap={8} wrap data-testid="member-tags">
       {(tags.data ?? []).map((tag) => (
         <Tag key={tag.tag_id} color={tag.color ?? undefined}>
           {tag.name}
@@ -184,7 +188,23 @@ interface Marketing {
   }[];
 }
 
+/**
+ * 营销: what marketing knows and did about the member, in one tab (tags, RFM and lifecycle,
+ * campaigns received, the guide and open tasks), so the member page keeps a tab bar that fits.
+ */
 export function MarketingTab({ memberId }: { memberId: string }) {
+  const { t } = useTranslation();
+  return (
+    <Flex vertical gap={16}>
+      <Typography.Text strong>{t('member360.tags')}</Typography.Text>
+      <MemberTags memberId={memberId} />
+      <MarketingProfile memberId={memberId} />
+      <GuideSection memberId={memberId} />
+    </Flex>
+  );
+}
+
+function MarketingProfile({ memberId }: { memberId: string }) {
   const { t } = useTranslation();
   const data = useQuery({
     queryKey: ['member-marketing', memberId],
@@ -214,7 +234,9 @@ export function MarketingTab({ memberId }: { memberId: string }) {
             <Flex gap={8} wrap>
               <Typography.Text>{c.name}</Typography.Text>
               {c.in_control && <Tag>{t('member360.inControl')}</Tag>}
-              <Tag color="blue">{c.outcome}</Tag>
+              <Tag color="blue">
+                {t(`campaigns.outcomes.${c.outcome}`, { defaultValue: c.outcome })}
+              </Tag>
               {c.coupon_status && <Tag color="green">{c.coupon_status}</Tag>}
               <Typography.Text type="secondary">{formatTime(c.decided_at)}</Typography.Text>
             </Flex>
@@ -225,7 +247,7 @@ export function MarketingTab({ memberId }: { memberId: string }) {
   );
 }
 
-export function GuideTab({ memberId }: { memberId: string }) {
+function GuideSection({ memberId }: { memberId: string }) {
   const { t } = useTranslation();
   const guide = useQuery({
     queryKey: ['member-guide', memberId],

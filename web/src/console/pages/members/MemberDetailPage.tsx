@@ -27,9 +27,7 @@ const tabs360 = () => import('./Member360Tabs.tsx');
 const TimelineTab = lazy(() => tabs360().then((m) => ({ default: m.TimelineTab })));
 const OrdersTab = lazy(() => tabs360().then((m) => ({ default: m.OrdersTab })));
 const CouponsTab = lazy(() => tabs360().then((m) => ({ default: m.CouponsTab })));
-const TagsTab = lazy(() => tabs360().then((m) => ({ default: m.TagsTab })));
 const MarketingTab = lazy(() => tabs360().then((m) => ({ default: m.MarketingTab })));
-const GuideTab = lazy(() => tabs360().then((m) => ({ default: m.GuideTab })));
 const later = (node: ReactNode) => <Suspense fallback={<Spin />}>{node}</Suspense>;
 
 function MergedBanner({ survivorId }: { survivorId: string }) {
@@ -136,16 +134,10 @@ export default function MemberDetailPage() {
               label: t('member360.coupons'),
               children: later(<CouponsTab memberId={id} />),
             },
-            { key: 'tags', label: t('member360.tags'), children: later(<TagsTab memberId={id} />) },
             {
               key: 'marketing',
               label: t('member360.marketing'),
               children: later(<MarketingTab memberId={id} />),
-            },
-            {
-              key: 'guide',
-              label: t('member360.guideTasks'),
-              children: later(<GuideTab memberId={id} />),
             },
           ]}
         />
