@@ -1,5 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditLogTable } from '../core/audit/audit.table.ts';
+import type {
+  AutomationRunTable,
+  AutomationTable,
+  HolidayTable,
+} from '../core/automation/automation.table.ts';
 import type { CampaignMemberTable, CampaignTable } from '../core/campaigns/campaign.table.ts';
 import type {
   ProductCategoryTable,
@@ -181,6 +186,9 @@ export interface Database {
   campaign_member: CampaignMemberTable;
   outbox_message: OutboxMessageTable;
   outbox_attempt: OutboxAttemptTable;
+  automation: AutomationTable;
+  automation_run: AutomationRunTable;
+  holiday: HolidayTable;
 }
 
 export type Db = Kysely<Database>;
