@@ -106,6 +106,7 @@ import type {
   WalletPaymentTable,
   WalletSettingTable,
 } from '../core/wallet/wallet.table.ts';
+import type { WebhookEventTable, WebhookSubscriptionTable } from '../core/webhooks/webhook.table.ts';
 
 export interface Database {
   checkout_setting: CheckoutSettingTable;
@@ -186,6 +187,8 @@ export interface Database {
   campaign_member: CampaignMemberTable;
   outbox_message: OutboxMessageTable;
   outbox_attempt: OutboxAttemptTable;
+  webhook_subscription: WebhookSubscriptionTable;
+  webhook_event: WebhookEventTable;
   automation: AutomationTable;
   automation_run: AutomationRunTable;
   holiday: HolidayTable;

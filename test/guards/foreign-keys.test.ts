@@ -35,8 +35,6 @@ const unreferenced: Record<string, string> = {
   'coupon.redeemed_by': 'a staff member or an API key',
   'member_tag_history.actor_id': 'a staff member or an API key',
   'member_message.ref_id': 'what the message is about (ref_type says which)',
-  'outbox_message.subscription_id': 'the webhook subscription (held by the webhooks migration)',
-  'outbox_message.event_id': 'the webhook event (held by the webhooks migration)',
   'coupon.ref_id': 'the mall redemption or recharge that issued it (ref_type says which)',
 };
 

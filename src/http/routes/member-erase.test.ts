@@ -67,6 +67,7 @@ const PERSONAL_COLUMNS: Record<string, string> = {
   'tier_history.reason': 'no member data: upgrade, downgrade or review',
   'import_job.file_name': 'no member data: the name of the uploaded file',
   'import_row_error.column_name': 'no member data: a column header of the file',
+  'webhook_subscription.name': 'no member data: the integrator’s name for its endpoint',
 };
 const PERSONAL_NAME =
   /phone|name|birth|email|address|custom|raw|response|moved|sample|before|after|value|password|contact|memo|note|reason|comment|remark/;
