@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { validate as isUuid } from 'uuid';
 import { DomainError } from './errors.ts';
 
@@ -19,6 +20,12 @@ export function decodeTimeCursor(raw: string): TimeCursor {
       return { at: date, id };
   } catch {}
   throw new DomainError('request.cursor_invalid', { field: 'cursor' });
+}
+
+/** The rows after `raw` in a newest-first (created_at desc, id desc) list: `.where(…)` it. */
+export function beforeTimeCursor(raw: string, at = 'created_at', id = 'id') {
+  const after = decodeTimeCursor(raw);
+  return sql<boolean>`(${sql.ref(at)}, ${sql.ref(id)}) < (${after.at}, ${after.id})`;
 }
 
 /** The page of `limit` rows out of `limit + 1` fetched, and the cursor after its last row. */

@@ -2,7 +2,7 @@ import type { Db, Trx } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/pg-errors.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { decodeTimeCursor, timePage } from '../../lib/keyset.ts';
+import { beforeTimeCursor, timePage } from '../../lib/keyset.ts';
 import { pickDefined } from '../../lib/patch.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
@@ -220,10 +220,7 @@ export async function listProducts(db: Db, ctx: Ctx, query: ProductQuery) {
       ),
     );
   }
-  if (query.cursor) {
-    const after = decodeTimeCursor(query.cursor);
-    q = q.where((eb) => eb(eb.refTuple('p.created_at', 'p.id'), '<', eb.tuple(after.at, after.id)));
-  }
+  if (query.cursor) q = q.where(beforeTimeCursor(query.cursor, 'p.created_at', 'p.id'));
   const page = timePage(await q.execute(), limit);
   return { items: await presentProducts(db, ctx, page.items), next_cursor: page.next_cursor };
 }

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { decodeTimeCursor, timePage } from '../../lib/keyset.ts';
+import { beforeTimeCursor, timePage } from '../../lib/keyset.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
@@ -287,11 +287,6 @@ export async function listMemberCoupons(
     .orderBy('id', 'desc')
     .limit(limit + 1);
   if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.cursor) {
-    const after = decodeTimeCursor(filter.cursor);
-    query = query.where((eb) =>
-      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)),
-    );
-  }
+  if (filter.cursor) query = query.where(beforeTimeCursor(filter.cursor));
   return timePage(await query.execute(), limit);
 }

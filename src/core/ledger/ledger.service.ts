@@ -3,7 +3,7 @@ import type { Db, Trx } from '../../db/database.ts';
 import { cte, executeWrites, rowsOf, type WriteSet, writeSet } from '../../db/write-set.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { decodeTimeCursor, timePage } from '../../lib/keyset.ts';
+import { beforeTimeCursor, timePage } from '../../lib/keyset.ts';
 import type { Ctx } from '../context.ts';
 import type { LedgerEntryRow, LedgerName } from './ledger.table.ts';
 
@@ -152,11 +152,6 @@ export async function listEntries(
     .orderBy('id', 'desc')
     .limit(filter.limit + 1);
   if (filter.ledger) query = query.where('ledger', '=', filter.ledger);
-  if (filter.cursor) {
-    const after = decodeTimeCursor(filter.cursor);
-    query = query.where((eb) =>
-      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)),
-    );
-  }
+  if (filter.cursor) query = query.where(beforeTimeCursor(filter.cursor));
   return timePage(await query.execute(), filter.limit);
 }

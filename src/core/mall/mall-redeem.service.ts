@@ -1,7 +1,7 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { assertFound, DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { decodeTimeCursor, timePage } from '../../lib/keyset.ts';
+import { beforeTimeCursor, timePage } from '../../lib/keyset.ts';
 import { localDateOf } from '../../lib/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
@@ -230,11 +230,6 @@ export async function listRedemptions(
     .limit(limit + 1);
   if (filter.member_id) query = query.where('member_id', '=', filter.member_id);
   if (filter.reward_id) query = query.where('reward_id', '=', filter.reward_id);
-  if (filter.cursor) {
-    const after = decodeTimeCursor(filter.cursor);
-    query = query.where((eb) =>
-      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)),
-    );
-  }
+  if (filter.cursor) query = query.where(beforeTimeCursor(filter.cursor));
   return timePage(await query.execute(), limit);
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { decodeTimeCursor, timePage } from '../../lib/keyset.ts';
+import { beforeTimeCursor, timePage } from '../../lib/keyset.ts';
 import type { Ctx } from '../context.ts';
 
 export interface OrderFilter {
@@ -44,11 +44,6 @@ export async function listOrders(db: Db, ctx: Ctx, filter: OrderFilter) {
     .limit(limit + 1);
   if (filter.member_id) query = query.where('member_id', '=', filter.member_id);
   if (filter.store_id) query = query.where('store_id', '=', filter.store_id);
-  if (filter.cursor) {
-    const after = decodeTimeCursor(filter.cursor);
-    query = query.where((eb) =>
-      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)),
-    );
-  }
+  if (filter.cursor) query = query.where(beforeTimeCursor(filter.cursor));
   return timePage(await query.execute(), limit);
 }
