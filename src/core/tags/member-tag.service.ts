@@ -12,6 +12,13 @@ export type MemberSet = SelectQueryBuilder<Database, any, { member_id: string }>
 
 const actorOf = (ctx: Ctx) => (ctx.actor.kind === 'staff' ? ctx.actor.id : null);
 
+/** The history of a change: one row per (tag_id, member_id) row of the statement's CTE `of`. */
+const historyOf = (ctx: Ctx, of: string, change: 'added' | 'removed', source: string) => sql`
+  insert into member_tag_history (merchant_id, id, tag_id, member_id, change, source, actor_id, at)
+  select ${ctx.merchantId}, ${sqlUuidV7}, tag_id, member_id, ${change}, ${source},
+    ${actorOf(ctx)}, ${ctx.now}
+  from ${sql.table(of)}`;
+
 /**
  * Gives `tagId` to every active member of `members` that lacks it, with one history row per
  * member that really got it (a second add writes nothing). One statement.
@@ -30,12 +37,8 @@ export async function addTagTo(
       select ${m}, ${tagId}, mb.id, ${source}, ${ctx.now} from member mb
       where mb.merchant_id = ${m} and mb.status = 'active' and mb.id in ${members}
       on conflict do nothing
-      returning member_id
-    ), logged as (
-      insert into member_tag_history (merchant_id, id, tag_id, member_id, change, source, actor_id, at)
-      select ${m}, ${sqlUuidV7}, ${tagId}, member_id, 'added', ${source}, ${actorOf(ctx)}, ${ctx.now}
-      from added
-    )
+      returning tag_id, member_id
+    ), logged as (${historyOf(ctx, 'added', 'added', source)})
     select count(*)::int as n from added`.execute(trx);
   return rows[0]?.n ?? 0;
 }
@@ -55,12 +58,8 @@ export async function removeTagFrom(
     with removed as (
       delete from member_tag where merchant_id = ${m} and tag_id = ${tagId}
         and member_id ${match} ${members}
-      returning member_id
-    ), logged as (
-      insert into member_tag_history (merchant_id, id, tag_id, member_id, change, source, actor_id, at)
-      select ${m}, ${sqlUuidV7}, ${tagId}, member_id, 'removed', ${source}, ${actorOf(ctx)}, ${ctx.now}
-      from removed
-    )
+      returning tag_id, member_id
+    ), logged as (${historyOf(ctx, 'removed', 'removed', source)})
     select count(*)::int as n from removed`.execute(trx);
   return rows[0]?.n ?? 0;
 }
@@ -136,11 +135,9 @@ export async function recordInteraction(
       where t.merchant_id = ${m} and t.kind = 'interaction' and t.active
         and t.interaction = ${interaction}
       on conflict do nothing
-      returning tag_id
+      returning tag_id, member_id
     )
-    insert into member_tag_history (merchant_id, id, tag_id, member_id, change, source, actor_id, at)
-    select ${m}, ${sqlUuidV7}, tag_id, ${memberId}, 'added', 'interaction', null, ${ctx.now}
-    from added`.execute(trx);
+    ${historyOf(ctx, 'added', 'added', 'interaction')}`.execute(trx);
 }
 
 /**
@@ -152,21 +149,14 @@ export async function moveMemberTags(trx: Trx, ctx: Ctx, fromId: string, toId: s
   const { rows } = await sql<{ n: number }>`
     with taken as (
       delete from member_tag where merchant_id = ${m} and member_id = ${fromId}
-      returning tag_id, source
+      returning tag_id, member_id, source
     ), given as (
       insert into member_tag (merchant_id, tag_id, member_id, source, added_at)
       select ${m}, tag_id, ${toId}, source, ${ctx.now} from taken
       on conflict do nothing
-      returning tag_id, source
-    ), logged_out as (
-      insert into member_tag_history (merchant_id, id, tag_id, member_id, change, source, actor_id, at)
-      select ${m}, ${sqlUuidV7}, tag_id, ${fromId}, 'removed', 'merge', ${actorOf(ctx)}, ${ctx.now}
-      from taken
-    ), logged_in as (
-      insert into member_tag_history (merchant_id, id, tag_id, member_id, change, source, actor_id, at)
-      select ${m}, ${sqlUuidV7}, tag_id, ${toId}, 'added', 'merge', ${actorOf(ctx)}, ${ctx.now}
-      from given
-    )
+      returning tag_id, member_id
+    ), logged_out as (${historyOf(ctx, 'taken', 'removed', 'merge')}),
+    logged_in as (${historyOf(ctx, 'given', 'added', 'merge')})
     select count(*)::int as n from given`.execute(trx);
   return rows[0]?.n ?? 0;
 }
