@@ -46,6 +46,12 @@ import type {
   MembershipPlanTable,
   PaidMembershipTable,
 } from '../core/membership/membership.table.ts';
+import type {
+  MemberOtpTable,
+  MemberPaymentTable,
+  MemberPrivacyRequestTable,
+  MemberSessionTable,
+} from '../core/member-app/member-app.table.ts';
 import type { MemberMessageTable } from '../core/messaging/member-message.table.ts';
 import type { OutboxAttemptTable, OutboxMessageTable } from '../core/messaging/outbox.table.ts';
 import type {
@@ -187,6 +193,10 @@ export interface Database {
   campaign_member: CampaignMemberTable;
   outbox_message: OutboxMessageTable;
   outbox_attempt: OutboxAttemptTable;
+  member_otp: MemberOtpTable;
+  member_session: MemberSessionTable;
+  member_privacy_request: MemberPrivacyRequestTable;
+  member_payment: MemberPaymentTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_event: WebhookEventTable;
   automation: AutomationTable;

@@ -53,6 +53,23 @@ export async function eraseMember(
     .where('merchant_id', '=', m)
     .where('member_id', 'in', ids)
     .execute();
+  // the member page's sessions and one-time codes name the phone
+  await trx
+    .deleteFrom('member_session')
+    .where('merchant_id', '=', m)
+    .where((eb) =>
+      eb.or([
+        eb('member_id', 'in', ids),
+        ...(values.phones.length ? [eb('phone', 'in', values.phones)] : []),
+      ]),
+    )
+    .execute();
+  if (values.phones.length)
+    await trx
+      .deleteFrom('member_otp')
+      .where('merchant_id', '=', m)
+      .where('phone', 'in', values.phones)
+      .execute();
   // the inbox speaks to the person (templates fill in their name): it goes with them
   await trx
     .deleteFrom('member_message')

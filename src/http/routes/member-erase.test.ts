@@ -42,6 +42,8 @@ const PERSONAL_COLUMNS: Record<string, string> = {
   'member.custom': 'emptied',
   'member_identity.value': 'deleted',
   'payment_password.password_hash': 'deleted',
+  'member_session.phone': 'deleted',
+  'member_otp.phone': 'deleted',
   'audit_log.before': 'nulled (member entries) or scrubbed',
   'audit_log.after': 'nulled (member entries) or scrubbed',
   'member_merge.moved': 'scrubbed',
