@@ -12,17 +12,29 @@ export async function getGuide(db: Db | Trx, ctx: Ctx, staffId: string) {
   return staff;
 }
 
+/** The active members listed, or of a home store, get `staffId` as their guide (or none). */
+async function setGuide(
+  trx: Trx,
+  ctx: Ctx,
+  staffId: string | null,
+  members: { member_ids: readonly string[] } | { store_id: string },
+): Promise<number> {
+  const update = trx
+    .updateTable('member')
+    .set({ guide_staff_id: staffId, updated_at: ctx.now })
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('status', '=', 'active');
+  const result = await ('store_id' in members
+    ? update.where('home_store_id', '=', members.store_id)
+    : update.where('id', 'in', members.member_ids)
+  ).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** Gives the listed active members a guide (or none); unknown ids are ignored and not counted. */
 export async function assignGuide(trx: Trx, ctx: Ctx, input: AssignGuideBody) {
   if (input.staff_id) await getGuide(trx, ctx, input.staff_id);
-  const result = await trx
-    .updateTable('member')
-    .set({ guide_staff_id: input.staff_id, updated_at: ctx.now })
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('id', 'in', input.member_ids)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
-  const assigned = Number(result.numUpdatedRows);
+  const assigned = await setGuide(trx, ctx, input.staff_id, { member_ids: input.member_ids });
   await recordAudit(trx, ctx, {
     action: 'guide.assign',
     entityType: 'staff',
@@ -38,14 +50,7 @@ export async function assignStoreGuide(trx: Trx, ctx: Ctx, input: AssignStoreBod
   const staff = await getGuide(trx, ctx, input.staff_id);
   if (staff.store_id !== input.store_id)
     throw new DomainError('guide.staff_not_in_store', { field: 'staff_id' });
-  const result = await trx
-    .updateTable('member')
-    .set({ guide_staff_id: input.staff_id, updated_at: ctx.now })
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('home_store_id', '=', input.store_id)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
-  const assigned = Number(result.numUpdatedRows);
+  const assigned = await setGuide(trx, ctx, input.staff_id, { store_id: input.store_id });
   await recordAudit(trx, ctx, {
     action: 'guide.assign_store',
     entityType: 'staff',
