@@ -54,6 +54,11 @@ export const CROSS_MERCHANT: { table: string; via: string; why: string }[] = [
     via: 'status',
     why: 'at start, campaign launches interrupted on any merchant are found to resume them',
   },
+  {
+    table: 'automation',
+    via: 'status',
+    why: 'the automation sweep finds the active automations of every merchant, then runs each in its own',
+  },
 ];
 
 interface Seen {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { registerBonusExpiry } from './bonus-expiry.job.ts';
+import { registerAutomation } from './automation.job.ts';
 import { registerBonusRelease } from './bonus-release.job.ts';
 import { registerCampaignLaunch } from './campaign-launch.job.ts';
 import { registerCouponExpiry } from './coupon-expiry.job.ts';
@@ -30,6 +31,7 @@ export async function registerWorkers(
   await registerCouponExpiry(boss, db, log);
   await registerMarketingNightly(boss, db, log);
   await registerCampaignLaunch(boss, db, log);
+  await registerAutomation(boss, db, log);
   void config;
   void log;
 }

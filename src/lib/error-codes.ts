@@ -625,6 +625,24 @@ export const errorCodes = {
     zh: '营销活动已开始发送，不能取消',
     en: 'The campaign is already launching and cannot be cancelled',
   },
+  'automation.not_found': { status: 404, zh: '自动化营销不存在', en: 'Automation not found' },
+  'automation.no_action': {
+    status: 400,
+    zh: '自动化营销至少需要一个动作（优惠券、积分、消息或导购任务）',
+    en: 'An automation needs at least one action (coupon, points, message or guide task)',
+  },
+  'automation.coupon_template_not_found': {
+    status: 404,
+    zh: '优惠券模板不存在',
+    en: 'Coupon template not found',
+  },
+  'automation.tier_not_found': { status: 404, zh: '会员等级不存在', en: 'Tier not found' },
+  'holiday.not_found': { status: 404, zh: '节假日不存在', en: 'Holiday not found' },
+  'holiday.date_taken': {
+    status: 409,
+    zh: '这一天已在节假日日历中',
+    en: 'This date is already in the holiday calendar',
+  },
   'coupon.template_invalid': {
     status: 400,
     zh: '优惠券模板不合法',
