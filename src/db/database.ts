@@ -193,9 +193,6 @@ export interface Database {
   campaign_member: CampaignMemberTable;
   outbox_message: OutboxMessageTable;
   outbox_attempt: OutboxAttemptTable;
-  automation: AutomationTable;
-  automation_run: AutomationRunTable;
-  holiday: HolidayTable;
   member_otp: MemberOtpTable;
   member_session: MemberSessionTable;
   member_privacy_request: MemberPrivacyRequestTable;
