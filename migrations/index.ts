@@ -24,6 +24,7 @@ import * as rfmRuns from './2026_12_02_0400_rfm_runs.ts';
 import * as campaigns from './2026_12_02_0600_campaigns.ts';
 import * as dashboardIndexes from './2026_12_02_0800_dashboard_indexes.ts';
 import * as outbox from './2026_12_02_0900_outbox.ts';
+import * as messageSettings from './2026_12_02_1000_message_settings.ts';
 import * as memberApp from './2026_12_02_1300_member_app.ts';
 import * as webhooks from './2026_12_02_1100_webhooks.ts';
 import * as automation from './2026_12_02_1200_automation.ts';
@@ -55,6 +56,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0600_campaigns': campaigns,
   '2026_12_02_0800_dashboard_indexes': dashboardIndexes,
   '2026_12_02_0900_outbox': outbox,
+  '2026_12_02_1000_message_settings': messageSettings,
   '2026_12_02_1300_member_app': memberApp,
   '2026_12_02_1100_webhooks': webhooks,
   '2026_12_02_1200_automation': automation,

@@ -53,6 +53,12 @@ import type {
   MemberSessionTable,
 } from '../core/member-app/member-app.table.ts';
 import type { MemberMessageTable } from '../core/messaging/member-message.table.ts';
+import type {
+  MessageChannelSettingTable,
+  MessageOptOutTable,
+  MessageSettingTable,
+  MessageTemplateTable,
+} from '../core/messaging/message-setting.table.ts';
 import type { OutboxAttemptTable, OutboxMessageTable } from '../core/messaging/outbox.table.ts';
 import type {
   CheckoutSettingTable,
@@ -193,6 +199,10 @@ export interface Database {
   campaign_member: CampaignMemberTable;
   outbox_message: OutboxMessageTable;
   outbox_attempt: OutboxAttemptTable;
+  message_opt_out: MessageOptOutTable;
+  message_template: MessageTemplateTable;
+  message_channel_setting: MessageChannelSettingTable;
+  message_setting: MessageSettingTable;
   member_otp: MemberOtpTable;
   member_session: MemberSessionTable;
   member_privacy_request: MemberPrivacyRequestTable;
