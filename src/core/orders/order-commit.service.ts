@@ -21,6 +21,7 @@ import {
 } from '../payments/tender.service.ts';
 import { commissionForOrder } from '../referral/referral-order.service.ts';
 import { getOwnRow } from '../tenant-row.ts';
+import { webhookEventWrites } from '../webhooks/webhook-event.service.ts';
 import type { WalletAuth } from '../wallet/payment-password.service.ts';
 import { checkoutLocks } from './checkout-read.service.ts';
 import type { CommitBody } from './order.schema.ts';
@@ -103,6 +104,7 @@ export async function commitOrder(
         { action: 'order.commit', entityType: 'order', entityId: orderId, after: audit },
       ]),
       claim ? responseWrites(claim, response) : writeSet(),
+      webhookEventWrites(ctx, 'order_event', 'order.committed', [orderEvent(order)]),
     ),
   );
   await posts?.settle(trx, result);
@@ -158,6 +160,25 @@ export async function insertOrder(trx: Trx, ctx: Ctx, o: NewOrder): Promise<Sale
     .execute();
   return order;
 }
+
+/** What integrators learn of a paid order (`order.committed`): ids and amounts. */
+export const orderEvent = (o: SaleOrderRow) => ({
+  order_id: o.id,
+  number: o.number,
+  channel: o.channel,
+  external_id: o.external_id,
+  member_id: o.member_id,
+  store_id: o.store_id,
+  amount_fen: o.amount_fen,
+  due_fen: o.due_fen,
+  tender_fen: o.tender_fen,
+  principal_fen: o.principal_fen,
+  bonus_fen: o.bonus_fen,
+  points_used: o.points_used,
+  points_earned: o.points_earned,
+  coupon_ids: o.applied_coupon_ids,
+  paid_at: o.paid_at,
+});
 
 /** The order row with every amount the pricing decided. */
 function orderRow(
