@@ -7,9 +7,7 @@ import {
   PASSWORD,
   type TestMerchant,
 } from '../factories.ts';
-import { type Console, logIn, startConsole } from './harness.ts';
-
-const PHONE = { width: 390, height: 844 };
+import { type Console, logIn, PHONE, startConsole } from './harness.ts';
 
 /** Issue 9 item 8 on a phone: a guide opens the task list and marks a call done with its outcome. */
 describe('guide tasks on a phone', () => {
@@ -61,18 +59,7 @@ describe('guide tasks on a phone', () => {
   });
 
   it('shows the day’s tasks as cards with the script and marks one done', async () => {
-    const context = await c.browser.newContext({
-      baseURL: c.baseUrl,
-      viewport: PHONE,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      isMobile: true,
-      hasTouch: true,
-    });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors, close } = await c.openPage({ phone: true });
     await logIn(page, m.logins.cashier, PASSWORD);
     await page.goto('/guide-tasks');
     const cards = page.getByTestId('guide-task');
@@ -108,6 +95,6 @@ describe('guide tasks on a phone', () => {
     await expect.poll(() => cards.count()).toBe(1);
     await page.getByText('已预约到店').first().waitFor();
     expect(errors).toEqual([]);
-    await context.close();
+    await close();
   });
 });

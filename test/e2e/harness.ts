@@ -24,7 +24,41 @@ export interface Console {
   /** uncaught exceptions in the page: a test ends by expecting none */
   pageErrors: string[];
   screenshot(name: string): Promise<void>;
+  /** a page in a browser context of its own: another viewport (a phone), another sign-in */
+  openPage(options?: { phone?: boolean }): Promise<OpenPage>;
   close(): Promise<void>;
+}
+
+export interface OpenPage {
+  page: Page;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** A phone's screen, as the member page and the guide's task cards are used. */
+export const PHONE = { width: 390, height: 844 };
+
+async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  options: { phone?: boolean; downloads?: boolean } = {},
+): Promise<OpenPage> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: options.phone ? PHONE : { width: 1280, height: 800 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    ...(options.phone ? { isMobile: true, hasTouch: true } : {}),
+    ...(options.downloads ? { acceptDownloads: true } : {}),
+  });
+  // generous: the CI box has 2 cores shared with PostgreSQL and the other test files
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  if (process.env.E2E_CONSOLE_LOG)
+    page.on('console', (m) => m.type() !== 'log' && console.log(`[browser ${m.type()}]`, m.text()));
+  return { page, errors, close: () => context.close() };
 }
 
 /**
@@ -45,20 +79,7 @@ export async function startConsole(options: { jobs?: boolean } = {}): Promise<Co
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const browser = await chromium.launch(await chromiumLaunchOptions());
-  const context = await browser.newContext({
-    baseURL: baseUrl,
-    viewport: { width: 1280, height: 800 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    acceptDownloads: true,
-  });
-  // generous: the CI box has 2 cores shared with PostgreSQL and the other test files
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  if (process.env.E2E_CONSOLE_LOG)
-    page.on('console', (m) => m.type() !== 'log' && console.log(`[browser ${m.type()}]`, m.text()));
+  const { page, errors: pageErrors } = await openPage(browser, baseUrl, { downloads: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     db,
@@ -72,6 +93,7 @@ export async function startConsole(options: { jobs?: boolean } = {}): Promise<Co
       await page.waitForTimeout(400);
       await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`) });
     },
+    openPage: (options) => openPage(browser, baseUrl, options),
     async close() {
       await browser.close();
       await app.close();

@@ -1,5 +1,3 @@
-import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberRow } from '../../src/core/members/member.table.ts';
 import { S5_RULE } from '../../src/core/segments/segment-examples.ts';
@@ -7,9 +5,6 @@ import { countSegment } from '../../src/core/segments/segment-query.service.ts';
 import { createMember, createTestMerchant, PASSWORD, type TestMerchant } from '../factories.ts';
 import { daysBefore, insertOrders } from '../marketing-orders.ts';
 import { type Console, logIn, startConsole } from './harness.ts';
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: resolve('docs/screenshots', `${name}.png`) });
 
 /** Issue 9 item 5 in a browser: a marketer builds S5's segment and sees its exact count. */
 describe('segments in a browser', () => {
@@ -37,16 +32,7 @@ describe('segments in a browser', () => {
   });
 
   it("builds S5's segment, sees its exact count and sentence, and saves it", async () => {
-    const context = await c.browser.newContext({
-      baseURL: c.baseUrl,
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, pageErrors: errors } = c;
     await logIn(page, m.logins.marketer, PASSWORD);
     await page.getByTestId('nav-menu').getByRole('menuitem', { name: '客户分群' }).click();
     await page.waitForURL('**/segments');
@@ -65,7 +51,7 @@ describe('segments in a browser', () => {
       .waitFor();
     await page.getByRole('cell', { name: '王芳' }).waitFor();
     await page.getByRole('cell', { name: '李雷' }).waitFor();
-    await shot(page, 'segments');
+    await c.screenshot('segments');
 
     await page.getByLabel('分群名称').fill('流失预警');
     await page.getByRole('button', { name: '保存分群' }).click();
@@ -78,6 +64,5 @@ describe('segments in a browser', () => {
       .executeTakeFirstOrThrow();
     expect(saved.rule).toEqual(S5_RULE);
     expect(errors).toEqual([]);
-    await context.close();
   }, 120_000);
 });

@@ -1,5 +1,3 @@
-import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeRfm } from '../../src/core/rfm/rfm.service.ts';
 import {
@@ -11,9 +9,6 @@ import {
 } from '../factories.ts';
 import { daysBefore, insertOrders } from '../marketing-orders.ts';
 import { type Console, logIn, startConsole } from './harness.ts';
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: resolve('docs/screenshots', `${name}.png`) });
 
 /** Issue 9 items 3 and 4 in a browser: a marketer makes a 芒果系列 rule tag and reads RFM. */
 describe('tags and RFM in a browser', () => {
@@ -39,16 +34,7 @@ describe('tags and RFM in a browser', () => {
   });
 
   it('creates a category-preference tag, refreshes it and reads the RFM page', async () => {
-    const context = await c.browser.newContext({
-      baseURL: c.baseUrl,
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, pageErrors: errors } = c;
     await logIn(page, m.logins.marketer, PASSWORD);
     await page.getByTestId('nav-menu').getByRole('menuitem', { name: '标签管理' }).click();
     await page.waitForURL('**/tags');
@@ -73,14 +59,13 @@ describe('tags and RFM in a browser', () => {
       headers: auth(m.tokens.marketer),
     });
     expect(held.json()).toEqual([expect.objectContaining({ name: '芒果控', member_count: 1 })]);
-    await shot(page, 'tags');
+    await c.screenshot('tags');
 
     await page.getByTestId('nav-menu').getByRole('menuitem', { name: 'RFM 分析' }).click();
     await page.waitForURL('**/rfm');
     await page.getByTestId('rfm-groups').locator('canvas').waitFor();
     await page.getByText('活跃→沉睡').first().waitFor();
-    await shot(page, 'rfm');
+    await c.screenshot('rfm');
     expect(errors).toEqual([]);
-    await context.close();
   });
 });
