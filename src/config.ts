@@ -24,6 +24,11 @@ export interface Config {
    * `linklocal`, `uniquelocal`); empty = none, the client is the socket's peer.
    */
   trustProxy: string[];
+  /**
+   * The member page's development payment provider (a button completes a recharge): on with
+   * DEV_PAYMENTS=1 or in the demo; never on a real deployment.
+   */
+  devPayments?: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) {
@@ -104,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: secretFrom(env, dataDir),
     uploadLimitBytes: int(env, 'UPLOAD_LIMIT_MB', 200, 1, 10_000) * 1024 * 1024,
     seedDemo: demoWanted(env, host, trustProxy),
+    devPayments: env.DEV_PAYMENTS === '1' || demoWanted(env, host, trustProxy),
     sessionHours: int(env, 'SESSION_HOURS', 12, 1, 24 * 30),
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 60, 5, 24 * 60 * 30),
     trustProxy,

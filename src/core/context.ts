@@ -3,7 +3,7 @@ import type { Permission } from './tenancy/permissions.ts';
 import type { Role } from './tenancy/tenancy.table.ts';
 
 export interface Actor {
-  kind: 'staff' | 'api_key' | 'system';
+  kind: 'staff' | 'api_key' | 'system' | 'member';
   id: string | null;
   role: Role | null;
   permissions: ReadonlySet<Permission>;

@@ -15,6 +15,11 @@ export const CROSS_MERCHANT: { table: string; via: string; why: string }[] = [
   },
   { table: 'api_key', via: 'prefix', why: 'an API key is found by its prefix' },
   {
+    table: 'member_session',
+    via: 'token_hash',
+    why: 'a member page token is checked before its merchant is known',
+  },
+  {
     table: 'bonus_part',
     via: 'available_from',
     why: 'the release sweep finds due bonus parts of every merchant, then settles each in its own',

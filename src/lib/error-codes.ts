@@ -928,6 +928,71 @@ export const errorCodes = {
     zh: '数据库暂时不可用，请稍后重试',
     en: 'The database is unavailable for a moment; try again shortly',
   },
+  'member_app.code_wrong': {
+    status: 400,
+    zh: '验证码错误',
+    en: 'The code is wrong',
+  },
+  'member_app.code_expired': {
+    status: 400,
+    zh: '验证码已过期，请重新获取',
+    en: 'The code has expired; ask for a new one',
+  },
+  'member_app.code_used': {
+    status: 400,
+    zh: '验证码已使用，请重新获取',
+    en: 'The code was already used; ask for a new one',
+  },
+  'member_app.code_locked': {
+    status: 429,
+    zh: '验证码错误次数过多，请稍后再试',
+    en: 'Too many wrong codes; try again later',
+  },
+  'member_app.code_too_soon': {
+    status: 429,
+    zh: '验证码发送过于频繁，请稍后再试',
+    en: 'A code was sent a moment ago; wait before asking again',
+  },
+  'member_app.code_daily_limit': {
+    status: 429,
+    zh: '今日验证码次数已用完',
+    en: 'No more codes for this phone today',
+  },
+  'member_app.not_member': {
+    status: 409,
+    zh: '请先领卡成为会员',
+    en: 'Become a member first (claim a coupon or your card)',
+  },
+  'member_app.birthday_set': {
+    status: 409,
+    zh: '生日已填写，如需修改请联系门店',
+    en: 'The birthday is already set; ask the store to change it',
+  },
+  'member_app.payment_not_pending': {
+    status: 409,
+    zh: '该支付已完成或不存在',
+    en: 'This payment is no longer pending',
+  },
+  'member_app.payment_not_found': {
+    status: 404,
+    zh: '支付不存在',
+    en: 'Payment not found',
+  },
+  'member_app.privacy_request_open': {
+    status: 409,
+    zh: '已有处理中的同类申请',
+    en: 'A request of this kind is already open',
+  },
+  'member_app.dev_payments_off': {
+    status: 409,
+    zh: '开发用支付未开启',
+    en: 'The development payment provider is off on this server',
+  },
+  'member_app.privacy_request_not_found': {
+    status: 404,
+    zh: '申请不存在',
+    en: 'Request not found',
+  },
   'internal.error': { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

@@ -1,4 +1,5 @@
 import type { Trx } from '../../db/database.ts';
+import { DomainError } from '../../lib/errors.ts';
 import type { Ctx } from '../context.ts';
 import type { TenderMethod, TenderRefType } from './tender.table.ts';
 
@@ -49,6 +50,45 @@ const providers: Record<string, PaymentProvider> = { recorded: recordedProvider 
 /** Every method goes through `recorded` until a gateway is configured for it. */
 export function providerFor(_method: TenderMethod): PaymentProvider {
   return providers.recorded!;
+}
+
+/**
+ * A gateway whose payer confirms elsewhere, later (the member page's recharge: WeChat Pay JSAPI
+ * or H5 pay, Alipay wap pay). `start` asks the gateway for a payment and returns its reference
+ * (and, for a real gateway, what the page needs to open the payer's wallet); nothing is recorded
+ * as paid. When the gateway's signed notification arrives (a route of the gateway's own, which
+ * verifies it and finds the member payment by `provider_ref`), the same completion the
+ * development button runs (src/core/member-app/member-payment.service.ts `completePayment`)
+ * records the recharge, paid by `method`. The slot for WeChat Pay and Alipay: implement `start`
+ * with the gateway's unified order call, add the notification route, register it below.
+ */
+export interface PendingPaymentProvider {
+  readonly name: string;
+  readonly method: TenderMethod;
+  start(
+    ctx: Ctx,
+    request: { amount_fen: number; ref_id: string },
+  ): Promise<{ provider_ref: string }>;
+}
+
+/**
+ * Development only: the payment completes when the member presses "complete payment
+ * (development)" on the page. Served only when the server runs with DEV_PAYMENTS (or the demo).
+ */
+export const developmentProvider: PendingPaymentProvider = {
+  name: 'development',
+  method: 'wechat_pay',
+  start: async (_ctx, request) => ({ provider_ref: `dev_${request.ref_id}` }),
+};
+
+const pendingProviders: Record<string, PendingPaymentProvider> = {
+  development: developmentProvider,
+};
+
+export function pendingProviderByName(name: string): PendingPaymentProvider {
+  const provider = pendingProviders[name];
+  if (!provider) throw new DomainError('request.invalid', { field: 'provider' });
+  return provider;
 }
 
 export function providerByName(name: string): PaymentProvider {

@@ -28,12 +28,14 @@ export const permissions = [
   // Mint a dynamic member code: the member's own channel only (the member page, an
   // integrator's member app). No staff role holds it: the till verifies codes, never mints them.
   'members.code',
+  // The member's own page (会员H5): only a member session holds it, never a role or an API key.
+  'member.self',
 ] as const;
 
 export type Permission = (typeof permissions)[number];
 
 const rolePermissions: Record<Role, readonly Permission[]> = {
-  owner: permissions.filter((p) => p !== 'members.code'),
+  owner: permissions.filter((p) => p !== 'members.code' && p !== 'member.self'),
   manager: [
     'members.read',
     'members.pii',
@@ -73,7 +75,7 @@ export const permissionsOfRole = (role: Role): ReadonlySet<Permission> =>
 
 /** API keys may carry any permission except administering staff and other keys. */
 export const apiKeyScopes = permissions.filter(
-  (p) => p !== 'staff.admin' && p !== 'api_keys.admin',
+  (p) => p !== 'staff.admin' && p !== 'api_keys.admin' && p !== 'member.self',
 );
 
 export const isPermission = (value: string): value is Permission =>

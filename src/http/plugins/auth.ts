@@ -1,7 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../core/context.ts';
+import {
+  findMemberSession,
+  MEMBER_TOKEN_PREFIX,
+  type MemberSession,
+  memberTokenHash,
+} from '../../core/member-app/member-session.service.ts';
 import { authenticateApiKey } from '../../core/tenancy/api-key.service.ts';
-import { isPermission, permissionsOfRole } from '../../core/tenancy/permissions.ts';
+import {
+  isPermission,
+  type Permission,
+  permissionsOfRole,
+} from '../../core/tenancy/permissions.ts';
 import {
   findSession,
   isSessionLive,
@@ -23,6 +33,7 @@ import { requestLocale } from './errors.ts';
 export const SESSION_CACHE_MS = 10_000;
 
 export type SessionCache = ReturnType<typeof ttlCache<StaffSession | undefined>>;
+export type MemberSessionCache = ReturnType<typeof ttlCache<MemberSession | undefined>>;
 
 /** The caller's token, read one way for the auth hook and for logout. */
 export function requestToken(request: FastifyRequest): string | undefined {
@@ -42,6 +53,9 @@ export function registerAuth(app: FastifyInstance): void {
   const sessions: SessionCache = ttlCache(SESSION_CACHE_MS);
   app.decorate('sessions', sessions);
   app.decorateRequest('session', null);
+  const memberSessions: MemberSessionCache = ttlCache(SESSION_CACHE_MS);
+  app.decorate('memberSessions', memberSessions);
+  app.decorateRequest('memberSession', null);
 
   // Third-party plugins (API reference, console files, CORS preflight) cannot declare
   // `public: true` on their routes: registered through `app.publicRoutes`, they are marked here.
@@ -72,7 +86,9 @@ export function registerAuth(app: FastifyInstance): void {
     const locale = requestLocale(request);
     const ctx = token.startsWith('rk_')
       ? await apiKeyCtx(app, token, now, locale)
-      : await sessionCtx(app, request, token, now, locale);
+      : token.startsWith(MEMBER_TOKEN_PREFIX)
+        ? await memberCtx(app, request, token, now, locale)
+        : await sessionCtx(app, request, token, now, locale);
     const permission = config.permission;
     if (!permission || !ctx.actor.permissions.has(permission)) {
       throw new DomainError(
@@ -98,6 +114,34 @@ async function apiKeyCtx(app: FastifyInstance, token: string, now: Date, locale:
     now,
     locale,
   } satisfies Ctx;
+}
+
+/** What a member session may do: its own page, and mint its own dynamic member code. */
+const MEMBER_PERMISSIONS: ReadonlySet<Permission> = new Set(['member.self', 'members.code']);
+
+/**
+ * A member page session (`ms_` token): the member its phone is (null while the phone is no
+ * member yet), the store of the link it came from. Cached like staff sessions; sign-out and a
+ * claim that binds the session drop it from this instance's cache at once.
+ */
+async function memberCtx(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  token: string,
+  now: Date,
+  locale: Locale,
+): Promise<Ctx> {
+  const hash = memberTokenHash(token);
+  const session = await app.memberSessions.get(hash, () => findMemberSession(app.db, hash));
+  if (!session || session.expires_at <= now) throw new DomainError('auth.required');
+  request.memberSession = session;
+  return {
+    merchantId: session.merchant_id,
+    ...(session.store_id ? { storeId: session.store_id } : {}),
+    actor: { kind: 'member', id: session.member_id, role: null, permissions: MEMBER_PERMISSIONS },
+    now,
+    locale,
+  };
 }
 
 async function sessionCtx(
