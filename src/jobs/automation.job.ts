@@ -15,9 +15,10 @@ export async function registerAutomation(boss: PgBoss, db: Db, log: Logger): Pro
   await boss.createQueue(QUEUE, { name: QUEUE, policy: 'singleton' });
   await boss.schedule(QUEUE, '*/5 * * * *', {}, { tz: 'UTC' });
   await boss.work(QUEUE, async () => {
-    const outcome = await runAutomationSweep(db, new Date(), (automationId, error) =>
-      log.error({ err: error, automationId }, 'automation run failed'),
-    );
+    const outcome = await runAutomationSweep(db, new Date(), {
+      onError: (automationId, error) =>
+        log.error({ err: error, automationId }, 'automation run failed'),
+    });
     if (outcome.executed > 0) log.info(outcome, 'automations ran');
   });
 }

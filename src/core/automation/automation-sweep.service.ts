@@ -5,6 +5,13 @@ import { executeBatch, planAutomation } from './automation-run.service.ts';
 
 export const BATCH_SIZE = 500;
 
+export interface SweepOptions {
+  onError?: (automationId: string, error: unknown) => void;
+  batchSize?: number;
+  /** one merchant only (a test, a manual run); absent = every merchant */
+  merchantId?: string;
+}
+
 export interface SweepOutcome {
   automations: number;
   planned: number;
@@ -21,16 +28,15 @@ export interface SweepOutcome {
 export async function runAutomationSweep(
   db: Db,
   now: Date,
-  onError: (automationId: string, error: unknown) => void = () => {},
-  batchSize = BATCH_SIZE,
+  options: SweepOptions = {},
 ): Promise<SweepOutcome> {
-  const active = await db
+  const { onError = () => {}, batchSize = BATCH_SIZE } = options;
+  let query = db
     .selectFrom('automation')
     .select(['merchant_id', 'id'])
-    .where('status', '=', 'active')
-    .orderBy('merchant_id')
-    .orderBy('id')
-    .execute();
+    .where('status', '=', 'active');
+  if (options.merchantId) query = query.where('merchant_id', '=', options.merchantId);
+  const active = await query.orderBy('merchant_id').orderBy('id').execute();
   const outcome: SweepOutcome = { automations: active.length, planned: 0, executed: 0 };
   for (const { merchant_id, id } of active) {
     const ctx = systemCtx(merchant_id, now);
