@@ -11,15 +11,13 @@ import {
 } from './webhook-subscription.service.ts';
 
 const subscribe = (db: Db, ctx: Ctx, event_types: string[]) =>
-  db
-    .transaction()
-    .execute((trx) =>
-      createSubscription(trx, ctx, {
-        name: 'ERP',
-        url: 'https://erp.example.com/hook',
-        event_types,
-      }),
-    );
+  db.transaction().execute((trx) =>
+    createSubscription(trx, ctx, {
+      name: 'ERP',
+      url: 'https://erp.example.com/hook',
+      event_types,
+    }),
+  );
 
 const outboxOf = (db: Db, ctx: Ctx) =>
   db

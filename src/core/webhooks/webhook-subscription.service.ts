@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import type { WebhookSubscriptionRow } from './webhook.table.ts';
+import { forgetDeliveryTarget } from './webhook-deliverer.ts';
 import { type EventEnvelope, isEventType } from './webhook-event.service.ts';
 
 export interface SubscriptionInput {
@@ -128,6 +129,7 @@ export async function updateSubscription(
     .returningAll()
     .executeTakeFirstOrThrow();
   const after = presentSubscription(row);
+  forgetDeliveryTarget(ctx.merchantId, id);
   await recordAudit(trx, ctx, {
     action: 'webhook.update',
     entityType: 'webhook_subscription',
@@ -150,6 +152,7 @@ export async function deleteSubscription(trx: Trx, ctx: Ctx, id: string): Promis
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', id)
     .execute();
+  forgetDeliveryTarget(ctx.merchantId, id);
   await recordAudit(trx, ctx, {
     action: 'webhook.delete',
     entityType: 'webhook_subscription',
@@ -167,6 +170,7 @@ export async function rotateSecret(trx: Trx, ctx: Ctx, id: string) {
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  forgetDeliveryTarget(ctx.merchantId, id);
   await recordAudit(trx, ctx, {
     action: 'webhook.rotate_secret',
     entityType: 'webhook_subscription',
@@ -224,12 +228,3 @@ export async function sendTestEvent(trx: Trx, ctx: Ctx, id: string) {
     .executeTakeFirstOrThrow();
   return { event_id: eventId, delivery_id: delivery.id };
 }
-
-/** The secret and URL the deliverer signs and posts with (live or paused; not deleted). */
-export const findDeliveryTarget = (db: Db | Trx, merchantId: string, id: string) =>
-  db
-    .selectFrom('webhook_subscription')
-    .select(['url', 'secret', 'deleted_at'])
-    .where('merchant_id', '=', merchantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
