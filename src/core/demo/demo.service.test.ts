@@ -226,4 +226,38 @@ describe('demo merchant', () => {
     expect(Number(facts.orders)).toBe(Number(counted.n));
     expect(Number(facts.n)).toBe(lastOf.size + 6);
   });
+
+  it('opens with tags holding members, saved segments and RFM scored twice', async () => {
+    const { app, db } = await testApp();
+    const suffix = `-${Date.now().toString(36)}m`;
+    await seedDemo(db, new Date(), 300, suffix);
+    const signIn = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: `marketer${suffix}@bakery`, password: DEMO_PASSWORD },
+    });
+    const headers = auth(signIn.json().token);
+    const get = async (url: string) => {
+      const res = await app.inject({ method: 'GET', url, headers });
+      expect(res.statusCode, url).toBe(200);
+      return res.json();
+    };
+    const tags: { name: string; member_count: number; refreshed_at: string | null }[] =
+      await get('/api/tags');
+    const count = (name: string) => tags.find((t) => t.name === name)?.member_count;
+    expect(count('芒果控')).toBeGreaterThan(0);
+    expect(count('60天未消费')).toBeGreaterThan(0);
+    expect(count('店长熟客')).toBe(8);
+    const segments: { name: string }[] = await get('/api/segments');
+    expect(segments.map((x) => x.name).sort()).toEqual(['夏季芒果客', '流失预警']);
+    const rfm = await get('/api/rfm/distribution');
+    expect(rfm.computed_at).not.toBeNull();
+    expect(rfm.members).toBeGreaterThan(100);
+    // scored a month ago and now: members who went quiet in between moved stage
+    const since = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+    const moves = await get(`/api/rfm/transitions?from=${since}`);
+    expect(moves.items.some((m: { from_stage: string | null }) => m.from_stage !== null)).toBe(
+      true,
+    );
+  });
 });

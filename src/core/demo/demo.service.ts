@@ -11,6 +11,7 @@ import { seedDemoCampaign } from './demo-campaign.ts';
 import { demoMember, prng } from './demo-data.ts';
 import { generateOrderHistory } from './demo-history.ts';
 import { seedDemoLoyalty } from './demo-loyalty.ts';
+import { seedDemoMarketing } from './demo-marketing.ts';
 import { seedDemoOrders, seedDemoTill } from './demo-till.ts';
 
 export const DEMO_PASSWORD = 'Regulars2026';
@@ -41,7 +42,8 @@ export async function seedDemoIfEmpty(
  * A bakery chain in Asia/Shanghai with 3 stores, one login per role, its loyalty economy (tiers,
  * points rules, recharge plans, mall rewards, a paid membership), a catalogue the till sells
  * from, points that pay at checkout, `members` members, a few till sales of the oldest of them
- * and two years of order history of about 150 others, with their member facts.
+ * and two years of order history of about 150 others, with their member facts; then its tags,
+ * saved segments and RFM (seedDemoMarketing).
  */
 export async function seedDemo(
   db: Db,
@@ -49,7 +51,7 @@ export async function seedDemo(
   members: number,
   suffix = '',
 ): Promise<DemoResult> {
-  return db.transaction().execute(async (trx) => {
+  const demo = await db.transaction().execute(async (trx) => {
     const { merchant } = await createMerchant(
       trx,
       {
@@ -116,6 +118,8 @@ export async function seedDemo(
       logins: ROLES.map((role) => ({ role, login: `${role}${suffix}@bakery` })),
     };
   });
+  await seedDemoMarketing(db, systemCtx(demo.merchantId, now));
+  return demo;
 }
 
 /** Bulk insert in pages: members, and their opening points and balances as `import` entries. */
