@@ -28,6 +28,10 @@ import { importRoutes } from './routes/imports.ts';
 import { mallRoutes } from './routes/mall.ts';
 import { memberBulkRoutes } from './routes/member-bulk.ts';
 import { memberInsightRoutes } from './routes/member-insight.ts';
+import { memberPageRoutes } from './routes/member-page.ts';
+import { memberPrivacyRoutes } from './routes/member-privacy.ts';
+import { memberSettingsRoutes } from './routes/member-settings.ts';
+import { memberSignInRoutes } from './routes/member-sign-in.ts';
 import { memberRoutes } from './routes/members.ts';
 import { membershipRoutes } from './routes/membership.ts';
 import { merchantRoutes } from './routes/merchant.ts';
@@ -44,6 +48,7 @@ import { storeRoutes } from './routes/stores.ts';
 import { tagRoutes } from './routes/tags.ts';
 import { tierRoutes } from './routes/tiers.ts';
 import { walletRoutes } from './routes/wallet.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import './types.ts';
 
 export interface AppDeps {
@@ -136,8 +141,13 @@ export async function buildApp(deps: AppDeps) {
   await app.register(tagRoutes, { prefix: '/api' });
   await app.register(rfmRoutes, { prefix: '/api' });
   await app.register(guideRoutes, { prefix: '/api' });
+  await app.register(webhookRoutes, { prefix: '/api' });
   await app.register(memberInsightRoutes, { prefix: '/api' });
   await app.register(memberBulkRoutes, { prefix: '/api' });
+  await app.register(memberSignInRoutes, { prefix: '/api' });
+  await app.register(memberPageRoutes, { prefix: '/api' });
+  await app.register(memberSettingsRoutes, { prefix: '/api' });
+  await app.register(memberPrivacyRoutes, { prefix: '/api' });
 
   await registerConsole(app);
   return app;

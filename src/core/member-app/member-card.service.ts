@@ -54,7 +54,10 @@ export async function getCard(db: Db, ctx: Ctx, memberId: string) {
     missing: tier.missing,
     basis: tier.basis,
     points: balances.points,
-    points_expiring: expiring.map((l) => ({ points: Number(l.points), expires_at: l.expires_at })),
+    points_expiring: expiring.map((l) => ({
+      points: Number(l.points),
+      expires_at: l.expires_at as Date,
+    })),
     principal_fen: wallet.principal_fen,
     bonus_fen: wallet.bonus_fen,
     bonus_pending_fen: wallet.bonus_pending_fen,

@@ -90,7 +90,10 @@ export function registerAuth(app: FastifyInstance): void {
         ? await memberCtx(app, request, token, now, locale)
         : await sessionCtx(app, request, token, now, locale);
     const permission = config.permission;
-    if (!permission || !ctx.actor.permissions.has(permission)) {
+    // a member session opens the member page's routes only: `members.code` lets it mint its
+    // own code there, never another member's through the staff API
+    const memberOffPage = ctx.actor.kind === 'member' && permission !== 'member.self';
+    if (!permission || memberOffPage || !ctx.actor.permissions.has(permission)) {
       throw new DomainError(
         ctx.actor.kind === 'api_key' ? 'auth.scope_missing' : 'auth.forbidden',
         { params: { permission } },
