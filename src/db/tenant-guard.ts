@@ -60,6 +60,11 @@ export const CROSS_MERCHANT: { table: string; via: string; why: string }[] = [
     why: 'at start, campaign launches interrupted on any merchant are found to resume them',
   },
   {
+    table: 'outbox_message',
+    via: 'next_attempt_at',
+    why: 'the delivery worker claims due messages of every merchant (outbox_due, SKIP LOCKED)',
+  },
+  {
     table: 'automation',
     via: 'status',
     why: 'the automation sweep finds the active automations of every merchant, then runs each in its own',

@@ -10,6 +10,7 @@ import { registerCouponExpiry } from './coupon-expiry.job.ts';
 import { registerImportWorker } from './import.worker.ts';
 import { registerMaintenance } from './maintenance.job.ts';
 import { registerMarketingNightly } from './marketing-nightly.job.ts';
+import { registerOutbox } from './outbox.job.ts';
 import { registerPaidMembershipExpiry } from './paid-membership-expiry.job.ts';
 import { registerPointsExpiry } from './points-expiry.job.ts';
 import { registerTierReview } from './tier-review.job.ts';
@@ -32,6 +33,7 @@ export async function registerWorkers(
   await registerMarketingNightly(boss, db, log);
   await registerCampaignLaunch(boss, db, log);
   await registerAutomation(boss, db, log);
+  await registerOutbox(boss, db, log);
   void config;
   void log;
 }

@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import { localDateOf, startOfLocalDay } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
+import { emitEvents } from '../webhooks/webhook-event.service.ts';
 import { getMessageSettings, type MessageSettings } from './message-setting.service.ts';
 import { renderTemplate, type TemplateText } from './message-template.rules.ts';
 import { resolveTemplate } from './message-template.service.ts';
@@ -284,5 +285,21 @@ async function deliverInline(
         ${spec.ref_type}, ${spec.ref_id}::uuid, ${ctx.now}
       from unnest(${sent.map((s) => s.id)}::uuid[], ${sent.map((s) => s.member_id)}::uuid[])
         as t (id, member_id)`.execute(trx);
+  }
+  if (spec.channel === 'webhook') {
+    const { channel, purpose, template } = spec;
+    await emitEvents(
+      trx,
+      ctx,
+      'message.requested',
+      sent.map((s) => ({
+        message_id: s.id,
+        member_id: s.member_id,
+        channel,
+        purpose,
+        template,
+        ...text,
+      })),
+    );
   }
 }
