@@ -133,7 +133,9 @@ type IdKind =
   | 'tag'
   | 'tagGroup'
   | 'guideTask'
-  | 'segment';
+  | 'segment'
+  | 'webhookSubscription'
+  | 'webhookDelivery';
 
 export async function call(
   app: App,
@@ -301,6 +303,16 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
   const tagId = await make('/api/tags', { kind: 'manual', name: `T${tag()}`, group_id: tagGroup });
   await make(`/api/tags/${tagId}/members`, { member_ids: [member] }, () => '');
   const segment = await make('/api/segments', { name: `S${tag()}`, rule: GUARD_RULE });
+  const webhookSubscription = await make('/api/webhooks/subscriptions', {
+    name: 'Guard ERP',
+    url: 'https://erp.example.com/hook',
+    event_types: ['member.created'],
+  });
+  const webhookDelivery = await make(
+    `/api/webhooks/subscriptions/${webhookSubscription}/test`,
+    undefined,
+    (b) => b.delivery_id,
+  );
   return {
     merchant,
     rightCode,
@@ -332,6 +344,8 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       tag: tagId,
       tagGroup,
       segment,
+      webhookSubscription,
+      webhookDelivery,
     },
   };
 }
@@ -384,6 +398,8 @@ const pathKinds: Record<string, IdKind> = {
   tags: 'tag',
   'tag-groups': 'tagGroup',
   segments: 'segment',
+  subscriptions: 'webhookSubscription',
+  deliveries: 'webhookDelivery',
 };
 
 /** The id (or code) for each path parameter of `url` in `world`; undefined when none is known. */
@@ -453,6 +469,8 @@ function sampleByName(url: string, field: string): unknown {
       return `c_${tag()}`;
     case 'color':
       return '#336699';
+    case 'url':
+      return 'https://erp.example.com/hook';
     case 'time_zone':
       return 'Asia/Shanghai';
     case 'order_ref':

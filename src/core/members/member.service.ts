@@ -14,6 +14,7 @@ import { getMerchant } from '../tenancy/merchant.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
 import type { MerchantRow } from '../tenancy/tenancy.table.ts';
 import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
+import { emitEvent } from '../webhooks/webhook-event.service.ts';
 import { validateCustomValues } from './member.rules.ts';
 import type { MemberDetail, RegisterMemberBody, UpdateMemberBody } from './member.schema.ts';
 import type { IdentityKind, MemberRow } from './member.table.ts';
@@ -86,6 +87,7 @@ export async function registerMember(
   }
   for (const identity of input.identities ?? []) await linkIdentity(trx, ctx, member.id, identity);
   await issueNewMemberPack(trx, ctx, member.id);
+  await emitEvent(trx, ctx, 'member.created', memberCreatedEvent(member));
   await recordAudit(trx, ctx, {
     action: 'member.register',
     entityType: 'member',
@@ -94,6 +96,15 @@ export async function registerMember(
   });
   return member;
 }
+
+/** `member.created` for integrators: ids only, no phone, name or birthday (docs/webhooks.md). */
+export const memberCreatedEvent = (m: MemberRow) => ({
+  member_id: m.id,
+  source_channel: m.source_channel,
+  home_store_id: m.home_store_id,
+  referrer_id: m.referrer_id,
+  registered_at: m.registered_at,
+});
 
 /** `field` names the body field when the id came from a body (a foreign id): 404 with it. */
 export const getMemberRow = (

@@ -25,6 +25,7 @@ export const permissions = [
   'wallet.password_reset', // reset a payment password after an identity check
   'referral.payout', // approve or refuse commission withdrawals: the owner's
   'guides.admin', // assign members their guide, hand out follow-up tasks, see every guide's tasks
+  'webhooks.admin', // integrators' webhook subscriptions, their secrets and the delivery log
   // Mint a dynamic member code: the member's own channel only (the member page, an
   // integrator's member app). No staff role holds it: the till verifies codes, never mints them.
   'members.code',

@@ -86,7 +86,8 @@ describe('deliverWebhook', () => {
     const closed = await deliverWebhook(db, row, new Date());
     expect(closed).toMatchObject({ ok: false, retryable: true });
     const down = await deliverWebhook(db, row, new Date());
-    expect(down).toMatchObject({ ok: false, retryable: true, error: 'ECONNREFUSED' });
+    expect(down).toMatchObject({ ok: false, retryable: true });
+    expect(down.error).toContain('ECONNREFUSED');
   });
 
   it('signs with a rotated secret at once; gives up deliveries of a deleted subscription', async () => {

@@ -1,7 +1,7 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { signBody } from '../../lib/signature.ts';
 import { ttlCache } from '../../lib/ttl-cache.ts';
-import type { OutboxMessageRow } from '../messaging/outbox.table.ts';
+import { type Deliverer, httpResult, thrownResult } from '../messaging/deliverer.ts';
 
 export const DELIVERY_TIMEOUT_MS = 5_000;
 
@@ -45,16 +45,12 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** 2xx delivered; 408, 429 and 5xx are the receiver's passing trouble; any other answer is final. */
-export const isRetryableStatus = (status: number) =>
-  status === 408 || status === 429 || status >= 500;
-
 /**
  * The outbox's deliverer for channel 'webhook' (src/core/messaging/deliverer.ts): POSTs the
  * event envelope to the subscription, signed with its secret. Timeouts and refused connections
  * are retried; a deleted subscription is given up.
  */
-export async function deliverWebhook(db: Db, message: OutboxMessageRow, now: Date) {
+export const deliverWebhook: Deliverer = async (db, message, now) => {
   const id = message.subscription_id;
   const target = id
     ? await targets.get(keyOf(message.merchant_id, id), () =>
@@ -79,23 +75,9 @@ export async function deliverWebhook(db: Db, message: OutboxMessageRow, now: Dat
       redirect: 'manual',
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
     });
-    await res.body?.cancel();
-    if (res.status >= 200 && res.status < 300)
-      return { ok: true, retryable: false, status_code: res.status };
-    return {
-      ok: false,
-      retryable: isRetryableStatus(res.status),
-      status_code: res.status,
-      error: `HTTP ${res.status}`,
-    };
+    return httpResult(res.status, await res.text());
   } catch (err) {
-    return { ok: false, retryable: true, error: describeFailure(err) };
+    // fetch's own error says only "fetch failed"; its cause names the network failure
+    return thrownResult(err instanceof Error && err.cause instanceof Error ? err.cause : err);
   }
-}
-
-function describeFailure(err: unknown): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
-    return `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s`;
-  const cause = err instanceof Error ? (err.cause as { code?: string } | undefined) : undefined;
-  return cause?.code ?? (err instanceof Error ? err.message : String(err));
-}
+};
