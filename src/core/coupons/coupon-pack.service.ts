@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import type { Role } from '../tenancy/tenancy.table.ts';
 import { getOwnRow } from '../tenant-row.ts';
-import type { RechargeRow } from '../wallet/wallet.table.ts';
+import type { CouponPackItem, RechargeRow } from '../wallet/wallet.table.ts';
 import { type IssueInput, issueCoupon } from './coupon.service.ts';
 import type { CouponRefType, CouponRow, CouponSettingRow, PackItem } from './coupon.table.ts';
 
@@ -160,10 +160,14 @@ export async function voidCouponsOf(
  * A recharge's gift pack (充值送券): the lines naming a template are issued, pointing at the
  * recharge, and the recharge records when. Lines that only describe a coupon issue nothing.
  */
-export async function issueRechargePack(trx: Trx, ctx: Ctx, recharge: RechargeRow) {
-  const items = recharge.coupon_pack.flatMap((c) =>
+/** A sold plan's coupon lines that name a template (a line may describe a coupon only in words). */
+export const packItems = (lines: readonly CouponPackItem[]): PackItem[] =>
+  lines.flatMap((c) =>
     c.template_id ? [{ template_id: c.template_id, quantity: c.quantity }] : [],
   );
+
+export async function issueRechargePack(trx: Trx, ctx: Ctx, recharge: RechargeRow) {
+  const items = packItems(recharge.coupon_pack);
   if (items.length === 0) return recharge;
   await issuePack(trx, ctx, items, {
     member_id: recharge.member_id,

@@ -3,7 +3,7 @@ import type { Role } from '../tenancy/tenancy.table.ts';
 import type { CouponTemplateBody } from './coupon.schema.ts';
 
 export type CouponStatus = 'issued' | 'redeemed' | 'void' | 'expired';
-export type CouponRefType = 'mall_redemption' | 'recharge';
+export type CouponRefType = 'mall_redemption' | 'recharge' | 'paid_membership';
 
 /** What a template says a coupon does; the columns beside it are what the database guards. */
 export type CouponDefinition = Pick<

@@ -4,6 +4,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
+import { voidCouponsOf } from '../coupons/coupon-pack.service.ts';
 import { getMemberRow, lockActiveMember } from '../members/member.service.ts';
 import { checkTenders, type TenderInput } from '../payments/tender.rules.ts';
 import {
@@ -176,6 +177,8 @@ export async function refundMembership(trx: Trx, ctx: Ctx, id: string) {
     .returningAll()
     .executeTakeFirstOrThrow();
   await refundTenders(trx, ctx, { type: 'paid_membership', id }, decision.refund_fen);
+  // the monthly coupons not used yet go with the period; used ones stay used
+  await voidCouponsOf(trx, ctx, { type: 'paid_membership', id }, false);
   await recordAudit(trx, ctx, {
     action: 'membership.refund',
     entityType: 'member',

@@ -44,6 +44,15 @@ export interface PaidMembershipTable {
   created_at: Date;
 }
 
+/** One month of a paid period's monthly coupons, given once. */
+export interface PaidMembershipAllowanceTable {
+  merchant_id: string;
+  paid_membership_id: string;
+  month_index: number;
+  coupons: number;
+  granted_at: Date;
+}
+
 export interface MembershipInvitationTable {
   merchant_id: string;
   id: string;
