@@ -28,6 +28,7 @@ import * as messageSettings from './2026_12_02_1000_message_settings.ts';
 import * as memberApp from './2026_12_02_1300_member_app.ts';
 import * as webhooks from './2026_12_02_1100_webhooks.ts';
 import * as automation from './2026_12_02_1200_automation.ts';
+import * as membershipAllowance from './2026_12_02_1400_membership_allowance.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_1300_member_app': memberApp,
   '2026_12_02_1100_webhooks': webhooks,
   '2026_12_02_1200_automation': automation,
+  '2026_12_02_1400_membership_allowance': membershipAllowance,
 };

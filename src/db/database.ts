@@ -44,6 +44,7 @@ import type {
 import type {
   MembershipInvitationTable,
   MembershipPlanTable,
+  PaidMembershipAllowanceTable,
   PaidMembershipTable,
 } from '../core/membership/membership.table.ts';
 import type {
@@ -170,6 +171,7 @@ export interface Database {
   payment_password: PaymentPasswordTable;
   membership_plan: MembershipPlanTable;
   paid_membership: PaidMembershipTable;
+  paid_membership_allowance: PaidMembershipAllowanceTable;
   membership_invitation: MembershipInvitationTable;
   import_job: ImportJobTable;
   import_row_error: ImportRowErrorTable;
@@ -199,19 +201,19 @@ export interface Database {
   campaign_member: CampaignMemberTable;
   outbox_message: OutboxMessageTable;
   outbox_attempt: OutboxAttemptTable;
-  message_opt_out: MessageOptOutTable;
-  message_template: MessageTemplateTable;
-  message_channel_setting: MessageChannelSettingTable;
-  message_setting: MessageSettingTable;
   member_otp: MemberOtpTable;
   member_session: MemberSessionTable;
   member_privacy_request: MemberPrivacyRequestTable;
   member_payment: MemberPaymentTable;
-  webhook_subscription: WebhookSubscriptionTable;
-  webhook_event: WebhookEventTable;
   automation: AutomationTable;
   automation_run: AutomationRunTable;
   holiday: HolidayTable;
+  webhook_subscription: WebhookSubscriptionTable;
+  webhook_event: WebhookEventTable;
+  message_opt_out: MessageOptOutTable;
+  message_template: MessageTemplateTable;
+  message_channel_setting: MessageChannelSettingTable;
+  message_setting: MessageSettingTable;
 }
 
 export type Db = Kysely<Database>;

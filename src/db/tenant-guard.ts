@@ -45,6 +45,11 @@ export const CROSS_MERCHANT: { table: string; via: string; why: string }[] = [
     why: 'the daily maintenance deletes the nonces of expired member codes, every merchant',
   },
   {
+    table: 'paid_membership',
+    via: 'expires_at',
+    why: 'the monthly-coupon sweep finds running paid periods of every merchant, then gives each in its own',
+  },
+  {
     table: 'coupon',
     via: 'valid_until',
     why: 'the expiry sweep marks lapsed coupons of every merchant expired in one statement',
