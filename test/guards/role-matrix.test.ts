@@ -35,6 +35,9 @@ const docs = readFileSync(docsFile, 'utf8');
 /** Routes anyone may call, and why. */
 const publicRoutes: Record<string, string> = {
   'POST /api/auth/login': 'how a staff member gets a session',
+  'GET /api/member/m/:merchantId': "what a member's link shows before sign-in",
+  'POST /api/member/m/:merchantId/codes': 'how a member asks for a sign-in code',
+  'POST /api/member/m/:merchantId/sessions': 'how a member signs in with the code',
 };
 
 /** Routes that must not be driven by the matrix, and why. */

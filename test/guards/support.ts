@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { afterAll, expect } from 'vitest';
+import { openMemberSession } from '../../src/core/member-app/member-session.service.ts';
 import { apiKeyScopes } from '../../src/core/tenancy/permissions.ts';
 import type { Role } from '../../src/core/tenancy/tenancy.table.ts';
 import type { Db } from '../../src/db/database.ts';
@@ -45,7 +46,9 @@ export type JsonSchema = {
 export async function guardApp(): Promise<{ app: App; db: Db }> {
   const conn = await testDb();
   const boss: PgBoss = await startBoss(conn.url, () => {});
-  const app = await buildApp({ db: conn.db, config: testConfig(), boss });
+  // the member page's development payments are on, so its payment routes are driven too
+  const config = { ...testConfig(), devPayments: true };
+  const app = await buildApp({ db: conn.db, config, boss });
   await app.ready();
   afterAll(async () => {
     await app.close();
@@ -104,6 +107,8 @@ export interface World {
   merchant: TestMerchant;
   ids: Record<IdKind, string>;
   rightCode: string;
+  /** a member page session (`ms_`) of `ids.member`: what drives the member.self routes */
+  memberToken: string;
 }
 
 type IdKind =
@@ -133,6 +138,9 @@ type IdKind =
   | 'tag'
   | 'tagGroup'
   | 'guideTask'
+  | 'message'
+  | 'memberPayment'
+  | 'privacyRequest'
   | 'segment'
   | 'webhookSubscription'
   | 'webhookDelivery';
@@ -303,6 +311,7 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
   const tagId = await make('/api/tags', { kind: 'manual', name: `T${tag()}`, group_id: tagGroup });
   await make(`/api/tags/${tagId}/members`, { member_ids: [member] }, () => '');
   const segment = await make('/api/segments', { name: `S${tag()}`, rule: GUARD_RULE });
+  const memberPage = await seedMemberPage(db, merchant, member, rechargePlan);
   const webhookSubscription = await make('/api/webhooks/subscriptions', {
     name: 'Guard ERP',
     url: 'https://erp.example.com/hook',
@@ -316,6 +325,7 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
   return {
     merchant,
     rightCode,
+    memberToken: memberPage.token,
     ids: {
       store,
       tier,
@@ -342,12 +352,73 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       order,
       guideTask,
       tag: tagId,
+      ...memberPage.ids,
       tagGroup,
       segment,
       webhookSubscription,
       webhookDelivery,
     },
   };
+}
+
+/** The member page's rows of `member`: a session, an inbox message, a page payment, a request. */
+async function seedMemberPage(db: Db, merchant: TestMerchant, member: string, plan: string) {
+  const ctx = merchant.ctx();
+  const m = merchant.merchantId;
+  const { phone } = await db
+    .selectFrom('member')
+    .select('phone')
+    .where('merchant_id', '=', m)
+    .where('id', '=', member)
+    .executeTakeFirstOrThrow();
+  const { token } = await db
+    .transaction()
+    .execute((trx) => openMemberSession(trx, ctx, { phone: phone as string }));
+  const [message, memberPayment, privacyRequest] = [randomUUID(), randomUUID(), randomUUID()];
+  const now = new Date();
+  await db
+    .insertInto('member_message')
+    .values({
+      merchant_id: m,
+      id: message,
+      member_id: member,
+      purpose: 'service',
+      title: 'Hello',
+      body: 'A message',
+      ref_type: null,
+      ref_id: null,
+      read_at: null,
+      created_at: now,
+    })
+    .execute();
+  await db
+    .insertInto('member_payment')
+    .values({
+      merchant_id: m,
+      id: memberPayment,
+      member_id: member,
+      plan_id: plan,
+      amount_fen: 10_000,
+      provider: 'development',
+      provider_ref: null,
+      recharge_id: null,
+      store_id: null,
+      created_at: now,
+      completed_at: null,
+    })
+    .execute();
+  await db
+    .insertInto('member_privacy_request')
+    .values({
+      merchant_id: m,
+      id: privacyRequest,
+      member_id: member,
+      kind: 'export',
+      created_at: now,
+      decided_at: null,
+    })
+    .execute();
+  return { token, ids: { message, memberPayment, privacyRequest } };
 }
 
 async function uploadImport(app: App, token: string): Promise<string> {
@@ -398,6 +469,9 @@ const pathKinds: Record<string, IdKind> = {
   tags: 'tag',
   'tag-groups': 'tagGroup',
   segments: 'segment',
+  messages: 'message',
+  payments: 'memberPayment',
+  'privacy-requests': 'privacyRequest',
   subscriptions: 'webhookSubscription',
   deliveries: 'webhookDelivery',
 };
@@ -410,6 +484,7 @@ export function pathValues(url: string, world: World): Record<string, string> | 
     if (!segment.startsWith(':')) continue;
     const name = segment.slice(1);
     if (name === 'identityId') values[name] = world.ids.identity;
+    else if (name === 'merchantId') values[name] = world.merchant.merchantId;
     else if (name === 'code') values[name] = world.rightCode;
     else {
       // /api/campaigns/:id is a marketing campaign, /api/points/campaigns/:id a points one
@@ -466,7 +541,8 @@ function sampleByName(url: string, field: string): unknown {
     case 'key':
       return `f_${tag()}`;
     case 'code':
-      return `c_${tag()}`;
+      // a one-time code of the member page is six digits
+      return url.startsWith('/api/member/') ? '123456' : `c_${tag()}`;
     case 'color':
       return '#336699';
     case 'url':
@@ -635,9 +711,11 @@ export async function credentialsOf(app: App, world: World): Promise<(route: Api
   });
   const key: string = res.body.key;
   return (route) =>
-    route.permission && (apiKeyScopes as readonly string[]).includes(route.permission)
-      ? key
-      : world.merchant.tokens.owner;
+    route.permission === 'member.self'
+      ? world.memberToken
+      : route.permission && (apiKeyScopes as readonly string[]).includes(route.permission)
+        ? key
+        : world.merchant.tokens.owner;
 }
 
 /** The roles of the matrix, and the session token of each. */
