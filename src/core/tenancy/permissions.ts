@@ -25,6 +25,7 @@ export const permissions = [
   'wallet.password_reset', // reset a payment password after an identity check
   'referral.payout', // approve or refuse commission withdrawals: the owner's
   'guides.admin', // assign members their guide, hand out follow-up tasks, see every guide's tasks
+  'automation.admin', // automations (自动化营销): triggers, actions, run log, holiday calendar
   'webhooks.admin', // integrators' webhook subscriptions, their secrets and the delivery log
   // Mint a dynamic member code: the member's own channel only (the member page, an
   // integrator's member app). No staff role holds it: the till verifies codes, never mints them.
@@ -49,6 +50,7 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'loyalty.admin',
     'campaigns.admin',
     'guides.admin',
+    'automation.admin',
     'loyalty.operate',
     'points.grant',
     'reports.read',
@@ -68,7 +70,14 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
   // Marketers work on segments and campaigns: they see members, never whole phone numbers.
   // The mall catalogue and points rules are read with members.read; campaigns are theirs to run.
   // Guide tasks are how campaigns reach members in person: marketers hand them out too.
-  marketer: ['members.read', 'members.export', 'reports.read', 'campaigns.admin', 'guides.admin'],
+  marketer: [
+    'members.read',
+    'members.export',
+    'reports.read',
+    'campaigns.admin',
+    'guides.admin',
+    'automation.admin',
+  ],
 };
 
 export const permissionsOfRole = (role: Role): ReadonlySet<Permission> =>
