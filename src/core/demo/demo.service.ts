@@ -2,6 +2,7 @@ import type { Db, Trx } from '../../db/database.ts';
 import { generateCardNumber } from '../../lib/card-number.ts';
 import { newId } from '../../lib/ids.ts';
 import { rebuildMerchantFacts } from '../facts/member-fact.service.ts';
+import { putChannelSetting } from '../messaging/message-channel.service.ts';
 import { createMerchant } from '../tenancy/merchant.service.ts';
 import { addStaff } from '../tenancy/staff.service.ts';
 import { createStore } from '../tenancy/store.service.ts';
@@ -75,6 +76,8 @@ export async function seedDemo(
       marketer: '运营 陈静',
     };
     await seedDemoLoyalty(trx, ctx);
+    // one-time codes of the member page are written to the server log (no SMS gateway needed)
+    await putChannelSetting(trx, ctx, 'sms', { enabled: true, provider: 'log', config: {} });
     const skuIds = await seedDemoTill(trx, ctx);
     for (const role of ROLES.slice(1)) {
       await addStaff(trx, ctx, {
