@@ -143,7 +143,9 @@ type IdKind =
   | 'privacyRequest'
   | 'segment'
   | 'webhookSubscription'
-  | 'webhookDelivery';
+  | 'webhookDelivery'
+  | 'automation'
+  | 'holiday';
 
 export async function call(
   app: App,
@@ -322,6 +324,12 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
     undefined,
     (b) => b.delivery_id,
   );
+  const automation = await make('/api/automations', {
+    name: 'Guard automation',
+    trigger: { kind: 'registered' },
+    actions: { coupon_template_id: couponTemplate },
+  });
+  const holiday = await make('/api/holidays', { date: '2026-12-25', name: 'Guard holiday' });
   return {
     merchant,
     rightCode,
@@ -357,6 +365,8 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       segment,
       webhookSubscription,
       webhookDelivery,
+      automation,
+      holiday,
     },
   };
 }
@@ -474,6 +484,8 @@ const pathKinds: Record<string, IdKind> = {
   'privacy-requests': 'privacyRequest',
   subscriptions: 'webhookSubscription',
   deliveries: 'webhookDelivery',
+  automations: 'automation',
+  holidays: 'holiday',
 };
 
 /** The id (or code) for each path parameter of `url` in `world`; undefined when none is known. */
@@ -577,6 +589,14 @@ const bodyPatches: Record<string, (world: World) => Record<string, unknown>> = {
   }),
   'POST /api/members/:id/membership': () => ({ tenders: [{ method: 'cash', amount_fen: 9_900 }] }),
   'POST /api/coupon-templates': () => couponTemplateBody,
+  'POST /api/automations': (w) => ({
+    trigger: { kind: 'registered' },
+    actions: { coupon_template_id: w.ids.couponTemplate },
+    condition: GUARD_RULE,
+  }),
+  'PATCH /api/automations/:id': () => ({ condition: GUARD_RULE }),
+  'POST /api/holidays': () => ({ date: nextHoliday() }),
+  'POST /api/holidays/seed': () => ({ year: 2027 }),
   'POST /api/tags/:id/members': (w) => ({ member_ids: [w.ids.member] }),
   'POST /api/tags/:id/members/remove': (w) => ({ member_ids: [w.ids.member] }),
   'POST /api/segments/preview': () => ({ rule: GUARD_RULE }),
@@ -593,6 +613,10 @@ const bodyPatches: Record<string, (world: World) => Record<string, unknown>> = {
     lines: [{ name: 'Tea', category: 'drinks', unit_price_fen: 100, quantity: 1, paid_fen: 100 }],
   }),
 };
+
+/** A new day of the holiday calendar at each call: a date can be in it once. */
+let holidays = 0;
+const nextHoliday = () => new Date(Date.UTC(2030, 0, 1 + holidays++)).toISOString().slice(0, 10);
 
 /** A segment rule: members with an order in the last 30 days. */
 const GUARD_RULE = { field: 'orders', days: 30 };
