@@ -40,10 +40,34 @@ function precompress(): Plugin {
 }
 
 /**
+ * The member page (会员H5, antd-mobile): a second input, built by its own pass (`--mode member`)
+ * into the same web/dist (member.html beside index.html, its files in assets/), so it shares no
+ * chunk with the console: neither first load carries the other's libraries, and the console's
+ * chunks stay as they are. The server serves member.html at /m/*.
+ */
+const memberPage = defineConfig({
+  root: 'web',
+  base: '/',
+  plugins: [react(), precompress()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    rolldownOptions: {
+      input: join(import.meta.dirname, 'member.html'),
+      output: {
+        codeSplitting: {
+          groups: [{ name: 'member-vendor', test: /[\\/]node_modules[\\/]/, tags: ['$initial'] }],
+        },
+      },
+    },
+  },
+});
+
+/**
  * The console: built into web/dist, which the server serves at `/` with an SPA fallback.
  * Pages are lazy chunks, so the first load carries only the shell (antd core, router, i18n).
  */
-export default defineConfig({
+const consoleApp = defineConfig({
   root: 'web',
   base: '/',
   plugins: [react(), precompress()],
@@ -67,3 +91,5 @@ export default defineConfig({
     },
   },
 });
+
+export default defineConfig(({ mode }) => (mode === 'member' ? memberPage : consoleApp));

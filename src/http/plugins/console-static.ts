@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 export const WEB_DIST = resolve(import.meta.dirname, '../../../web/dist');
 const ASSETS = `${sep}assets${sep}`;
@@ -44,6 +44,10 @@ export async function registerConsole(app: FastifyInstance): Promise<void> {
     // the console's files are no part of the API: kept out of the OpenAPI document
     const page = { config: { public: true }, schema: { hide: true } };
     app.get('/', page, (_request, reply) => reply.sendFile('index.html'));
+    // the member page (会员H5, its own bundle): /m/<merchant>[/<store>] and its client routes
+    const member = (_request: unknown, reply: FastifyReply) => reply.sendFile('member.html');
+    app.get('/m/:merchant', page, member);
+    app.get('/m/*', page, member);
     app.get<{ Params: { '*': string } }>(
       '/assets/*',
       { ...page, helmet: ASSET_HEADERS },
