@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomField } from '../../src/core/members/custom-field.service.ts';
 import type { MemberRow } from '../../src/core/members/member.table.ts';
 import { S5_RULE } from '../../src/core/segments/segment-examples.ts';
 import { countSegment } from '../../src/core/segments/segment-query.service.ts';
@@ -64,5 +65,45 @@ describe('segments in a browser', () => {
       .executeTakeFirstOrThrow();
     expect(saved.rule).toEqual(S5_RULE);
     expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('finds members by a custom field: 饮食偏好 等于 无糖', async () => {
+    await c.db.transaction().execute((trx) =>
+      createCustomField(trx, m.ctx(), {
+        key: 'diet',
+        label: '饮食偏好',
+        type: 'option',
+        options: ['无糖', '常规'],
+      }),
+    );
+    for (const [name, diet] of [
+      ['周无糖', '无糖'],
+      ['吴无糖', '无糖'],
+      ['郑常规', '常规'],
+    ] as const)
+      await createMember(c.db, m.ctx(), { name, custom: { diet } });
+    const { page, pageErrors } = c;
+    await page.goto('/segments');
+    const first = page.getByTestId('segment-condition').first();
+    await first.getByLabel('条件').click();
+    await page.keyboard.type('自定义');
+    await page.getByTitle('自定义字段').click();
+    await first.getByLabel('选择字段').click();
+    await page.getByTitle('饮食偏好').click();
+    await first.getByLabel('比较').click();
+    await page.getByTitle('等于').click();
+    await first.getByLabel('值').click();
+    await page.getByTitle('无糖', { exact: true }).click();
+    const expected = await countSegment(c.db, m.ctx(), {
+      field: 'custom',
+      key: 'diet',
+      op: 'eq',
+      value: '无糖',
+    });
+    expect(expected).toBe(2);
+    await page.getByTestId('segment-sentence').filter({ hasText: '饮食偏好' }).waitFor();
+    await page.locator('.ant-statistic-content-value').filter({ hasText: '2' }).waitFor();
+    await page.getByRole('cell', { name: '周无糖' }).waitFor();
+    expect(pageErrors).toEqual([]);
   }, 120_000);
 });

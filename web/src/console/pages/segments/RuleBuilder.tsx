@@ -4,6 +4,7 @@ import { Button, Card, Flex, InputNumber, Select, Switch, Typography } from 'ant
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { CustomFieldValues } from './CustomFieldValues.tsx';
 import {
   emptyGroup,
   FIELDS,
@@ -56,6 +57,7 @@ function NodeEditor(props: {
         <Select
           style={{ width: 150 }}
           aria-label={t('segments.field')}
+          showSearch={{ optionFilterProp: 'label' }}
           value={pickOf(node.leaf)}
           options={Object.keys(FIELDS).map((f) => ({ value: f, label: t(`segments.fields.${f}`) }))}
           onChange={(f: string) => onChange({ ...node, leaf: { ...FIELDS[f]! } })}
@@ -171,6 +173,15 @@ function LeafValues({ leaf, onChange }: { leaf: Leaf; onChange: (l: Leaf) => voi
     queryFn: () => api.get<{ code: string; name: string }[]>('/catalogue/categories'),
     enabled: field === 'category',
   });
+  const products = useQuery({
+    queryKey: ['segment-picker', 'products'],
+    queryFn: () =>
+      api.get<{ items: { name: string; skus: { id: string; spec: string }[] }[] }>(
+        '/catalogue/products',
+        { limit: '200' },
+      ),
+    enabled: field === 'sku',
+  });
   const named = (rows?: Named[]) => (rows ?? []).map((r) => ({ value: r.id, label: r.name }));
   switch (field) {
     case 'orders':
@@ -199,6 +210,25 @@ function LeafValues({ leaf, onChange }: { leaf: Leaf; onChange: (l: Leaf) => voi
           {num('min_orders', t('segments.minOrders'), 1, 1)}
         </>
       );
+    case 'sku':
+      return (
+        <>
+          <Select
+            mode="multiple"
+            showSearch={{ optionFilterProp: 'label' }}
+            style={{ minWidth: 240 }}
+            aria-label={t('segments.fields.sku')}
+            value={(leaf.sku_ids as string[]) ?? []}
+            options={(products.data?.items ?? []).flatMap((p) =>
+              p.skus.map((k) => ({ value: k.id, label: k.spec ? `${p.name} ${k.spec}` : p.name })),
+            )}
+            onChange={(sku_ids) => set({ sku_ids })}
+          />
+          {window()}
+        </>
+      );
+    case 'custom':
+      return <CustomFieldValues leaf={leaf} onChange={onChange} />;
     case 'store':
       return (
         <>

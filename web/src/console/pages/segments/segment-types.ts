@@ -30,6 +30,7 @@ export const FIELDS: Record<string, Leaf> = {
   no_orders: { field: 'orders', days: 60, max: 0 },
   spend: { field: 'spend', days: 365, min: 10_000 },
   category: { field: 'category', codes: [], days: 90 },
+  sku: { field: 'sku', sku_ids: [], days: 90 },
   store: { field: 'store', store_ids: [], days: 90 },
   tag: { field: 'tag', has: 'any', tag_ids: [] },
   tier: { field: 'tier', tier_ids: [] },
@@ -41,6 +42,15 @@ export const FIELDS: Record<string, Leaf> = {
   birthday_month: { field: 'birthday_month', months: [] },
   registered: { field: 'registered', days: 30 },
   home_store: { field: 'home_store', store_ids: [] },
+  custom: { field: 'custom', key: '', op: 'set' },
+};
+
+/** The operators a custom field of each type takes (src/core/segments/segment.rules.ts). */
+export const CUSTOM_OPS: Record<string, string[]> = {
+  text: ['eq', 'in', 'contains', 'set', 'unset'],
+  number: ['eq', 'gte', 'lte', 'between', 'set', 'unset'],
+  date: ['eq', 'gte', 'lte', 'between', 'set', 'unset'],
+  option: ['eq', 'in', 'set', 'unset'],
 };
 
 /** Which entry of FIELDS a leaf is (an order count of at most 0 is "no orders"). */
