@@ -107,4 +107,32 @@ describe('campaigns (营销活动) in a browser', () => {
       .executeTakeFirstOrThrow();
     expect(Number(rows.n)).toBe(30);
   }, 120_000);
+
+  it('creates a draft for members picked by its own conditions, without a saved segment', async () => {
+    const { page, pageErrors } = c;
+    await page.goto(`${c.baseUrl}/campaigns`);
+    await page.getByRole('button', { name: '新建营销活动' }).click();
+    const wizard = page.locator('.ant-modal');
+    await wizard.getByLabel('活动名称').fill('三单老客关怀');
+    await wizard.getByText('自定义条件').click();
+    await wizard.getByTestId('segment-condition').waitFor();
+    await wizard.getByTestId('wizard-next').click();
+    await wizard.getByLabel('站内信标题').fill('谢谢常来');
+    await wizard.getByLabel('站内信内容').fill('本周到店送一杯饮品');
+    await wizard.getByTestId('wizard-next').click();
+    await wizard.getByTestId('wizard-save').click();
+    await page.getByTestId('campaign-forecast').waitFor();
+    const draft = await c.db
+      .selectFrom('campaign')
+      .select(['segment_id', 'rule', 'status'])
+      .where('merchant_id', '=', m.merchantId)
+      .where('name', '=', '三单老客关怀')
+      .executeTakeFirstOrThrow();
+    expect(draft).toMatchObject({
+      segment_id: null,
+      status: 'draft',
+      rule: { op: 'and', rules: [{ field: 'orders', days: 180, min: 3 }] },
+    });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -7,6 +7,7 @@ import {
   Input,
   InputNumber,
   Modal,
+  Radio,
   Select,
   Space,
   Steps,
@@ -16,8 +17,21 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { showFieldError } from '../../form-errors.ts';
+import { addPageMessages } from '../../i18n/index.ts';
+import { segmentsZhCN } from '../../i18n/segments-zh-CN.ts';
 import { errorText } from '../loyalty/loyalty-format.tsx';
+import { RuleBuilder } from '../segments/RuleBuilder.tsx';
+import {
+  emptyGroup,
+  FIELDS,
+  type Node,
+  nextKey,
+  type Rule,
+  toRule,
+} from '../segments/segment-types.ts';
 import type { Campaign } from './campaign-types.ts';
+
+addPageMessages(segmentsZhCN);
 
 interface WizardForm {
   name: string;
@@ -44,7 +58,8 @@ const TASK_KINDS = ['call', 'message', 'invite_back', 'birthday', 'follow_up'];
 
 const given = (v: number | null | undefined) => v !== null && v !== undefined;
 
-function toBody(v: WizardForm) {
+/** A saved segment, or a rule built here for this campaign only. */
+function toBody(v: WizardForm, rule?: Rule) {
   const actions: Record<string, unknown> = {};
   if (v.coupon_template_id) actions.coupon_template_id = v.coupon_template_id;
   if (v.points)
@@ -67,7 +82,7 @@ function toBody(v: WizardForm) {
   if (given(v.budget_cost_yuan)) budget.cost_fen = Math.round(v.budget_cost_yuan! * 100);
   return {
     name: v.name,
-    target: { segment_id: v.segment_id },
+    target: rule ? { rule } : { segment_id: v.segment_id },
     actions,
     control_bp: Math.round(v.control_percent * 100),
     ...(v.cap_max && v.cap_days ? { cap: { max: v.cap_max, days: v.cap_days } } : {}),
@@ -89,6 +104,10 @@ export function CampaignWizard(props: {
   const { message } = App.useApp();
   const [form] = Form.useForm<WizardForm>();
   const [step, setStep] = useState(0);
+  const [targetBy, setTargetBy] = useState<'segment' | 'rule'>('segment');
+  const [root, setRoot] = useState<Node>(() =>
+    emptyGroup([{ kind: 'leaf', key: nextKey(), negate: false, leaf: { ...FIELDS.orders! } }]),
+  );
   const segments = useQuery({
     queryKey: ['segments'],
     queryFn: () => api.get<Listed<{ id: string; name: string }>>('/segments'),
@@ -101,7 +120,8 @@ export function CampaignWizard(props: {
     enabled: props.open,
   });
   const save = useMutation({
-    mutationFn: (v: WizardForm) => api.post<Campaign>('/campaigns', toBody(v)),
+    mutationFn: (v: WizardForm) =>
+      api.post<Campaign>('/campaigns', toBody(v, targetBy === 'rule' ? toRule(root) : undefined)),
     onSuccess: (c) => {
       void message.success(t('campaigns.created'));
       form.resetFields();
@@ -121,7 +141,7 @@ export function CampaignWizard(props: {
       title={t('campaigns.create')}
       open={props.open}
       onCancel={props.onClose}
-      width={640}
+      width={760}
       forceRender
       footer={
         <Space>
@@ -167,14 +187,31 @@ export function CampaignWizard(props: {
           <Form.Item name="name" label={t('campaigns.name')} rules={[{ required: true }]}>
             <Input maxLength={100} />
           </Form.Item>
-          <Form.Item
-            name="segment_id"
-            label={t('campaigns.segment')}
-            extra={segmentOptions.length ? t('campaigns.segmentHelp') : t('campaigns.noSegments')}
-            rules={[{ required: true }]}
-          >
-            <Select options={segmentOptions} showSearch optionFilterProp="label" />
+          <Form.Item label={t('campaigns.targetBy')}>
+            <Radio.Group
+              optionType="button"
+              value={targetBy}
+              onChange={(e) => setTargetBy(e.target.value)}
+              options={[
+                { value: 'segment', label: t('campaigns.segment') },
+                { value: 'rule', label: t('campaigns.ownRule') },
+              ]}
+            />
           </Form.Item>
+          {targetBy === 'segment' ? (
+            <Form.Item
+              name="segment_id"
+              label={t('campaigns.segment')}
+              extra={segmentOptions.length ? t('campaigns.segmentHelp') : t('campaigns.noSegments')}
+              rules={[{ required: true }]}
+            >
+              <Select options={segmentOptions} showSearch optionFilterProp="label" />
+            </Form.Item>
+          ) : (
+            <Form.Item extra={t('campaigns.ownRuleHelp')}>
+              <RuleBuilder root={root} onChange={setRoot} />
+            </Form.Item>
+          )}
         </div>
         <div {...section(1)}>
           <Form.Item name="coupon_template_id" label={t('campaigns.coupon')}>
