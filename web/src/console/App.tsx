@@ -36,6 +36,8 @@ const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage.tsx'));
 const CampaignDetailPage = lazy(() => import('./pages/campaigns/CampaignDetailPage.tsx'));
 const TagsPage = lazy(() => import('./pages/tags/TagsPage.tsx'));
 const SegmentsPage = lazy(() => import('./pages/segments/SegmentsPage.tsx'));
+const AutomationsPage = lazy(() => import('./pages/automation/AutomationsPage.tsx'));
+const AutomationDetailPage = lazy(() => import('./pages/automation/AutomationDetailPage.tsx'));
 const RfmPage = lazy(() => import('./pages/rfm/RfmPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
@@ -107,6 +109,8 @@ export function App() {
                   <Route path="campaigns/:id" element={<CampaignDetailPage />} />
                   <Route path="tags" element={<TagsPage />} />
                   <Route path="segments" element={<SegmentsPage />} />
+                  <Route path="automation" element={<AutomationsPage />} />
+                  <Route path="automation/:id" element={<AutomationDetailPage />} />
                   <Route path="rfm" element={<RfmPage />} />
                   <Route path="catalogue" element={<CataloguePage />} />
                   <Route path="till" element={<TillPage />} />

@@ -1,3 +1,4 @@
+import { automationEn } from './automation-en.ts';
 import { campaignsEn } from './campaigns-en.ts';
 import { catalogueEn } from './catalogue-en.ts';
 import { couponsEn } from './coupons-en.ts';
@@ -395,6 +396,7 @@ export const en: Messages<typeof zhCN> = {
   ...guidesEn,
   ...couponsEn,
   ...campaignsEn,
+  ...automationEn,
   ...orderImportEn,
   ...tillEn,
   ...catalogueEn,

@@ -381,6 +381,7 @@ export const zhCN = {
   guides: { nav: '导购任务' },
   coupons: { nav: '优惠券' },
   campaigns: { nav: '营销活动' },
+  automation: { nav: '自动化营销' },
   till: { nav: '收银台' },
   catalogue: { nav: '商品管理' },
   settlement: { nav: '储值结算' },

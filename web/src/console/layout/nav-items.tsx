@@ -19,6 +19,7 @@ import {
   TagOutlined,
   TagsOutlined,
   TeamOutlined,
+  ThunderboltOutlined,
   UserOutlined,
   WalletOutlined,
 } from '@ant-design/icons';
@@ -122,6 +123,12 @@ export const navGroups: NavGroup[] = [
         label: 'campaigns.nav',
         icon: <NotificationOutlined />,
         permissions: ['campaigns.admin'],
+      },
+      {
+        path: '/automation',
+        label: 'automation.nav',
+        icon: <ThunderboltOutlined />,
+        permissions: ['automation.admin'],
       },
       {
         path: '/tags',
