@@ -36,6 +36,7 @@ import { memberSignInRoutes } from './routes/member-sign-in.ts';
 import { memberRoutes } from './routes/members.ts';
 import { membershipRoutes } from './routes/membership.ts';
 import { merchantRoutes } from './routes/merchant.ts';
+import { messagingRoutes } from './routes/messaging.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { pointsRoutes } from './routes/points.ts';
 import { rechargePlanRoutes } from './routes/recharge-plans.ts';
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(merchantRoutes, { prefix: '/api' });
+  await app.register(messagingRoutes, { prefix: '/api' });
   await app.register(storeRoutes, { prefix: '/api' });
   await app.register(staffRoutes, { prefix: '/api' });
   await app.register(apiKeyRoutes, { prefix: '/api' });

@@ -10,6 +10,7 @@ import { registerCouponExpiry } from './coupon-expiry.job.ts';
 import { registerImportWorker } from './import.worker.ts';
 import { registerMaintenance } from './maintenance.job.ts';
 import { registerMarketingNightly } from './marketing-nightly.job.ts';
+import { registerOutbox } from './outbox.job.ts';
 import { registerMembershipAllowance } from './membership-allowance.job.ts';
 import { registerOutbox } from './outbox.job.ts';
 import { registerPaidMembershipExpiry } from './paid-membership-expiry.job.ts';

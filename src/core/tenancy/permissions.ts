@@ -27,6 +27,7 @@ export const permissions = [
   'guides.admin', // assign members their guide, hand out follow-up tasks, see every guide's tasks
   'automation.admin', // automations (自动化营销): triggers, actions, run log, holiday calendar
   'webhooks.admin', // integrators' webhook subscriptions, their secrets and the delivery log
+  'messaging.admin', // message templates, channel settings (providers, secrets), the delivery log
   // Mint a dynamic member code: the member's own channel only (the member page, an
   // integrator's member app). No staff role holds it: the till verifies codes, never mints them.
   'members.code',
@@ -52,6 +53,7 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'guides.admin',
     'automation.admin',
     'loyalty.operate',
+    'messaging.admin',
     'points.grant',
     'reports.read',
     'wallet.recharge',
@@ -77,6 +79,7 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'campaigns.admin',
     'guides.admin',
     'automation.admin',
+    'messaging.admin',
   ],
 };
 
