@@ -116,6 +116,7 @@ describe('console layout on phones and tablets', () => {
       '充值方案',
       '优惠券',
       '营销活动',
+      '自动化营销',
       '标签管理',
       '客户分群',
       '全民拓客',
