@@ -158,6 +158,7 @@ describe('console layout on phones and tablets', () => {
       '积分商城',
       '优惠券',
       '营销活动',
+      '自动化营销',
       '标签管理',
       '客户分群',
       '全民拓客',
