@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
-import { newId } from '../../lib/ids.ts';
 import { addDays, localDateOf, startOfLocalDay } from '../../lib/time.ts';
 import type { Ctx } from '../context.ts';
 import { issueCoupons } from '../coupons/coupon.service.ts';
 import { createGuideTasks } from '../guides/guide-task-create.service.ts';
+import { enqueueMemberMessages } from '../messaging/outbox.service.ts';
 import { getCheckoutSetting } from '../orders/checkout-setting.service.ts';
 import { creditPoints } from '../points/points-lot.service.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
@@ -171,19 +171,24 @@ async function creditAll(trx: Trx, ctx: Ctx, campaign: CampaignRow, members: rea
   return entries;
 }
 
-/** The inbox message, one insert for the batch. */
+/**
+ * The inbox message through the outbox (one set-based write; its member_message shares the
+ * outbox id, so campaign_member.message_id names both). A replayed batch finds its keys taken.
+ */
 async function sendMessages(trx: Trx, ctx: Ctx, campaign: CampaignRow, members: readonly string[]) {
-  const ids = new Map<string, string>();
-  if (!campaign.message_title || !campaign.message_body || members.length === 0) return ids;
-  for (const m of members) ids.set(m, newId());
-  await sql`
-    insert into member_message
-      (merchant_id, id, member_id, purpose, title, body, ref_type, ref_id, created_at)
-    select ${ctx.merchantId}, t.id, t.member_id, 'marketing', ${campaign.message_title},
-      ${campaign.message_body}, 'campaign', ${campaign.id}, ${ctx.now}
-    from unnest(${[...ids.values()]}::uuid[], ${[...ids.keys()]}::uuid[]) as t (id, member_id)
-  `.execute(trx);
-  return ids;
+  if (!campaign.message_title || !campaign.message_body || members.length === 0)
+    return new Map<string, string>();
+  const result = await enqueueMemberMessages(trx, ctx, {
+    member_ids: members,
+    channel: 'inbox',
+    purpose: 'marketing',
+    template: 'generic',
+    vars: { title: campaign.message_title, body: campaign.message_body },
+    dedupe_prefix: `campaign:${campaign.id}`,
+    ref_type: 'campaign',
+    ref_id: campaign.id,
+  });
+  return result.ids;
 }
 
 /** Follow-up tasks for the members' guides (G's createGuideTasks); members without one get none. */
