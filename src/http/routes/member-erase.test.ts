@@ -70,6 +70,8 @@ const PERSONAL_COLUMNS: Record<string, string> = {
   'import_job.file_name': 'no member data: the name of the uploaded file',
   'import_row_error.column_name': 'no member data: a column header of the file',
   'webhook_subscription.name': 'no member data: the integrator’s name for its endpoint',
+  'automation.name': 'no member data: the marketer’s name for the automation',
+  'holiday.name': 'no member data: a day of the merchant’s holiday calendar',
 };
 const PERSONAL_NAME =
   /phone|name|birth|email|address|custom|raw|response|moved|sample|before|after|value|password|contact|memo|note|reason|comment|remark/;
