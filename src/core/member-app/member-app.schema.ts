@@ -2,7 +2,12 @@ import { Type } from 'typebox';
 import { Body, DateString, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
 
 export const Phone = Type.String({ minLength: 1, maxLength: 32, examples: ['13800138000'] });
-export const OtpCode = Type.String({ pattern: '^[0-9]{6}$', examples: ['123456'] });
+export const OtpCode = Type.String({
+  pattern: '^[0-9]{6}$',
+  minLength: 6,
+  maxLength: 6,
+  examples: ['123456'],
+});
 
 export const MerchantParams = Type.Object({ merchantId: Uuid });
 export const LandingQuery = Type.Object(

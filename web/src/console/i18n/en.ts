@@ -352,6 +352,8 @@ export const en: Messages<typeof zhCN> = {
     code: 'Code',
     name: 'Name',
     address: 'Address',
+    memberPage: 'Member page',
+    memberPageHint: 'Members scan or open the link to sign in, get their card and claim coupons',
   },
   staff: {
     title: 'Staff',

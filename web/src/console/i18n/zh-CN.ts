@@ -336,6 +336,8 @@ export const zhCN = {
     code: '编码',
     name: '名称',
     address: '地址',
+    memberPage: '会员页',
+    memberPageHint: '会员扫码或打开链接，登录、领卡、领券',
   },
   staff: {
     title: '员工',

@@ -1,9 +1,10 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Flex, Form, Input, Modal, Table, Typography } from 'antd';
-import { useState } from 'react';
+import { App, Button, Card, Flex, Form, Input, Modal, Space, Table, Typography } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
 import { showFieldError } from '../../form-errors.ts';
 import { formatTime } from '../../format.ts';
 import { useStores } from '../../queries.ts';
@@ -11,10 +12,14 @@ import type { Store } from '../../wire-types.ts';
 
 type StoreForm = Pick<Store, 'code' | 'name' | 'address'>;
 
+// the member page's link and QR: antd's QR code only when a store page is open
+const MemberLink = lazy(() => import('./MemberLink.tsx'));
+
 export default function StoresPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { stores, isLoading } = useStores();
+  const merchantId = useAuth().me?.merchant.id;
   const [editing, setEditing] = useState<Store | 'new' | null>(null);
   const [form] = Form.useForm<StoreForm>();
   const queryClient = useQueryClient();
@@ -44,9 +49,16 @@ export default function StoresPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           {t('stores.title')}
         </Typography.Title>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')}>
-          {t('stores.new')}
-        </Button>
+        <Space>
+          {merchantId && (
+            <Suspense>
+              <MemberLink merchantId={merchantId} />
+            </Suspense>
+          )}
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')}>
+            {t('stores.new')}
+          </Button>
+        </Space>
       </Flex>
       <Table<Store>
         rowKey="id"
@@ -66,9 +78,16 @@ export default function StoresPage() {
             title: t('common.actions'),
             key: 'actions',
             render: (_: unknown, store) => (
-              <Button size="small" onClick={() => open(store)}>
-                {t('common.edit')}
-              </Button>
+              <Space>
+                <Button size="small" onClick={() => open(store)}>
+                  {t('common.edit')}
+                </Button>
+                {merchantId && (
+                  <Suspense>
+                    <MemberLink merchantId={merchantId} storeId={store.id} />
+                  </Suspense>
+                )}
+              </Space>
             ),
           },
         ]}
