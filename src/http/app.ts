@@ -51,7 +51,6 @@ import { tagRoutes } from './routes/tags.ts';
 import { tierRoutes } from './routes/tiers.ts';
 import { walletRoutes } from './routes/wallet.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
-import { webhookRoutes } from './routes/webhooks.ts';
 import './types.ts';
 
 export interface AppDeps {
@@ -146,7 +145,6 @@ export async function buildApp(deps: AppDeps) {
   await app.register(tagRoutes, { prefix: '/api' });
   await app.register(rfmRoutes, { prefix: '/api' });
   await app.register(guideRoutes, { prefix: '/api' });
-  await app.register(webhookRoutes, { prefix: '/api' });
   await app.register(webhookRoutes, { prefix: '/api' });
   await app.register(memberInsightRoutes, { prefix: '/api' });
   await app.register(memberBulkRoutes, { prefix: '/api' });

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import type { Ctx } from '../context.ts';
 import { lockOwnRow } from '../tenant-row.ts';
+import { emitEvent } from '../webhooks/webhook-event.service.ts';
 import type { CampaignRow } from './campaign.table.ts';
 import { launchBatch } from './campaign-batch.service.ts';
 import { snapshotCampaign } from './campaign-launch.service.ts';
@@ -127,7 +128,7 @@ async function finish(trx: Trx, ctx: Ctx, payload: LaunchRunPayload) {
     .where('outcome', '=', 'skipped_budget')
     .limit(1)
     .executeTakeFirst();
-  await trx
+  const done = await trx
     .updateTable('campaign')
     .set({
       status: short ? 'stopped_budget' : 'launched',
@@ -137,7 +138,11 @@ async function finish(trx: Trx, ctx: Ctx, payload: LaunchRunPayload) {
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', payload.campaignId)
     .where('status', '=', 'launching')
-    .execute();
+    .returning(['id', 'status'])
+    .executeTakeFirst();
+  // told once: a resumed or repeated finish changes no row
+  if (done)
+    await emitEvent(trx, ctx, 'campaign.launched', { campaign_id: done.id, status: done.status });
 }
 
 /** Launches left running by a server that died (their advisory lock is free), to resume at start. */

@@ -5,6 +5,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { sqlUuidV7 } from '../points/sql-uuid.ts';
+import { emitEvent } from '../webhooks/webhook-event.service.ts';
 import type { CouponRow, CouponStatus } from './coupon.table.ts';
 
 /** Why a coupon that the conditional redemption did not match cannot be used now. */
@@ -180,6 +181,14 @@ export async function redeemCouponByCode(trx: Trx, ctx: Ctx, code: string): Prom
       .executeTakeFirst();
     throw refusalOf(coupon, ctx.now);
   }
+  await emitEvent(trx, ctx, 'coupon.redeemed', {
+    coupon_id: redeemed.id,
+    template_id: redeemed.template_id,
+    member_id: redeemed.member_id,
+    order_id: null,
+    store_id: ctx.storeId ?? null,
+    uses_left: redeemed.uses_left,
+  });
   await recordAudit(trx, ctx, {
     action: 'coupon.redeem',
     entityType: 'coupon',

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
+import { emitEvent, emitEvents } from '../webhooks/webhook-event.service.ts';
 import { couponWindow, validateTemplate } from './coupon.rules.ts';
 import type { CouponTemplate, CouponTemplateBody } from './coupon.schema.ts';
 import type { CouponRefType, CouponRow, CouponTemplateRow } from './coupon.table.ts';
@@ -174,6 +175,7 @@ export async function issueCoupon(trx: Trx, ctx: Ctx, input: IssueInput): Promis
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await emitEvent(trx, ctx, 'coupon.issued', couponIssuedEvent(coupon));
   await recordAudit(trx, ctx, {
     action: 'coupon.issue',
     entityType: 'coupon',
@@ -187,6 +189,21 @@ export async function issueCoupon(trx: Trx, ctx: Ctx, input: IssueInput): Promis
   });
   return coupon;
 }
+
+/** `coupon.issued` for integrators: never the code (it is what the till redeems). */
+const couponIssuedEvent = (
+  c: Pick<
+    CouponRow,
+    'id' | 'template_id' | 'member_id' | 'issued_via' | 'valid_from' | 'valid_until'
+  >,
+) => ({
+  coupon_id: c.id,
+  template_id: c.template_id,
+  member_id: c.member_id,
+  via: c.issued_via,
+  valid_from: c.valid_from,
+  valid_until: c.valid_until,
+});
 
 export interface BulkIssueResult {
   /** member id → the new coupon's id */
@@ -231,6 +248,14 @@ export async function issueCoupons(
         ${start.issued_by}, ${start.created_at}
       from unnest(${ids}::uuid[], ${served}::uuid[], ${served.map(() => newCouponCode())}::text[])
         as t (id, member_id, code)`.execute(trx);
+    await emitEvents(
+      trx,
+      ctx,
+      'coupon.issued',
+      served.map((memberId, i) =>
+        couponIssuedEvent({ ...start, id: ids[i]!, member_id: memberId, template_id: template.id }),
+      ),
+    );
     await recordAudit(trx, ctx, {
       action: 'coupon.issue_bulk',
       entityType: 'coupon_template',

@@ -6,6 +6,7 @@ import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
+import { emitEvents } from '../webhooks/webhook-event.service.ts';
 import type { ImportCommitCounts, ImportGroupRow, ImportJobRow } from './import.table.ts';
 import { ownerTableSql, STAGING_TABLES } from './import-dry-run.ts';
 import { uploadPath } from './import-file.ts';
@@ -279,7 +280,12 @@ async function createMembers(
   let created = 0;
   for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
     const col = <T>(f: (p: (typeof pending)[number]) => T) => pending.map(f);
-    const { rows } = await sql<{ id: string; phone: string }>`
+    const { rows } = await sql<{
+      id: string;
+      phone: string;
+      home_store_id: string | null;
+      registered_at: Date;
+    }>`
       insert into member (merchant_id, id, card_no, phone, name, gender, birthday, source_channel,
         home_store_id, custom, registered_at, updated_at)
       select ${ctx.merchantId}, t.id, t.card_no, t.phone, t.name, coalesce(t.gender, 'unknown'),
@@ -293,8 +299,20 @@ async function createMembers(
         ${col((p) => p.g.registered_at)}::timestamptz[])
         as t(id, card_no, phone, name, gender, birthday, store_id, tier, registered_at)
       on conflict do nothing
-      returning id, phone`.execute(trx);
+      returning id, phone, home_store_id, registered_at`.execute(trx);
     created += rows.length;
+    await emitEvents(
+      trx,
+      ctx,
+      'member.created',
+      rows.map((r) => ({
+        member_id: r.id,
+        source_channel: 'import',
+        home_store_id: r.home_store_id,
+        referrer_id: null,
+        registered_at: r.registered_at,
+      })),
+    );
     for (const r of rows) memberOf.set(r.phone, r.id);
     // what did not go in: a phone registered meanwhile (resolved by the caller) or a card
     // number collision (drawn again)

@@ -5,6 +5,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { beforeTimeCursor, timePage } from '../../lib/keyset.ts';
 import type { Ctx } from '../context.ts';
+import { webhookEventWrites } from '../webhooks/webhook-event.service.ts';
 import type { LedgerEntryRow, LedgerName } from './ledger.table.ts';
 
 export interface PostInput {
@@ -79,7 +80,49 @@ export function ledgerWrites(ctx: Ctx, name: string, postings: readonly Posting[
         results: [rowsOf(e)],
       };
     }),
+    // after the balances: a CTE sees only the ones before it
+    ledgerEvents(ctx, name, groups),
   );
+}
+
+/**
+ * What integrators hear of the postings (in the same statement): per member, one
+ * `points.changed` and one `wallet.changed` (principal and bonus together), with the change and
+ * the balance after it, read from the balance CTEs above.
+ */
+function ledgerEvents(ctx: Ctx, name: string, groups: readonly Posting[][]): WriteSet {
+  const parts: WriteSet[] = [];
+  const members = [...new Set(groups.map((g) => g[0]!.memberId))];
+  members.forEach((memberId, m) => {
+    for (const type of ['points.changed', 'wallet.changed'] as const) {
+      const mine = groups
+        .map((group, k) => ({ group, k, ledger: group[0]!.ledger }))
+        .filter((g) => g.group[0]!.memberId === memberId)
+        .filter((g) => (g.ledger === 'points') === (type === 'points.changed'));
+      if (mine.length === 0) continue;
+      const all = mine.flatMap((g) => g.group);
+      const first = all[0]!;
+      const data: Record<string, unknown> = {
+        member_id: memberId,
+        kinds: [...new Set(all.map((p) => p.kind))],
+        ref_type: first.refType ?? null,
+        ref_id: first.refId ?? null,
+      };
+      const unit = type === 'points.changed' ? '' : '_fen';
+      for (const g of mine) {
+        const key = type === 'points.changed' ? '' : `${g.ledger}_`;
+        data[`${key}change${unit}`] = g.group.reduce((n, p) => n + p.amount, 0);
+      }
+      const balances = mine.map(
+        (g) =>
+          sql`${type === 'points.changed' ? 'balance' : `${g.ledger}_balance_fen`}::text,
+            (select balance from ${sql.id(`${name}_balance_${g.k}`)})`,
+      );
+      const computed = sql`jsonb_build_object(${sql.join(balances)})`;
+      parts.push(webhookEventWrites(ctx, `${name}_event_${m}_${type[0]}`, type, [data], computed));
+    }
+  });
+  return writeSet(...parts);
 }
 
 function groupPostings(postings: readonly Posting[]): Posting[][] {

@@ -5,6 +5,7 @@ import { displayPhone } from '../../lib/phone.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { eraseFromImports } from '../imports/import-erase.ts';
+import { emitEvent } from '../webhooks/webhook-event.service.ts';
 import type { MemberRow } from './member.table.ts';
 
 /** What an erasure leaves for the caller to do after commit: uploaded files to delete. */
@@ -101,6 +102,8 @@ export async function eraseMember(
     .where('id', 'in', ids)
     .returningAll()
     .execute();
+  // integrators that copied the person's data are told to delete their copy
+  await emitEvent(trx, ctx, 'member.erased', { member_id: rootId, member_ids: ids });
   await recordAudit(trx, ctx, {
     action: 'member.erase',
     entityType: 'member',

@@ -11,6 +11,7 @@ import { moveMemberTags } from '../tags/member-tag.service.ts';
 import { mergeLoyalty } from '../tiers/growth.service.ts';
 import { moveBonusParts } from '../wallet/bonus-part.service.ts';
 import { movePaymentPassword } from '../wallet/payment-password.service.ts';
+import { emitEvent } from '../webhooks/webhook-event.service.ts';
 import { mergedProfile } from './member.rules.ts';
 import type { MemberMergeRow, MemberRow } from './member.table.ts';
 
@@ -122,6 +123,12 @@ export async function mergeMembers(
     .returningAll()
     .executeTakeFirstOrThrow();
   await refreshMemberFacts(trx, ctx, [survivorId, mergedId]);
+  await emitEvent(trx, ctx, 'member.merged', {
+    merge_id: mergeId,
+    survivor_id: survivorId,
+    merged_id: mergedId,
+    balances_moved: balances,
+  });
   for (const [entityId, role] of [
     [survivorId, 'survivor'],
     [mergedId, 'merged'],

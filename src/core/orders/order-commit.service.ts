@@ -105,6 +105,17 @@ export async function commitOrder(
       ]),
       claim ? responseWrites(claim, response) : writeSet(),
       webhookEventWrites(ctx, 'order_event', 'order.committed', [orderEvent(order)]),
+      webhookEventWrites(
+        ctx,
+        'coupon_event',
+        'coupon.redeemed',
+        order.applied_coupon_ids.map((coupon_id) => ({
+          coupon_id,
+          member_id: memberId,
+          order_id: orderId,
+          store_id: body.store_id,
+        })),
+      ),
     ),
   );
   await posts?.settle(trx, result);

@@ -11,9 +11,10 @@ import { getMemberRow } from '../members/member.service.ts';
 import { earnForOrder } from '../points/points.service.ts';
 import { commissionForOrder } from '../referral/referral-order.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
+import { emitEvent } from '../webhooks/webhook-event.service.ts';
 import { getCheckoutSetting } from './checkout-setting.service.ts';
 import type { ImportOrderBody } from './order.schema.ts';
-import { getOrder, insertOrder } from './order-commit.service.ts';
+import { getOrder, insertOrder, orderEvent } from './order-commit.service.ts';
 
 const sum = (ns: readonly number[]) => ns.reduce((s, n) => s + n, 0);
 
@@ -137,6 +138,7 @@ export async function importOnlineOrder(trx: Trx, ctx: Ctx, body: ImportOrderBod
       paid_fen: priced.due_fen,
       created_at: paidAt,
     });
+  await emitEvent(trx, ctx, 'order.committed', orderEvent(order));
   await recordAudit(trx, ctx, {
     action: 'order.import',
     entityType: 'order',

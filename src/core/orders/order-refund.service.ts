@@ -27,6 +27,7 @@ import {
 import { reverseCommissionForRefund } from '../referral/referral-order.service.ts';
 import { lockOwnRow } from '../tenant-row.ts';
 import { awardGrowth } from '../tiers/growth.service.ts';
+import { emitEvent } from '../webhooks/webhook-event.service.ts';
 import { getCheckoutSetting, pointsDeduction } from './checkout-setting.service.ts';
 import type { RefundBody } from './order.schema.ts';
 import type { OrderRefundRow, SaleOrderLineRow, SaleOrderRow } from './order.table.ts';
@@ -84,6 +85,16 @@ export async function refundOrder(trx: Trx, ctx: Ctx, orderId: string, body: Ref
     .returningAll()
     .executeTakeFirstOrThrow();
   if (order.member_id) await refreshMemberFacts(trx, ctx, [order.member_id]);
+  await emitEvent(trx, ctx, 'order.refunded', {
+    order_id: orderId,
+    refund_id: refundId,
+    member_id: order.member_id,
+    store_id: order.store_id,
+    complete: r.complete,
+    money_fen: row.money_fen,
+    refund_reduction_fen: reduction,
+    lines: r.lines,
+  });
   await recordAudit(trx, ctx, {
     action: 'order.refund',
     entityType: 'order',

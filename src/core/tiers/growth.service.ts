@@ -4,6 +4,7 @@ import { cte, executeWrites, queries, rowsOf, type WriteSet } from '../../db/wri
 import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
+import { emitEvent } from '../webhooks/webhook-event.service.ts';
 import { changeReason, nextReviewAt, pickTier, upgradeTarget, windowStart } from './tier.rules.ts';
 import { getTierSetting, listTiers } from './tier.service.ts';
 import type { MemberLoyaltyRow, TierChangeReason, TierRow, TierSettingRow } from './tier.table.ts';
@@ -103,6 +104,13 @@ export async function setMemberTier(
       created_at: ctx.now,
     })
     .execute();
+  await emitEvent(trx, ctx, 'tier.changed', {
+    member_id: loyalty.member_id,
+    from_tier_id: loyalty.tier_id,
+    to_tier_id: tier?.id ?? null,
+    reason,
+    qualifying_value: value,
+  });
   return updated;
 }
 

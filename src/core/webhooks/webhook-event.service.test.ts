@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../../../test/db.ts';
-import { createTestMerchant } from '../../../test/factories.ts';
+import { createMember, createTestMerchant } from '../../../test/factories.ts';
 import type { Db } from '../../db/database.ts';
 import type { Ctx } from '../context.ts';
+import { creditPoints, debitPoints } from '../points/points-lot.service.ts';
 import { emitEvent, emitEvents } from './webhook-event.service.ts';
 import {
   createSubscription,
@@ -112,5 +113,25 @@ describe('emitEvent', () => {
     ).rejects.toThrow('the operation failed');
     expect(await eventsOf(db, ctx)).toEqual([]);
     expect(await outboxOf(db, ctx)).toEqual([]);
+  });
+
+  it('a points posting tells points.changed once, with the change and the balance after it', async () => {
+    const { db } = await testDb();
+    const m = await createTestMerchant(db);
+    const ctx = m.ctx();
+    const member = await createMember(db, ctx);
+    await subscribe(db, ctx, ['points.changed']);
+    await db.transaction().execute(async (trx) => {
+      await creditPoints(trx, ctx, { memberId: member.id, amount: 300, kind: 'grant' });
+    });
+    await db.transaction().execute(async (trx) => {
+      const later = m.ctx('owner', new Date(ctx.now.getTime() + 1_000));
+      await debitPoints(trx, later, { memberId: member.id, amount: 120, kind: 'spend' });
+    });
+    const payloads = (await outboxOf(db, ctx)).map((r) => (r.payload as { data: unknown }).data);
+    expect(payloads).toEqual([
+      expect.objectContaining({ member_id: member.id, change: 300, balance: 300 }),
+      expect.objectContaining({ member_id: member.id, change: -120, balance: 180 }),
+    ]);
   });
 });

@@ -61,6 +61,8 @@ export function webhookEventWrites(
   name: string,
   type: EventType,
   payloads: readonly Record<string, unknown>[],
+  /** a jsonb expression over the statement's other CTEs merged into each payload (a balance) */
+  computed?: RawBuilder<unknown>,
 ): WriteSet {
   if (payloads.length === 0) return { ctes: [], results: [] };
   const events = payloads.map((data) => ({ id: newId(), data }));
@@ -76,7 +78,8 @@ export function webhookEventWrites(
       from jsonb_array_elements(${JSON.stringify(events)}::jsonb) e)`,
     sql`${inserted} as (
       insert into webhook_event (merchant_id, id, type, payload, created_at)
-      select ${ctx.merchantId}, id, ${type}, data, ${ctx.now} from ${input}
+      select ${ctx.merchantId}, id, ${type}, data || ${computed ?? sql`'{}'::jsonb`}, ${ctx.now}
+      from ${input}
       where exists (select 1 from ${subs})
       returning id, payload)`,
     sql`${sql.id(`${name}_outbox`)} as (

@@ -20,6 +20,7 @@ const ImportWizardPage = lazy(() => import('./pages/imports/ImportWizardPage.tsx
 const StoresPage = lazy(() => import('./pages/stores/StoresPage.tsx'));
 const StaffPage = lazy(() => import('./pages/staff/StaffPage.tsx'));
 const ApiKeysPage = lazy(() => import('./pages/api-keys/ApiKeysPage.tsx'));
+const WebhooksPage = lazy(() => import('./pages/webhooks/WebhooksPage.tsx'));
 const TiersPage = lazy(() => import('./pages/loyalty/TiersPage.tsx'));
 const PointsRulesPage = lazy(() => import('./pages/loyalty/PointsRulesPage.tsx'));
 const MallPage = lazy(() => import('./pages/loyalty/MallPage.tsx'));
@@ -95,6 +96,7 @@ export function App() {
                   <Route path="stores" element={<StoresPage />} />
                   <Route path="staff" element={<StaffPage />} />
                   <Route path="api-keys" element={<ApiKeysPage />} />
+                  <Route path="webhooks" element={<WebhooksPage />} />
                   <Route path="tiers" element={<TiersPage />} />
                   <Route path="points-rules" element={<PointsRulesPage />} />
                   <Route path="mall" element={<MallPage />} />

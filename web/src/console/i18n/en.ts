@@ -10,6 +10,7 @@ import { referralEn } from './referral-en.ts';
 import { segmentsEn } from './segments-en.ts';
 import { tagsEn } from './tags-en.ts';
 import { tillEn } from './till-en.ts';
+import { webhooksEn } from './webhooks-en.ts';
 import type { zhCN } from './zh-CN.ts';
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
@@ -47,6 +48,7 @@ export const en: Messages<typeof zhCN> = {
     stores: 'Stores',
     staff: 'Staff',
     apiKeys: 'API keys',
+    webhooks: 'Webhooks',
     tiers: 'Tiers',
     pointsRules: 'Points rules',
     mall: 'Points mall',
@@ -405,4 +407,5 @@ export const en: Messages<typeof zhCN> = {
   ...dashboardEn,
   ...tagsEn,
   ...segmentsEn,
+  ...webhooksEn,
 };

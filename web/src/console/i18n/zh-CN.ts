@@ -34,6 +34,7 @@ export const zhCN = {
     stores: '门店',
     staff: '员工',
     apiKeys: 'API 密钥',
+    webhooks: '开放接口 Webhook',
     tiers: '等级',
     pointsRules: '积分规则',
     mall: '积分商城',

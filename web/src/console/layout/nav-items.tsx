@@ -204,6 +204,12 @@ export const navGroups: NavGroup[] = [
         icon: <ApiOutlined />,
         permissions: ['api_keys.admin'],
       },
+      {
+        path: '/webhooks',
+        label: 'nav.webhooks',
+        icon: <ApiOutlined />,
+        permissions: ['webhooks.admin'],
+      },
     ],
   },
 ];
