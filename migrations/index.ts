@@ -29,6 +29,7 @@ import * as memberApp from './2026_12_02_1300_member_app.ts';
 import * as webhooks from './2026_12_02_1100_webhooks.ts';
 import * as automation from './2026_12_02_1200_automation.ts';
 import * as membershipAllowance from './2026_12_02_1400_membership_allowance.ts';
+import * as guideSetting from './2026_12_02_1410_guide_setting.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_1100_webhooks': webhooks,
   '2026_12_02_1200_automation': automation,
   '2026_12_02_1400_membership_allowance': membershipAllowance,
+  '2026_12_02_1410_guide_setting': guideSetting,
 };

@@ -23,7 +23,7 @@ import type {
   MemberFactTable,
   MemberStoreFactTable,
 } from '../core/facts/fact.table.ts';
-import type { GuideTaskTable } from '../core/guides/guide-task.table.ts';
+import type { GuideSettingTable, GuideTaskTable } from '../core/guides/guide-task.table.ts';
 import type {
   ImportGroupTable,
   ImportJobTable,
@@ -197,14 +197,11 @@ export interface Database {
   segment: SegmentTable;
   member_message: MemberMessageTable;
   guide_task: GuideTaskTable;
+  guide_setting: GuideSettingTable;
   campaign: CampaignTable;
   campaign_member: CampaignMemberTable;
   outbox_message: OutboxMessageTable;
   outbox_attempt: OutboxAttemptTable;
-  message_opt_out: MessageOptOutTable;
-  message_template: MessageTemplateTable;
-  message_channel_setting: MessageChannelSettingTable;
-  message_setting: MessageSettingTable;
   member_otp: MemberOtpTable;
   member_session: MemberSessionTable;
   member_privacy_request: MemberPrivacyRequestTable;

@@ -1,17 +1,53 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database.ts';
+import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { addDays, firstOfMonth, localDateOf, startOfLocalDay } from '../../lib/time.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { getMerchant } from '../tenancy/merchant.service.ts';
 import { getOwnRow } from '../tenant-row.ts';
-import type { GuideReportQuery } from './guide.schema.ts';
+import type { GuideReportQuery, GuideSettingBody } from './guide.schema.ts';
 
 /**
  * A member's counted order paid within this many days after a guide reached them is the
- * guide's (docs/guides.md). Fixed for every merchant for now.
+ * guide's (docs/guides.md), unless the merchant set another window.
  */
 export const ATTRIBUTION_DAYS = 7;
+
+export async function getGuideSetting(db: Db | Trx, ctx: Ctx) {
+  const row = await db
+    .selectFrom('guide_setting')
+    .select('attribution_days')
+    .where('merchant_id', '=', ctx.merchantId)
+    .executeTakeFirst();
+  return { attribution_days: row?.attribution_days ?? ATTRIBUTION_DAYS };
+}
+
+export async function putGuideSetting(trx: Trx, ctx: Ctx, input: GuideSettingBody) {
+  const before = await getGuideSetting(trx, ctx);
+  await trx
+    .insertInto('guide_setting')
+    .values({
+      merchant_id: ctx.merchantId,
+      attribution_days: input.attribution_days,
+      updated_at: ctx.now,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('merchant_id')
+        .doUpdateSet({ attribution_days: input.attribution_days, updated_at: ctx.now }),
+    )
+    .execute();
+  const after = { attribution_days: input.attribution_days };
+  await recordAudit(trx, ctx, {
+    action: 'guide.setting_update',
+    entityType: 'merchant',
+    entityId: ctx.merchantId,
+    before,
+    after,
+  });
+  return after;
+}
 
 interface Figures {
   tasks: number;
@@ -26,7 +62,7 @@ interface Figures {
  * Per guide and per guide's store, over the tasks due between two local dates (inclusive, not
  * cancelled): tasks, done, done rate, members reached (a done task whose outcome is not
  * no_answer) and the orders attributed to them. An order is attributed to the latest reaching
- * task of the report before it within ATTRIBUTION_DAYS (so to one guide only), computed now from
+ * task of the report before it within the attribution window (so to one guide only), computed now from
  * sale_order.paid_at; it counts unless fully refunded, at its due amount net of refunds.
  */
 export async function guideReport(db: Db, ctx: Ctx, query: GuideReportQuery) {
@@ -37,6 +73,7 @@ export async function guideReport(db: Db, ctx: Ctx, query: GuideReportQuery) {
   if (to < from) throw new DomainError('guide.range_invalid', { field: 'to' });
   if (query.store_id)
     await getOwnRow(db, ctx, 'store', query.store_id, 'store.not_found', 'store_id');
+  const { attribution_days: windowDays } = await getGuideSetting(db, ctx);
   const since = startOfLocalDay(from, zone);
   const until = startOfLocalDay(addDays(to, 1), zone);
   const m = ctx.merchantId;
@@ -56,7 +93,7 @@ export async function guideReport(db: Db, ctx: Ctx, query: GuideReportQuery) {
       from tk
       join sale_order o on o.merchant_id = ${m} and o.member_id = tk.member_id
         and o.paid_at >= tk.done_at
-        and o.paid_at < tk.done_at + make_interval(days => ${ATTRIBUTION_DAYS})
+        and o.paid_at < tk.done_at + make_interval(days => ${windowDays})
       where tk.reached and o.status <> 'refunded'
       order by o.id, tk.done_at desc, tk.id desc
     )`;
@@ -92,7 +129,7 @@ export async function guideReport(db: Db, ctx: Ctx, query: GuideReportQuery) {
   return {
     from,
     to,
-    window_days: ATTRIBUTION_DAYS,
+    window_days: windowDays,
     guides: guides.rows.map(money),
     stores: stores.rows.map(money),
   };

@@ -22,3 +22,10 @@ export interface GuideTaskTable {
 }
 
 export type GuideTaskRow = Selectable<GuideTaskTable>;
+
+/** How many days after a guide reached a member that member's orders are the guide's. */
+export interface GuideSettingTable {
+  merchant_id: string;
+  attribution_days: number;
+  updated_at: Date;
+}

@@ -138,3 +138,12 @@ export const GuideReport = Type.Object({
     Type.Object({ store_id: Nullable(Uuid), store_name: Nullable(Type.String()), ...Figures }),
   ),
 });
+
+export const GuideSettingBody = Body({
+  attribution_days: Type.Integer({
+    minimum: 1,
+    maximum: 90,
+    description: 'orders within this many days after a guide reached a member are the guide’s',
+  }),
+});
+export type GuideSettingBody = Static<typeof GuideSettingBody>;

@@ -315,5 +315,24 @@ describe('guide report', () => {
     expect(reversed.json().error).toMatchObject({ code: 'guide.range_invalid', field: 'to' });
     const cashier = await get(app, m.tokens.cashier, `/api/reports/guides?from=${from}&to=${to}`);
     expect(cashier.statusCode).toBe(403);
+
+    // a 10-day window takes in the order 8 days after the task too
+    const put = (token: string, payload: object) =>
+      app.inject({ method: 'PUT', url: '/api/guides/setting', headers: auth(token), payload });
+    expect((await put(m.tokens.marketer, { attribution_days: 0 })).json().error).toMatchObject({
+      code: 'request.invalid',
+      field: 'attribution_days',
+    });
+    expect((await put(m.tokens.cashier, { attribution_days: 10 })).statusCode).toBe(403);
+    const set = await put(m.tokens.marketer, { attribution_days: 10 });
+    expect(set.json()).toEqual({ attribution_days: 10 });
+    expect((await get(app, m.tokens.owner, '/api/guides/setting')).json()).toEqual({
+      attribution_days: 10,
+    });
+    const wider = (
+      await get(app, m.tokens.owner, `/api/reports/guides?from=${from}&to=${to}`)
+    ).json();
+    expect(wider.window_days).toBe(10);
+    expect(wider.guides[0]).toMatchObject({ attributed_orders: 2, attributed_revenue_fen: 12_000 });
   });
 });

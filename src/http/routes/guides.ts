@@ -8,6 +8,7 @@ import {
   Guide,
   GuideReport,
   GuideReportQuery,
+  GuideSettingBody,
   GuideTask,
   ListTasksQuery,
 } from '../../core/guides/guide.schema.ts';
@@ -17,7 +18,11 @@ import {
   guideOfMember,
   listGuides,
 } from '../../core/guides/guide-assign.service.ts';
-import { guideReport } from '../../core/guides/guide-report.service.ts';
+import {
+  getGuideSetting,
+  guideReport,
+  putGuideSetting,
+} from '../../core/guides/guide-report.service.ts';
 import {
   cancelTask,
   completeTask,
@@ -173,6 +178,33 @@ export const guideRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     (request) => inTransaction(app.db, (trx) => cancelTask(trx, request.ctx, request.params.id)),
+  );
+
+  app.get(
+    '/guides/setting',
+    {
+      config: { permission: 'reports.read' },
+      schema: {
+        tags,
+        summary: 'The attribution window of guide sales (7 days unless set)',
+        response: { 200: GuideSettingBody },
+      },
+    },
+    (request) => getGuideSetting(app.db, request.ctx),
+  );
+
+  app.put(
+    '/guides/setting',
+    {
+      config: { permission: 'guides.admin' },
+      schema: {
+        tags,
+        summary: 'Set the attribution window of guide sales',
+        body: GuideSettingBody,
+        response: { 200: GuideSettingBody, ...errors },
+      },
+    },
+    (request) => inTransaction(app.db, (trx) => putGuideSetting(trx, request.ctx, request.body)),
   );
 
   app.get(

@@ -44,6 +44,10 @@ export const guidesEn: typeof guidesZhCN = {
     members: 'Members',
     openTasks: 'Open tasks',
     report: 'Guide results',
+    window: 'Attribution window',
+    daysUnit: 'days',
+    saveWindow: 'Save',
+    windowSaved: 'Attribution window saved',
     reportHelp:
       'Tasks due in the period; a member’s purchases within {{days}} days after being reached count for the guide.',
     tasks: 'Tasks',

@@ -1,5 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, DatePicker, Form, Select, Space, Table, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  InputNumber,
+  Select,
+  Space,
+  Table,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -131,6 +142,7 @@ function ReportCard() {
       <Typography.Paragraph type="secondary">
         {t('guides.reportHelp', { days: report.data?.window_days ?? 7 })}
       </Typography.Paragraph>
+      <WindowSetting />
       <Table
         size="small"
         rowKey="staff_id"
@@ -157,5 +169,50 @@ function ReportCard() {
         ]}
       />
     </Card>
+  );
+}
+
+/** The attribution window, set by whoever hands out guide tasks. */
+function WindowSetting() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const setting = useQuery({
+    queryKey: ['guide-setting'],
+    queryFn: () => api.get<{ attribution_days: number }>('/guides/setting'),
+    enabled: can('guides.admin'),
+  });
+  const [days, setDays] = useState<number | null>(null);
+  const save = useMutation({
+    mutationFn: (attribution_days: number) => api.put('/guides/setting', { attribution_days }),
+    onSuccess: () => {
+      message.success(t('guides.windowSaved'));
+      queryClient.invalidateQueries({ queryKey: ['guide-setting'] });
+      queryClient.invalidateQueries({ queryKey: ['guide-report'] });
+    },
+    onError: (e) => message.error(e.message),
+  });
+  if (!can('guides.admin') || !setting.data) return null;
+  const value = days ?? setting.data.attribution_days;
+  return (
+    <Space style={{ marginBottom: 12 }}>
+      <InputNumber
+        aria-label={t('guides.window')}
+        addonBefore={t('guides.window')}
+        addonAfter={t('guides.daysUnit')}
+        min={1}
+        max={90}
+        value={value}
+        onChange={(v) => setDays(v)}
+      />
+      <Button
+        onClick={() => save.mutate(value)}
+        loading={save.isPending}
+        disabled={value === setting.data.attribution_days}
+      >
+        {t('guides.saveWindow')}
+      </Button>
+    </Space>
   );
 }
