@@ -202,6 +202,10 @@ export interface Database {
   campaign_member: CampaignMemberTable;
   outbox_message: OutboxMessageTable;
   outbox_attempt: OutboxAttemptTable;
+  message_opt_out: MessageOptOutTable;
+  message_template: MessageTemplateTable;
+  message_channel_setting: MessageChannelSettingTable;
+  message_setting: MessageSettingTable;
   member_otp: MemberOtpTable;
   member_session: MemberSessionTable;
   member_privacy_request: MemberPrivacyRequestTable;
