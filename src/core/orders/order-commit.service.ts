@@ -21,8 +21,8 @@ import {
 } from '../payments/tender.service.ts';
 import { commissionForOrder } from '../referral/referral-order.service.ts';
 import { getOwnRow } from '../tenant-row.ts';
-import { webhookEventWrites } from '../webhooks/webhook-event.service.ts';
 import type { WalletAuth } from '../wallet/payment-password.service.ts';
+import { webhookEventWrites } from '../webhooks/webhook-event.service.ts';
 import { checkoutLocks } from './checkout-read.service.ts';
 import type { CommitBody } from './order.schema.ts';
 import type { SaleOrderLineRow, SaleOrderRow } from './order.table.ts';
