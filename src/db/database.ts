@@ -215,10 +215,6 @@ export interface Database {
   holiday: HolidayTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_event: WebhookEventTable;
-  message_opt_out: MessageOptOutTable;
-  message_template: MessageTemplateTable;
-  message_channel_setting: MessageChannelSettingTable;
-  message_setting: MessageSettingTable;
 }
 
 export type Db = Kysely<Database>;
