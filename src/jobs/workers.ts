@@ -12,7 +12,6 @@ import { registerMaintenance } from './maintenance.job.ts';
 import { registerMarketingNightly } from './marketing-nightly.job.ts';
 import { registerOutbox } from './outbox.job.ts';
 import { registerMembershipAllowance } from './membership-allowance.job.ts';
-import { registerOutbox } from './outbox.job.ts';
 import { registerPaidMembershipExpiry } from './paid-membership-expiry.job.ts';
 import { registerPointsExpiry } from './points-expiry.job.ts';
 import { registerTierReview } from './tier-review.job.ts';

@@ -923,38 +923,6 @@ export const errorCodes = {
     zh: 'Webhook 投递记录不存在',
     en: 'Webhook delivery not found',
   },
-  'message.template_not_found': {
-    status: 404,
-    zh: '消息模板不存在',
-    en: 'Message template not found',
-  },
-  'message.template_exists': {
-    status: 409,
-    zh: '已有同一编码的消息模板',
-    en: 'A message template with this code already exists',
-  },
-  'message.not_found': { status: 404, zh: '消息不存在', en: 'Message not found' },
-  'message.not_retryable': {
-    status: 409,
-    zh: '只有投递失败（死信）的消息可以重试',
-    en: 'Only a dead message can be retried',
-  },
-  'message.member_not_found': { status: 404, zh: '会员不存在', en: 'Member not found' },
-  'message.recipient_required': {
-    status: 400,
-    zh: '需要指定会员或手机号',
-    en: 'A member or a phone number is required',
-  },
-  'message.provider_invalid': {
-    status: 400,
-    zh: '该渠道不支持此服务商',
-    en: 'This provider is not available on this channel',
-  },
-  'message.quiet_hours_invalid': {
-    status: 400,
-    zh: '免打扰时段的开始和结束须同时设置',
-    en: 'Quiet hours need both a start and an end',
-  },
   'service.unavailable': {
     status: 503,
     zh: '数据库暂时不可用，请稍后重试',
