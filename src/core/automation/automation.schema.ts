@@ -15,7 +15,10 @@ export const Trigger = Type.Union([
   Body({ kind: kind('dormant') }),
   Body({ kind: kind('churned') }),
   Body({ kind: kind('tier_changed'), to_tier_id: Type.Optional(Uuid) }),
-  Body({ kind: kind('recharge'), min_fen: Type.Optional(Type.Integer({ minimum: 0 })) }),
+  Body({
+    kind: kind('recharge'),
+    min_fen: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+  }),
   Body({ kind: kind('points_expiring'), days_before: Days(90) }),
   Body({ kind: kind('no_purchase'), days: Type.Integer({ minimum: 1, maximum: 1825 }) }),
 ]);
