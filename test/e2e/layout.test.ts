@@ -128,6 +128,7 @@ describe('console layout on phones and tablets', () => {
       '门店',
       '员工',
       'API 密钥',
+      '开放接口 Webhook',
     ]);
     await shot(page, 'home');
 

@@ -89,7 +89,12 @@ export function Subscriptions({ catalogue }: { catalogue: CatalogueEntry[] }) {
   return (
     <Flex vertical gap={12}>
       <Flex justify="end">
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => setCreating(true)}
+          data-testid="webhook-create"
+        >
           {t('webhooks.create')}
         </Button>
       </Flex>
@@ -165,13 +170,14 @@ export function Subscriptions({ catalogue }: { catalogue: CatalogueEntry[] }) {
           onFinish={(values) => create.mutate(values)}
         >
           <Form.Item name="name" label={t('webhooks.name')} rules={[{ required: true }]}>
-            <Input maxLength={100} />
+            <Input maxLength={100} data-testid="webhook-name" />
           </Form.Item>
           <Form.Item name="url" label={t('webhooks.url')} rules={[{ required: true }]}>
-            <Input placeholder="https://" maxLength={2000} />
+            <Input placeholder="https://" maxLength={2000} data-testid="webhook-url" />
           </Form.Item>
           <Form.Item name="event_types" label={t('webhooks.events')} rules={[{ required: true }]}>
             <Select
+              data-testid="webhook-events"
               mode="multiple"
               options={catalogue.map((c) => ({
                 value: c.type,
