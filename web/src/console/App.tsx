@@ -21,6 +21,7 @@ const StoresPage = lazy(() => import('./pages/stores/StoresPage.tsx'));
 const StaffPage = lazy(() => import('./pages/staff/StaffPage.tsx'));
 const ApiKeysPage = lazy(() => import('./pages/api-keys/ApiKeysPage.tsx'));
 const WebhooksPage = lazy(() => import('./pages/webhooks/WebhooksPage.tsx'));
+const MessagingPage = lazy(() => import('./pages/messaging/MessagingPage.tsx'));
 const TiersPage = lazy(() => import('./pages/loyalty/TiersPage.tsx'));
 const PointsRulesPage = lazy(() => import('./pages/loyalty/PointsRulesPage.tsx'));
 const MallPage = lazy(() => import('./pages/loyalty/MallPage.tsx'));
@@ -113,6 +114,7 @@ export function App() {
                   <Route path="segments" element={<SegmentsPage />} />
                   <Route path="automation" element={<AutomationsPage />} />
                   <Route path="automation/:id" element={<AutomationDetailPage />} />
+                  <Route path="messaging" element={<MessagingPage />} />
                   <Route path="rfm" element={<RfmPage />} />
                   <Route path="catalogue" element={<CataloguePage />} />
                   <Route path="till" element={<TillPage />} />

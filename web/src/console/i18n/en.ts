@@ -5,6 +5,7 @@ import { couponsEn } from './coupons-en.ts';
 import { dashboardEn } from './dashboard-en.ts';
 import { guidesEn } from './guides-en.ts';
 import { loyaltyEn } from './loyalty-en.ts';
+import { messagingEn } from './messaging-en.ts';
 import { orderImportEn } from './order-import-en.ts';
 import { referralEn } from './referral-en.ts';
 import { segmentsEn } from './segments-en.ts';
@@ -49,6 +50,7 @@ export const en: Messages<typeof zhCN> = {
     staff: 'Staff',
     apiKeys: 'API keys',
     webhooks: 'Webhooks',
+    messaging: 'Messages',
     tiers: 'Tiers',
     pointsRules: 'Points rules',
     mall: 'Points mall',
@@ -408,4 +410,5 @@ export const en: Messages<typeof zhCN> = {
   ...tagsEn,
   ...segmentsEn,
   ...webhooksEn,
+  ...messagingEn,
 };

@@ -35,6 +35,7 @@ export const zhCN = {
     staff: '员工',
     apiKeys: 'API 密钥',
     webhooks: '开放接口 Webhook',
+    messaging: '消息',
     tiers: '等级',
     pointsRules: '积分规则',
     mall: '积分商城',

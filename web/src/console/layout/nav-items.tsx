@@ -9,6 +9,7 @@ import {
   GiftOutlined,
   HomeOutlined,
   IdcardOutlined,
+  MessageOutlined,
   NotificationOutlined,
   PieChartOutlined,
   ShareAltOutlined,
@@ -129,6 +130,12 @@ export const navGroups: NavGroup[] = [
         label: 'automation.nav',
         icon: <ThunderboltOutlined />,
         permissions: ['automation.admin'],
+      },
+      {
+        path: '/messaging',
+        label: 'nav.messaging',
+        icon: <MessageOutlined />,
+        permissions: ['messaging.admin'],
       },
       {
         path: '/tags',

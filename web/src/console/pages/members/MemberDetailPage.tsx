@@ -28,6 +28,7 @@ const TimelineTab = lazy(() => tabs360().then((m) => ({ default: m.TimelineTab }
 const OrdersTab = lazy(() => tabs360().then((m) => ({ default: m.OrdersTab })));
 const CouponsTab = lazy(() => tabs360().then((m) => ({ default: m.CouponsTab })));
 const MarketingTab = lazy(() => tabs360().then((m) => ({ default: m.MarketingTab })));
+const MessagesTab = lazy(() => import('../messaging/MemberMessagesPanel.tsx'));
 const later = (node: ReactNode) => <Suspense fallback={<Spin />}>{node}</Suspense>;
 
 function MergedBanner({ survivorId }: { survivorId: string }) {
@@ -139,6 +140,15 @@ export default function MemberDetailPage() {
               label: t('member360.marketing'),
               children: later(<MarketingTab memberId={id} />),
             },
+            ...(can('messaging.admin')
+              ? [
+                  {
+                    key: 'messages',
+                    label: t('nav.messaging'),
+                    children: later(<MessagesTab memberId={id} />),
+                  },
+                ]
+              : []),
           ]}
         />
       </Card>
