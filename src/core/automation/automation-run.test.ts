@@ -10,6 +10,7 @@ import {
   messagesByMember,
   runsOf,
 } from './automation-fixture.ts';
+import { runAutomationSweep } from './automation-sweep.service.ts';
 
 const { db } = await testDb();
 
@@ -195,5 +196,19 @@ describe('pause and resume', () => {
     expect(messages.get(after.id)).toBe(1);
     expect(messages.has(during.id)).toBe(false);
     expect(messages.has(second.id)).toBe(false);
+  });
+});
+
+describe('the schedule’s sweep', () => {
+  it('sweeps the active automations of every merchant (a listed cross-merchant query)', async () => {
+    const w = await automationWorld(db);
+    await w.automation('2026-01-01T10:00', {
+      name: 'welcome',
+      trigger: { kind: 'registered' },
+      actions: { message: { channel: 'inbox', template: 'welcome' } },
+    });
+    const outcome = await runAutomationSweep(db, w.at('2026-01-01T09:00'));
+    expect(outcome.automations).toBeGreaterThanOrEqual(1);
+    expect(outcome.planned).toBe(0);
   });
 });
