@@ -45,7 +45,10 @@ describe('webhooks in a browser', () => {
     const secret = (await page.getByTestId('webhook-secret').textContent())?.trim() ?? '';
     expect(secret).toMatch(/^whsec_/);
     await c.screenshot('webhooks-secret');
-    await page.getByRole('button', { name: /^(关 ?闭|Close)$/ }).click();
+    await page
+      .getByRole('button', { name: /^(关 ?闭|Close)$/ })
+      .last()
+      .click();
     await page.getByRole('cell', { name: 'ERP' }).waitFor();
 
     const created = await c.app.inject({
