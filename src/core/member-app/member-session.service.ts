@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import { randomToken, sha256 } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
+import { recordInteraction } from '../tags/member-tag.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
 
 /** A member stays signed in on their phone this long. */
@@ -49,6 +50,8 @@ export async function openMemberSession(
       created_at: ctx.now,
     })
     .execute();
+  // feeds the merchant's interaction tags for signing in on the member page
+  if (member) await recordInteraction(trx, ctx, member, 'sign_in');
   return { token, expires_at: expiresAt, member_id: member ?? null };
 }
 

@@ -4,7 +4,7 @@ import { SegmentRule } from '../segments/segment.schema.ts';
 
 /**
  * The events that feed interaction tags: the one list. coupon_claim is recorded by the coupon
- * claim; the others arrive with the member page and campaign tracking.
+ * claim, sign_in by a member page sign-in; share and the campaign events are not recorded yet.
  */
 export const INTERACTIONS = [
   'sign_in',

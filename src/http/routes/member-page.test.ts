@@ -119,6 +119,29 @@ describe('member page sign-in', () => {
     expect(reused.json().error).toMatchObject({ code: 'member_app.code_used', field: 'code' });
   });
 
+  it("a member's sign-in feeds the merchant's sign_in interaction tag", async () => {
+    const { app, db } = await testApp();
+    const m = await createTestMerchant(db);
+    const phone = uniquePhone();
+    const member = await createMember(db, m.ctx(), { phone: e164(phone) });
+    const tag = await app.inject({
+      method: 'POST',
+      url: '/api/tags',
+      headers: auth(m.tokens.marketer),
+      payload: { name: '用过会员页', kind: 'interaction', interaction: 'sign_in' },
+    });
+    expect(tag.statusCode, tag.body).toBe(201);
+    const signedIn = await signIn(app, db, m.merchantId, phone);
+    expect(signedIn.member_id).toBe(member.id);
+    const held = await db
+      .selectFrom('member_tag')
+      .select(['member_id', 'source'])
+      .where('merchant_id', '=', m.merchantId)
+      .where('tag_id', '=', tag.json().id)
+      .execute();
+    expect(held).toEqual([{ member_id: member.id, source: 'interaction' }]);
+  });
+
   it('locks the phone after 5 wrong codes, the right one included', async () => {
     const { app, db } = await testApp();
     const m = await createTestMerchant(db);
