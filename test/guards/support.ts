@@ -144,6 +144,7 @@ type IdKind =
   | 'segment'
   | 'webhookSubscription'
   | 'webhookDelivery'
+  | 'messageTemplate'
   | 'automation'
   | 'holiday';
 
@@ -330,6 +331,14 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
     actions: { coupon_template_id: couponTemplate },
   });
   const holiday = await make('/api/holidays', { date: '2026-12-25', name: 'Guard holiday' });
+  const messageTemplate = await make('/api/messaging/templates', {
+    code: 'guard_note',
+    purpose: 'service',
+    title_zh: '通知',
+    body_zh: '您好 {name}',
+    title_en: 'Note',
+    body_en: 'Hello {name}',
+  });
   return {
     merchant,
     rightCode,
@@ -365,6 +374,7 @@ export async function seedWorld(app: App, db: Db): Promise<World> {
       segment,
       webhookSubscription,
       webhookDelivery,
+      messageTemplate,
       automation,
       holiday,
     },
@@ -484,6 +494,7 @@ const pathKinds: Record<string, IdKind> = {
   'privacy-requests': 'privacyRequest',
   subscriptions: 'webhookSubscription',
   deliveries: 'webhookDelivery',
+  templates: 'messageTemplate',
   automations: 'automation',
   holidays: 'holiday',
 };
@@ -498,6 +509,7 @@ export function pathValues(url: string, world: World): Record<string, string> | 
     if (name === 'identityId') values[name] = world.ids.identity;
     else if (name === 'merchantId') values[name] = world.merchant.merchantId;
     else if (name === 'code') values[name] = world.rightCode;
+    else if (name === 'channel') values[name] = 'sms';
     else {
       // /api/campaigns/:id is a marketing campaign, /api/points/campaigns/:id a points one
       const kind =

@@ -33,6 +33,8 @@ const notSweepable: Record<string, string> = {
     'public: the link names the merchant a phone signs in to (any merchant may be signed in to)',
   'POST /api/member/m/:merchantId/sessions':
     'public: the link names the merchant a phone signs in to (any merchant may be signed in to)',
+  'PUT /api/messaging/channels/:channel':
+    'the path names a channel kind (sms, email, wechat), not a row: each merchant sets its own',
 };
 
 let app: App;

@@ -15,7 +15,7 @@ const TemplateFields = {
   body_en: Text(1000),
 };
 export const TemplateBody = Body({
-  code: Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$' }),
+  code: Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$', maxLength: 40 }),
   ...TemplateFields,
 });
 export type TemplateBody = Static<typeof TemplateBody>;
@@ -42,7 +42,7 @@ export const TemplateRowResponse = Type.Object({
 
 const Vars = Type.Record(
   Type.String(),
-  Type.Union([Type.String({ maxLength: 500 }), Type.Number()]),
+  Type.Union([Type.String({ maxLength: 500 }), Type.Number({ minimum: -1e12, maximum: 1e12 })]),
   {
     maxProperties: 30,
   },
