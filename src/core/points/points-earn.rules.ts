@@ -115,7 +115,7 @@ export function earnPoints(
 }
 
 export interface GrantActor {
-  kind: 'staff' | 'api_key' | 'system';
+  kind: 'staff' | 'api_key' | 'system' | 'member';
   role: 'owner' | 'manager' | 'cashier' | 'marketer' | null;
 }
 
