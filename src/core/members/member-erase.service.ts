@@ -77,6 +77,20 @@ export async function eraseMember(
     .where('merchant_id', '=', m)
     .where('member_id', 'in', ids)
     .execute();
+  // the outbox keeps that a message was sent (dedupe, counts), not to whom or what it said
+  await trx
+    .updateTable('outbox_message')
+    .set({ status: 'skipped', skip_reason: 'no_address' })
+    .where('merchant_id', '=', m)
+    .where('member_id', 'in', ids)
+    .where('status', 'in', ['pending', 'retrying'])
+    .execute();
+  await trx
+    .updateTable('outbox_message')
+    .set({ address: null, payload: '{}' })
+    .where('merchant_id', '=', m)
+    .where('member_id', 'in', ids)
+    .execute();
   await trx
     .updateTable('audit_log')
     .set({ before: null, after: null })

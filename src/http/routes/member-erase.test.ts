@@ -67,6 +67,8 @@ const PERSONAL_COLUMNS: Record<string, string> = {
   'coupon.reason': 'nulled where it names the person',
   'order_refund.reason': 'nulled where it names the person',
   'tier_history.reason': 'no member data: upgrade, downgrade or review',
+  'outbox_message.address': 'nulled, with the rendered text (payload) of the member’s messages',
+  'outbox_message.skip_reason': 'no member data: opted_out, no_address or capped',
   'import_job.file_name': 'no member data: the name of the uploaded file',
   'import_row_error.column_name': 'no member data: a column header of the file',
   'webhook_subscription.name': 'no member data: the integrator’s name for its endpoint',
