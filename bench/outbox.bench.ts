@@ -77,15 +77,13 @@ await migrateToLatest(db);
 const receiver = await startReceiver();
 const { merchantId } = await benchMerchant(db);
 const ctx = systemCtx(merchantId, new Date());
-const subscription = await db
-  .transaction()
-  .execute((trx) =>
-    createSubscription(trx, ctx, {
-      name: 'bench',
-      url: receiver.url,
-      event_types: ['message.requested'],
-    }),
-  );
+const subscription = await db.transaction().execute((trx) =>
+  createSubscription(trx, ctx, {
+    name: 'bench',
+    url: receiver.url,
+    event_types: ['message.requested'],
+  }),
+);
 await sql`
   insert into member (merchant_id, id, card_no, phone, gender, source_channel, custom,
     marketing_consent, status, registered_at, updated_at)

@@ -25,9 +25,9 @@ import * as campaigns from './2026_12_02_0600_campaigns.ts';
 import * as dashboardIndexes from './2026_12_02_0800_dashboard_indexes.ts';
 import * as outbox from './2026_12_02_0900_outbox.ts';
 import * as messageSettings from './2026_12_02_1000_message_settings.ts';
-import * as memberApp from './2026_12_02_1300_member_app.ts';
 import * as webhooks from './2026_12_02_1100_webhooks.ts';
 import * as automation from './2026_12_02_1200_automation.ts';
+import * as memberApp from './2026_12_02_1300_member_app.ts';
 import * as membershipAllowance from './2026_12_02_1400_membership_allowance.ts';
 import * as guideSetting from './2026_12_02_1410_guide_setting.ts';
 

@@ -35,6 +35,12 @@ import type {
 import type { LedgerBalanceTable, LedgerEntryTable } from '../core/ledger/ledger.table.ts';
 import type { MallRedemptionTable, MallRewardTable } from '../core/mall/mall.table.ts';
 import type {
+  MemberOtpTable,
+  MemberPaymentTable,
+  MemberPrivacyRequestTable,
+  MemberSessionTable,
+} from '../core/member-app/member-app.table.ts';
+import type {
   CustomFieldTable,
   MemberCodeUseTable,
   MemberIdentityTable,
@@ -47,12 +53,6 @@ import type {
   PaidMembershipAllowanceTable,
   PaidMembershipTable,
 } from '../core/membership/membership.table.ts';
-import type {
-  MemberOtpTable,
-  MemberPaymentTable,
-  MemberPrivacyRequestTable,
-  MemberSessionTable,
-} from '../core/member-app/member-app.table.ts';
 import type { MemberMessageTable } from '../core/messaging/member-message.table.ts';
 import type {
   MessageChannelSettingTable,
@@ -119,7 +119,10 @@ import type {
   WalletPaymentTable,
   WalletSettingTable,
 } from '../core/wallet/wallet.table.ts';
-import type { WebhookEventTable, WebhookSubscriptionTable } from '../core/webhooks/webhook.table.ts';
+import type {
+  WebhookEventTable,
+  WebhookSubscriptionTable,
+} from '../core/webhooks/webhook.table.ts';
 
 export interface Database {
   checkout_setting: CheckoutSettingTable;
@@ -202,10 +205,6 @@ export interface Database {
   campaign_member: CampaignMemberTable;
   outbox_message: OutboxMessageTable;
   outbox_attempt: OutboxAttemptTable;
-  message_opt_out: MessageOptOutTable;
-  message_template: MessageTemplateTable;
-  message_channel_setting: MessageChannelSettingTable;
-  message_setting: MessageSettingTable;
   member_otp: MemberOtpTable;
   member_session: MemberSessionTable;
   member_privacy_request: MemberPrivacyRequestTable;
@@ -215,6 +214,10 @@ export interface Database {
   holiday: HolidayTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_event: WebhookEventTable;
+  message_opt_out: MessageOptOutTable;
+  message_template: MessageTemplateTable;
+  message_channel_setting: MessageChannelSettingTable;
+  message_setting: MessageSettingTable;
 }
 
 export type Db = Kysely<Database>;

@@ -875,6 +875,26 @@ export const errorCodes = {
     zh: '分群规则条件过多（最多 30 个）',
     en: 'The segment rule has too many conditions (at most 30)',
   },
+  'webhook.not_found': {
+    status: 404,
+    zh: 'Webhook 订阅不存在',
+    en: 'Webhook subscription not found',
+  },
+  'webhook.url_invalid': {
+    status: 400,
+    zh: '地址须为 https（本机调试可用 http://localhost），且不含用户名密码',
+    en: 'The URL must be https (http only to localhost), without credentials',
+  },
+  'webhook.event_type_unknown': {
+    status: 400,
+    zh: '事件类型不在事件目录中',
+    en: 'The event type is not in the event catalogue',
+  },
+  'webhook.delivery_not_found': {
+    status: 404,
+    zh: 'Webhook 投递记录不存在',
+    en: 'Webhook delivery not found',
+  },
   'message.template_not_found': {
     status: 404,
     zh: '消息模板不存在',
@@ -906,22 +926,6 @@ export const errorCodes = {
     status: 400,
     zh: '免打扰时段的开始和结束须同时设置',
     en: 'Quiet hours need both a start and an end',
-  },
-  'webhook.not_found': { status: 404, zh: 'Webhook 订阅不存在', en: 'Webhook subscription not found' },
-  'webhook.url_invalid': {
-    status: 400,
-    zh: '地址须为 https（本机调试可用 http://localhost），且不含用户名密码',
-    en: 'The URL must be https (http only to localhost), without credentials',
-  },
-  'webhook.event_type_unknown': {
-    status: 400,
-    zh: '事件类型不在事件目录中',
-    en: 'The event type is not in the event catalogue',
-  },
-  'webhook.delivery_not_found': {
-    status: 404,
-    zh: 'Webhook 投递记录不存在',
-    en: 'Webhook delivery not found',
   },
   'service.unavailable': {
     status: 503,

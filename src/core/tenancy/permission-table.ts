@@ -31,7 +31,8 @@ const meaning: Record<Permission, string> = {
   'guides.admin': 'assign members their guide, create guide tasks, see every guide’s tasks',
   'automation.admin': 'automations (自动化营销): triggers, actions, run log, holiday calendar',
   'webhooks.admin': 'webhook subscriptions (their secrets), the delivery log and replays',
-  'messaging.admin': 'message templates, channel settings (secrets masked), the delivery log, retries',
+  'messaging.admin':
+    'message templates, channel settings (secrets masked), the delivery log, retries',
   'members.code': 'mint a dynamic member code (the member’s own channel; no staff role)',
   'member.self': 'the member’s own page (会员H5): a member session only, no staff role, no API key',
 };

@@ -26,7 +26,7 @@ const templateBody = {
 };
 
 /** The code the outbox holds for the phone's latest challenge (what the SMS would carry). */
-export async function codeFromOutbox(db: Db, merchantId: string, phone: string): Promise<string> {
+async function codeFromOutbox(db: Db, merchantId: string, phone: string): Promise<string> {
   const { rows } = await sql<{ payload: any }>`
     select o.payload from outbox_message o
     join member_otp c on c.merchant_id = o.merchant_id and o.dedupe_key = 'otp:' || c.id
