@@ -22,12 +22,13 @@ export const GLOBAL_TABLES: Record<string, { citus: 'reference' | 'coordinator';
 
 /**
  * Keys on tenant tables that do not lead with `merchant_id`, on purpose: a login name, a
- * session token and an API key prefix arrive before anyone knows the merchant. They keep
+ * session token (staff or member) and an API key prefix arrive before anyone knows the merchant. They keep
  * these tables from being distributed until that lookup is global (see docs/scaling.md).
  */
 export const GLOBAL_KEYS: Record<string, string> = {
   staff_login_key: 'a staff login name is unique across merchants: logging in names no merchant',
   staff_session_pkey: 'a bearer session token is looked up before its merchant is known',
+  member_session_pkey: 'a member page session token is looked up before its merchant is known',
   api_key_prefix_key: 'an API key is found by its prefix before its merchant is known',
 };
 

@@ -1,9 +1,10 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { App, Button, Form, Input, InputNumber, Modal, Select, Space, Steps, Switch } from 'antd';
+import { App, Form, Input, InputNumber, Select, Space, Switch } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { showFieldError } from '../../form-errors.ts';
+import { StepsModal } from '../../StepsModal.tsx';
 import { errorText } from '../loyalty/loyalty-format.tsx';
 import { RuleBuilder } from '../segments/RuleBuilder.tsx';
 import { emptyGroup, FIELDS, type Node, nextKey, toRule } from '../segments/segment-types.ts';
@@ -110,41 +111,19 @@ export function AutomationBuilder(props: {
   const option = (prefix: string) => (k: string) => ({ value: k, label: t(`${prefix}.${k}`) });
   const tierList = Array.isArray(tiers.data) ? tiers.data : [];
   return (
-    <Modal
+    <StepsModal
       title={t('automation.create')}
       open={props.open}
-      onCancel={props.onClose}
+      onClose={props.onClose}
       width={720}
-      forceRender
-      footer={
-        <Space>
-          {step > 0 && <Button onClick={() => setStep(step - 1)}>←</Button>}
-          {step < 3 ? (
-            <Button type="primary" onClick={() => setStep(step + 1)} data-testid="builder-next">
-              →
-            </Button>
-          ) : (
-            <Button
-              type="primary"
-              loading={save.isPending}
-              onClick={() => form.submit()}
-              data-testid="builder-save"
-            >
-              {t('automation.create')}
-            </Button>
-          )}
-        </Space>
-      }
+      steps={['trigger', 'delay', 'condition', 'actions'].map((s) => t(`automation.${s}`))}
+      step={step}
+      onStep={setStep}
+      saveLabel={t('automation.create')}
+      saving={save.isPending}
+      onSave={() => form.submit()}
+      testId="builder"
     >
-      <Steps
-        size="small"
-        current={step}
-        onChange={setStep}
-        style={{ marginBottom: 16 }}
-        items={['trigger', 'delay', 'condition', 'actions'].map((s) => ({
-          title: t(`automation.${s}`),
-        }))}
-      />
       <Form<BuilderForm>
         form={form}
         layout="vertical"
@@ -267,6 +246,6 @@ export function AutomationBuilder(props: {
           </Form.Item>
         </div>
       </Form>
-    </Modal>
+    </StepsModal>
   );
 }

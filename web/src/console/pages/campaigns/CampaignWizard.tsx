@@ -1,17 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import {
-  App,
-  Button,
-  DatePicker,
-  Form,
-  Input,
-  InputNumber,
-  Modal,
-  Radio,
-  Select,
-  Space,
-  Steps,
-} from 'antd';
+import { App, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,6 +7,7 @@ import { api } from '../../api.ts';
 import { showFieldError } from '../../form-errors.ts';
 import { addPageMessages } from '../../i18n/index.ts';
 import { segmentsZhCN } from '../../i18n/segments-zh-CN.ts';
+import { StepsModal } from '../../StepsModal.tsx';
 import { errorText } from '../loyalty/loyalty-format.tsx';
 import { RuleBuilder } from '../segments/RuleBuilder.tsx';
 import {
@@ -137,42 +126,23 @@ export function CampaignWizard(props: {
   const section = (n: number) => ({ style: { display: step === n ? 'block' : 'none' } });
   const segmentOptions = itemsOf(segments.data).map((s) => ({ value: s.id, label: s.name }));
   return (
-    <Modal
+    <StepsModal
       title={t('campaigns.create')}
       open={props.open}
-      onCancel={props.onClose}
+      onClose={props.onClose}
       width={760}
-      forceRender
-      footer={
-        <Space>
-          {step > 0 && <Button onClick={() => setStep(step - 1)}>←</Button>}
-          {step < 2 ? (
-            <Button type="primary" onClick={() => setStep(step + 1)} data-testid="wizard-next">
-              →
-            </Button>
-          ) : (
-            <Button
-              type="primary"
-              loading={save.isPending}
-              onClick={() => form.submit()}
-              data-testid="wizard-save"
-            >
-              {t('campaigns.save')}
-            </Button>
-          )}
-        </Space>
-      }
+      steps={[
+        t('campaigns.steps.target'),
+        t('campaigns.steps.actions'),
+        t('campaigns.steps.rules'),
+      ]}
+      step={step}
+      onStep={setStep}
+      saveLabel={t('campaigns.save')}
+      saving={save.isPending}
+      onSave={() => form.submit()}
+      testId="wizard"
     >
-      <Steps
-        size="small"
-        current={step}
-        items={[
-          { title: t('campaigns.steps.target') },
-          { title: t('campaigns.steps.actions') },
-          { title: t('campaigns.steps.rules') },
-        ]}
-        style={{ marginBottom: 16 }}
-      />
       <Form<WizardForm>
         form={form}
         layout="vertical"
@@ -303,6 +273,6 @@ export function CampaignWizard(props: {
           </Form.Item>
         </div>
       </Form>
-    </Modal>
+    </StepsModal>
   );
 }

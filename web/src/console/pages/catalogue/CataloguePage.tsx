@@ -4,6 +4,7 @@ import { App, Button, Card, Flex, Input, Select, Space, Table, Tag, Typography }
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { useCursorPages } from '../../cursor-pages.tsx';
 import { yuan } from '../../format.ts';
 import { catalogueZhCN } from '../../i18n/catalogue-zh-CN.ts';
 import { addPageMessages } from '../../i18n/index.ts';
@@ -25,8 +26,7 @@ export default function CataloguePage() {
   const [q, setQ] = useState('');
   const [category, setCategory] = useState<string | undefined>();
   const [creating, setCreating] = useState(false);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const { cursor, reset, pager } = useCursorPages();
   const categories = useCategoryOptions();
   const { nameOf } = useStores();
   const queryClient = useQueryClient();
@@ -47,7 +47,7 @@ export default function CataloguePage() {
   });
   const filter = (next: () => void) => {
     next();
-    setCursors([undefined]);
+    reset();
   };
   const skuText = (s: Sku) =>
     [s.spec, yuan(s.price_fen), s.barcode, s.store_ids ? s.store_ids.map(nameOf).join('、') : null]
@@ -123,17 +123,7 @@ export default function CataloguePage() {
             },
           ]}
         />
-        <Flex gap={8} justify="end" style={{ marginTop: 12 }}>
-          <Button disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
-            ‹
-          </Button>
-          <Button
-            disabled={!products.data?.next_cursor}
-            onClick={() => setCursors([...cursors, products.data?.next_cursor ?? undefined])}
-          >
-            ›
-          </Button>
-        </Flex>
+        {pager(products.data?.next_cursor)}
       </Card>
       <ProductFormModal open={creating} onClose={() => setCreating(false)} />
     </Space>

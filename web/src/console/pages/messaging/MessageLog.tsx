@@ -3,6 +3,7 @@ import { App, Button, Flex, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { useCursorPages } from '../../cursor-pages.tsx';
 import { formatTime, showPhone } from '../../format.ts';
 import { type Message, STATUS_COLORS } from './messaging-types.ts';
 
@@ -16,8 +17,7 @@ export function MessageLog() {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<string | undefined>();
   const [channel, setChannel] = useState<string | undefined>();
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const { cursor, reset, pager } = useCursorPages();
   const log = useQuery({
     queryKey: ['messaging', 'messages', status, channel, cursor],
     queryFn: () =>
@@ -35,7 +35,6 @@ export function MessageLog() {
     },
     onError: (error) => void message.error(error.message),
   });
-  const reset = () => setCursors([]);
   return (
     <Flex vertical gap={12}>
       <Flex gap={8} wrap>
@@ -115,17 +114,7 @@ export function MessageLog() {
           },
         ]}
       />
-      <Flex justify="end" gap={8}>
-        <Button disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          ‹
-        </Button>
-        <Button
-          disabled={!log.data?.next_cursor}
-          onClick={() => setCursors((c) => [...c, log.data!.next_cursor!])}
-        >
-          ›
-        </Button>
-      </Flex>
+      {pager(log.data?.next_cursor)}
     </Flex>
   );
 }

@@ -3,6 +3,7 @@ import { App, Button, Flex, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { useCursorPages } from '../../cursor-pages.tsx';
 import { formatTime } from '../../format.ts';
 import type { Delivery } from './webhook-types.ts';
 
@@ -19,8 +20,7 @@ export function DeliveryLog() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<string | undefined>();
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const { cursor, reset, pager } = useCursorPages();
   const log = useQuery({
     queryKey: ['webhooks', 'deliveries', status, cursor],
     queryFn: () =>
@@ -48,7 +48,7 @@ export function DeliveryLog() {
           value={status}
           onChange={(v) => {
             setStatus(v);
-            setCursors([]);
+            reset();
           }}
           options={statuses.map((s) => ({ value: s, label: t(`webhooks.statuses.${s}`) }))}
         />
@@ -94,17 +94,7 @@ export function DeliveryLog() {
           },
         ]}
       />
-      <Flex justify="end" gap={8}>
-        <Button disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          ‹
-        </Button>
-        <Button
-          disabled={!log.data?.next_cursor}
-          onClick={() => setCursors((c) => [...c, log.data!.next_cursor!])}
-        >
-          ›
-        </Button>
-      </Flex>
+      {pager(log.data?.next_cursor)}
     </Flex>
   );
 }
