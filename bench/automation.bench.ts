@@ -20,7 +20,13 @@ import { connect } from '../src/db/connect.ts';
 import type { Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { localInstant } from '../src/lib/time.ts';
-import { benchDatabase, benchMerchant, loadLine, table } from './support.ts';
+import {
+  benchDatabase,
+  benchMerchant,
+  insertConsentingMembers,
+  loadLine,
+  table,
+} from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,13 +49,7 @@ await migrateToLatest(db);
 /** N members with consent, birthdays spread over the days of the year, and a birthday coupon. */
 async function merchantWithMembers(tag: string) {
   const { merchantId } = await benchMerchant(db);
-  await sql`
-    insert into member (merchant_id, id, card_no, phone, name, gender, birthday, source_channel,
-      custom, marketing_consent, status, registered_at, updated_at)
-    select ${merchantId}, md5(${tag} || g)::uuid, '8801' || lpad(g::text, 12, '0'),
-      '+86138' || lpad(g::text, 8, '0'), null, 'unknown', '1990-01-01'::date + (g % 365),
-      'store', '{}', true, 'active', '2025-01-01', '2025-01-01'
-    from generate_series(1, ${members}::int) g`.execute(db);
+  await insertConsentingMembers(db, merchantId, tag, members);
   const ctx = systemCtx(merchantId, new Date(now.getTime() - 86_400_000));
   const template = await db.transaction().execute((trx) =>
     createTemplate(trx, ctx, {

@@ -19,7 +19,13 @@ import { systemCtx } from '../src/core/tenancy/system-ctx.ts';
 import { connect } from '../src/db/connect.ts';
 import type { Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { benchDatabase, benchMerchant, loadLine, table } from './support.ts';
+import {
+  benchDatabase,
+  benchMerchant,
+  insertConsentingMembers,
+  loadLine,
+  table,
+} from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,13 +45,7 @@ await migrateToLatest(db);
 /** N members with consent (a quick generator: the scale demo is not needed for this). */
 async function merchantWithMembers(tag: string) {
   const { merchantId } = await benchMerchant(db);
-  await sql`
-    insert into member (merchant_id, id, card_no, phone, name, gender, source_channel, custom,
-      marketing_consent, status, registered_at, updated_at)
-    select ${merchantId}, md5(${tag} || g)::uuid, '8801' || lpad(g::text, 12, '0'),
-      '+86138' || lpad(g::text, 8, '0'), null, 'unknown', 'store', '{}', true, 'active',
-      '2025-01-01', '2025-01-01'
-    from generate_series(1, ${members}::int) g`.execute(db);
+  await insertConsentingMembers(db, merchantId, tag, members);
   const ctx = systemCtx(merchantId, new Date());
   const template = await db.transaction().execute((trx) =>
     createTemplate(trx, ctx, {

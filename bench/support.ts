@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
 import { login } from '../src/core/tenancy/login.service.ts';
 import { createMerchant } from '../src/core/tenancy/merchant.service.ts';
 import type { Db } from '../src/db/database.ts';
@@ -122,6 +123,21 @@ export function loadLine(): string {
 export function table(rows: (string | number)[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+/**
+ * `n` active members of `merchantId` with marketing consent and birthdays spread over the days
+ * of the year, in one statement (a quick generator where the scale demo's history is not needed);
+ * `tag` keeps two merchants' ids apart.
+ */
+export async function insertConsentingMembers(db: Db, merchantId: string, tag: string, n: number) {
+  await sql`
+    insert into member (merchant_id, id, card_no, phone, name, gender, birthday, source_channel,
+      custom, marketing_consent, status, registered_at, updated_at)
+    select ${merchantId}, md5(${tag} || g)::uuid, '8801' || lpad(g::text, 12, '0'),
+      '+86138' || lpad(g::text, 8, '0'), null, 'unknown', '1990-01-01'::date + (g % 365),
+      'store', '{}', true, 'active', '2025-01-01', '2025-01-01'
+    from generate_series(1, ${n}::int) g`.execute(db);
 }
 
 /** The benchmark's merchant and its owner, logged in: the session the HTTP side uses. */
