@@ -103,7 +103,9 @@ export function pgbench(
 /** Starts the real HTTP server (bench/serve.ts) in a child process; resolves when it listens. */
 export async function startServer(databaseUrl: string): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/serve.ts')], {
+  // BENCH_SERVER_FLAGS passes node flags to the server alone, e.g. `--cpu-prof` to profile it
+  const flags = process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', resolve('bench/serve.ts')], {
     env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

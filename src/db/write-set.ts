@@ -8,6 +8,7 @@ import {
   type RawBuilder,
   sql,
 } from 'kysely';
+import { PREPARED } from './connect.ts';
 import type { Database, Db, Trx } from './database.ts';
 
 /** Builds queries that are never run on their own, only as parts of a `WriteSet`. */
@@ -49,13 +50,18 @@ export const countOf = (name: string) =>
 export const rowsOf = (name: string) =>
   sql`(select coalesce(json_agg(r), '[]'::json) from ${sql.id(name)} r) as ${sql.id(name)}`;
 
+/**
+ * Runs a set as one statement, prepared (see `PREPARED`): sets are the per-member writes of the
+ * hot paths. A set over a whole merchant passes `prepare: false`, to be planned for its size.
+ */
 export async function executeWrites(
   trx: Trx | Db,
   set: WriteSet,
+  { prepare = true } = {},
 ): Promise<Record<string, unknown>> {
   if (set.ctes.length === 0) return {};
   const results = set.results.length ? sql.join(set.results) : sql`1 as done`;
   const { rows } = await sql<Record<string, unknown>>`
-    with ${sql.join(set.ctes)} select ${results}`.execute(trx);
+    ${prepare ? PREPARED : sql``} with ${sql.join(set.ctes)} select ${results}`.execute(trx);
   return rows[0]!;
 }

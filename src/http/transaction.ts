@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type RawBuilder, sql } from 'kysely';
+import { PREPARED } from '../db/connect.ts';
 import type { Db, Trx } from '../db/database.ts';
 import type { IdempotencyClaim } from '../db/idempotency-claim.ts';
 import { isSerializationFailure } from '../db/pg-errors.ts';
@@ -82,7 +83,7 @@ export async function idempotent<T>(
       .onConflict((oc) => oc.doNothing())
       .returning('key');
     const { rows } = await sql<{ key: string }>`
-      with claimed as (${insert})
+      ${PREPARED} with claimed as (${insert})
       select key${lock ? sql`, (select count(*) from (${lock}) l) as locked` : sql``}
       from claimed`.execute(trx);
     if (rows.length === 0) {

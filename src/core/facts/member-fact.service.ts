@@ -188,6 +188,7 @@ export async function rebuildMerchantFacts(db: Db | Trx, ctx: Ctx): Promise<void
     await executeWrites(
       trx,
       factWrites(ctx, 'facts', stored(sql`true`), () => sql``, true),
+      { prepare: false },
     );
   };
   if (db.isTransaction) await rebuild(db as Trx);

@@ -1,5 +1,6 @@
 import { type Expression, sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { PREPARED } from '../../db/connect.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { localDateOf } from '../../lib/time.ts';
@@ -229,6 +230,7 @@ export async function readCheckout(
       ).as('referral_active'),
       when(commit, sql`nextval('sale_order_number')`).as('order_number'),
     ])
+    .modifyFront(PREPARED)
     .executeTakeFirstOrThrow();
   if (!row.store) throw new DomainError('store.not_found', { field: 'store_id' });
   const r = row as unknown as Record<string, unknown>;
