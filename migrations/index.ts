@@ -30,6 +30,7 @@ import * as automation from './2026_12_02_1200_automation.ts';
 import * as memberApp from './2026_12_02_1300_member_app.ts';
 import * as membershipAllowance from './2026_12_02_1400_membership_allowance.ts';
 import * as guideSetting from './2026_12_02_1410_guide_setting.ts';
+import * as moneyGaps from './2026_12_02_1500_money_gaps.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -64,4 +65,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_1200_automation': automation,
   '2026_12_02_1400_membership_allowance': membershipAllowance,
   '2026_12_02_1410_guide_setting': guideSetting,
+  '2026_12_02_1500_money_gaps': moneyGaps,
 };

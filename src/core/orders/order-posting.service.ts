@@ -79,7 +79,10 @@ export async function memberPosts(trx: Trx, ctx: Ctx, sale: Sale): Promise<Membe
       ledgerEntriesOf(result, 'points', points.postings);
       if (wallet) await walletPaymentOf(trx, ctx, result, 'wallet', wallet.plan);
       if (earned.grows)
-        await upgradeIfReached(trx, ctx, grownOf(result, 'growth'), read.tier_setting, read.tiers);
+        await upgradeIfReached(trx, ctx, grownOf(result, 'growth'), read.tier_setting, read.tiers, {
+          refType: 'order',
+          refId: orderId,
+        });
     },
   };
 }

@@ -26,7 +26,7 @@ import {
 } from '../points/points-lot.service.ts';
 import { reverseCommissionForRefund } from '../referral/referral-order.service.ts';
 import { lockOwnRow } from '../tenant-row.ts';
-import { awardGrowth } from '../tiers/growth.service.ts';
+import { awardGrowth, downgradeForRefund } from '../tiers/growth.service.ts';
 import { emitEvent } from '../webhooks/webhook-event.service.ts';
 import { getCheckoutSetting, pointsDeduction } from './checkout-setting.service.ts';
 import type { RefundBody } from './order.schema.ts';
@@ -41,7 +41,7 @@ const recorded = (lines: readonly SaleOrderLineRow[]): PricedLine[] =>
  * line gives back (cumulative shares, so partial refunds end exactly where a full one does);
  * points spent come back, points earned are clawed back (per the merchant's policy), stored
  * value returns to principal and bonus as taken, tenders are refunded through their
- * providers (an online order's money through its channel: `money_fen`, no tenders), growth is reversed, coupons come back on a full refund, referral commission is
+ * providers (an online order's money through its channel: `money_fen`, no tenders), growth is reversed (and a tier the refunded order reached with it, see `downgradeForRefund`), coupons come back on a full refund, referral commission is
  * reversed pro rata.
  */
 export async function refundOrder(trx: Trx, ctx: Ctx, orderId: string, body: RefundBody) {
@@ -192,7 +192,7 @@ async function reverseValue(
       ...ref,
     });
   }
-  if (r.growth > 0 || r.earn_base_fen > 0)
+  if (r.growth > 0 || r.earn_base_fen > 0) {
     await awardGrowth(trx, ctx, {
       memberId,
       growth: -r.growth,
@@ -201,6 +201,8 @@ async function reverseValue(
       refType: 'order_refund',
       refId: refundId,
     });
+    await downgradeForRefund(trx, ctx, memberId, { orderId: order.id, refundId });
+  }
   return settled.refund_reduction_fen;
 }
 

@@ -5,6 +5,8 @@ import type { Ctx } from '../context.ts';
 import { postEntry } from '../ledger/ledger.service.ts';
 import { getMemberRow } from '../members/member.service.ts';
 import { creditPoints, debitPoints, pointsBalance } from '../points/points-lot.service.ts';
+import { spendableBonus } from '../wallet/wallet.rules.ts';
+import { readWalletState } from '../wallet/wallet.service.ts';
 import { commissionFen, commissionPoints, reversalOf } from './referral.rules.ts';
 import type { ReferralSettingRow } from './referral.table.ts';
 import { type Bound, bindPending } from './referral-binding.service.ts';
@@ -20,7 +22,7 @@ export interface PaidOrder {
 /**
  * Called by the order commit, inside its transaction: binds the payer to the sharer on the
  * first payment when the merchant binds that way, then pays the sharer the commission the
- * rules give (points, or the commission ledger). A merchant without active rules costs one
+ * rules give (points, the commission ledger, or stored-value bonus). A merchant without active rules costs one
  * query. One commission per order, by a unique index.
  */
 export async function commissionForOrder(trx: Trx, ctx: Ctx, order: PaidOrder): Promise<void> {
@@ -69,16 +71,18 @@ async function payCommission(
 ) {
   const id = newId();
   const points = setting.payout === 'points' ? commissionPoints(fen, setting.points_per_yuan) : 0;
-  const entry =
+  const credit = {
+    memberId: bound.referrer_id,
+    kind: 'referral_commission',
+    refType: 'referral_commission',
+    refId: id,
+  };
+  const entryId =
     points > 0
-      ? await creditPoints(trx, ctx, {
-          memberId: bound.referrer_id,
-          amount: points,
-          kind: 'referral_commission',
-          refType: 'referral_commission',
-          refId: id,
-        })
-      : null;
+      ? (await creditPoints(trx, ctx, { ...credit, amount: points })).entry.id
+      : setting.payout === 'bonus'
+        ? (await postEntry(trx, ctx, { ...credit, ledger: 'bonus', amount: fen })).id
+        : null;
   await trx
     .insertInto('referral_commission')
     .values({
@@ -95,7 +99,7 @@ async function payCommission(
       amount_fen: fen,
       points,
       refunded_fen: 0,
-      ledger_entry_id: entry?.entry.id ?? null,
+      ledger_entry_id: entryId,
       created_at: ctx.now,
     })
     .execute();
@@ -132,8 +136,10 @@ export async function reverseCommissionForRefund(
     reversed_fen: number;
     reversed_points: number;
     refunded_fen: number;
+    ledger_entry_id: string | null;
   }>`
     select c.id, c.referrer_id, c.referee_id, c.store_id, c.rule, c.payout, c.amount_fen, c.points,
+      c.ledger_entry_id,
       coalesce(-r.fen, 0)::int as reversed_fen, coalesce(-r.points, 0)::int as reversed_points,
       coalesce(r.refunded, 0)::int as refunded_fen
     from referral_commission c
@@ -151,7 +157,18 @@ export async function reverseCommissionForRefund(
   const fen = reversalOf(c.amount_fen, c.reversed_fen, c.refunded_fen, ratio);
   const points = reversalOf(c.points, c.reversed_points, c.refunded_fen, ratio);
   const id = newId();
-  const entryId = points > 0 ? await takeBackPoints(trx, ctx, c.referrer_id, points, c.id) : null;
+  let entryId = points > 0 ? await takeBackPoints(trx, ctx, c.referrer_id, points, c.id) : null;
+  if (c.payout === 'bonus' && fen > 0 && c.ledger_entry_id) {
+    const back = await takeBackBonus(trx, ctx, c.referrer_id, fen, c.ledger_entry_id);
+    entryId = back.entry_id;
+    if (back.unrecovered_fen > 0)
+      await trx
+        .updateTable('referral_commission')
+        .set((eb) => ({ unrecovered_fen: eb('unrecovered_fen', '+', back.unrecovered_fen) }))
+        .where('merchant_id', '=', ctx.merchantId)
+        .where('id', '=', c.id)
+        .execute();
+  }
   await trx
     .insertInto('referral_commission')
     .values({
@@ -201,4 +218,41 @@ async function takeBackPoints(
         })
       : null;
   return (debit?.entry.id ?? debt?.id)!;
+}
+
+/**
+ * Bonus commission comes back as far as the sharer still has free bonus (the bonus ledger less
+ * what recharge parts claim: the commission was credited as such); the wallet never goes
+ * negative, so the rest is returned as unrecovered, for the commission row. The reversal entry
+ * refers to the credit it takes back. The sharer's member row is the wallet lock.
+ */
+async function takeBackBonus(
+  trx: Trx,
+  ctx: Ctx,
+  memberId: string,
+  fen: number,
+  creditId: string,
+): Promise<{ entry_id: string | null; unrecovered_fen: number }> {
+  await trx
+    .selectFrom('member')
+    .select('id')
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', memberId)
+    .forUpdate()
+    .execute();
+  const state = await readWalletState(trx, ctx, memberId);
+  const free = spendableBonus(state.bonus_ledger_fen, state.parts, ctx.now).free_fen;
+  const take = Math.min(fen, free);
+  const entry =
+    take > 0
+      ? await postEntry(trx, ctx, {
+          ledger: 'bonus',
+          memberId,
+          amount: -take,
+          kind: 'referral_reversal',
+          refType: 'ledger_entry',
+          refId: creditId,
+        })
+      : null;
+  return { entry_id: entry?.id ?? null, unrecovered_fen: fen - take };
 }

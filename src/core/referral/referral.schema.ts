@@ -24,9 +24,10 @@ export const ReferralSettingBody = Body({
   fixed_fen: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
   percent_bp: Type.Integer({ minimum: 0, maximum: 10_000, description: '1% = 100' }),
   rule_days: Type.Integer({ minimum: 1, maximum: 3650 }),
-  payout: Type.Union([Type.Literal('points'), Type.Literal('ledger')], {
+  payout: Type.Union([Type.Literal('points'), Type.Literal('ledger'), Type.Literal('bonus')], {
     description:
-      'points to the sharer, or the commission ledger (withdrawals approved by an owner)',
+      'points to the sharer, the commission ledger (withdrawals approved by an owner), or ' +
+      'stored-value bonus (spendable, not withdrawable)',
   }),
   points_per_yuan: Type.Integer({ minimum: 1, maximum: 10_000 }),
 });

@@ -1,8 +1,8 @@
-import type { Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 export type BindOn = 'claim' | 'first_payment';
 export type CommissionRule = 'fixed_new_member' | 'first_order_percent' | 'orders_percent';
-export type CommissionPayout = 'points' | 'ledger';
+export type CommissionPayout = 'points' | 'ledger' | 'bonus';
 export type WithdrawalStatus = 'pending' | 'approved' | 'refused';
 
 export interface ReferralSettingTable {
@@ -57,6 +57,8 @@ export interface ReferralCommissionTable {
   /** a reversal: the refunded money it stands for (the ratio's numerator) */
   refunded_fen: number;
   ledger_entry_id: string | null;
+  /** payout `bonus`, on the commission: what its reversals could not take back (bonus spent) */
+  unrecovered_fen: ColumnType<number, number | undefined, number>;
   created_at: Date;
 }
 

@@ -69,6 +69,12 @@ export async function qualifyingValue(
   return row.value;
 }
 
+/** What caused a tier change, recorded on its history row. */
+export interface TierChangeCause {
+  refType: string;
+  refId: string;
+}
+
 export async function setMemberTier(
   trx: Trx,
   ctx: Ctx,
@@ -78,6 +84,7 @@ export async function setMemberTier(
   setting: TierSettingRow,
   zone: string,
   reason: TierChangeReason,
+  cause?: TierChangeCause,
 ): Promise<MemberLoyaltyRow> {
   const updated = await trx
     .updateTable('member_loyalty')
@@ -101,6 +108,8 @@ export async function setMemberTier(
       to_tier_id: tier?.id ?? null,
       reason,
       qualifying_value: value,
+      ref_type: cause?.refType ?? null,
+      ref_id: cause?.refId ?? null,
       created_at: ctx.now,
     })
     .execute();
@@ -139,7 +148,9 @@ export async function awardGrowth(trx: Trx, ctx: Ctx, input: GrowthInput): Promi
   const result = await executeWrites(trx, growthWrites(ctx, 'growth', input));
   const setting = await getTierSetting(trx, ctx);
   const tiers = await listTiers(trx, ctx);
-  return upgradeIfReached(trx, ctx, grownOf(result, 'growth'), setting, tiers);
+  const cause =
+    input.refType && input.refId ? { refType: input.refType, refId: input.refId } : undefined;
+  return upgradeIfReached(trx, ctx, grownOf(result, 'growth'), setting, tiers, cause);
 }
 
 /**
@@ -220,6 +231,7 @@ export async function upgradeIfReached(
   grown: MemberLoyaltyRow,
   setting: TierSettingRow,
   tiers: readonly TierRow[],
+  cause?: TierChangeCause,
 ): Promise<GrowthOutcome> {
   const current = tiers.find((t) => t.id === grown.tier_id) ?? null;
   const total = setting.basis === 'spend' ? grown.spend_fen : grown.growth;
@@ -229,8 +241,64 @@ export async function upgradeIfReached(
   const target = upgradeTarget(tiers, current, value);
   if (!target) return { loyalty: grown, upgradedTo: null };
   const reason = changeReason(current, target) ?? 'upgrade';
-  const upgraded = await setMemberTier(trx, ctx, grown, target, value, setting, zone, reason);
+  const upgraded = await setMemberTier(
+    trx,
+    ctx,
+    grown,
+    target,
+    value,
+    setting,
+    zone,
+    reason,
+    cause,
+  );
   return { loyalty: upgraded, upgradedTo: target };
+}
+
+/**
+ * After a refund has reversed its growth: the member goes down to the tier the remaining window
+ * value reaches, but only when the tier they hold was last changed by an upgrade caused by the
+ * refunded order and no review has kept it since (a review moves `tier_review_at` past the date
+ * the upgrade set). A tier held for any other reason (reached by other orders, a merge, a review)
+ * stays, as the review would keep it until its date. Never moves up. The caller holds the
+ * member lock and has already recorded the negative growth.
+ */
+export async function downgradeForRefund(
+  trx: Trx,
+  ctx: Ctx,
+  memberId: string,
+  refund: { orderId: string; refundId: string },
+): Promise<void> {
+  const loyalty = await ensureLoyalty(trx, ctx, memberId);
+  if (!loyalty.tier_id) return;
+  const last = await trx
+    .selectFrom('tier_history')
+    .select(['reason', 'to_tier_id', 'ref_type', 'ref_id', 'created_at'])
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('member_id', '=', memberId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const byThisOrder =
+    last?.reason === 'upgrade' &&
+    last.to_tier_id === loyalty.tier_id &&
+    last.ref_type === 'order' &&
+    last.ref_id === refund.orderId;
+  if (!byThisOrder) return;
+  const setting = await getTierSetting(trx, ctx);
+  const zone = (await getMerchant(trx, ctx)).time_zone;
+  const setByUpgrade = nextReviewAt(last.created_at, setting.review_months, zone);
+  if (loyalty.tier_review_at && loyalty.tier_review_at.getTime() > setByUpgrade.getTime()) return;
+  const tiers = await listTiers(trx, ctx);
+  const current = tiers.find((t) => t.id === loyalty.tier_id) ?? null;
+  const value = await qualifyingValue(trx, ctx, memberId, setting, zone);
+  const reached = pickTier(tiers, value);
+  if (current && reached && reached.threshold >= current.threshold) return;
+  await setMemberTier(trx, ctx, loyalty, reached, value, setting, zone, 'downgrade', {
+    refType: 'order_refund',
+    refId: refund.refundId,
+  });
 }
 
 /**

@@ -73,6 +73,9 @@ export interface TierHistoryTable {
   to_tier_id: string | null;
   reason: TierChangeReason;
   qualifying_value: number;
+  /** what caused the change: the order whose growth upgraded, the refund that downgraded */
+  ref_type: ColumnType<string | null, string | null | undefined, string | null>;
+  ref_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Date;
 }
 
