@@ -23,6 +23,7 @@ export const referralEn: typeof referralZhCN = {
     payout: 'Paid as',
     payoutLedger: 'Commission ledger (withdrawals approved by the owner)',
     payoutPoints: 'Points',
+    payoutBonus: 'Stored-value bonus',
     pointsPerYuan: 'Points per ¥1 of commission',
     save: 'Save',
     saved: 'Saved',

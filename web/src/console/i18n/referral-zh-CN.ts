@@ -21,6 +21,7 @@ export const referralZhCN = {
     payout: '发放方式',
     payoutLedger: '佣金账户（提现由店主审批）',
     payoutPoints: '积分',
+    payoutBonus: '储值赠送金',
     pointsPerYuan: '每 1 元佣金折合积分',
     save: '保存',
     saved: '已保存',

@@ -13,7 +13,7 @@ export interface ReferralSetting {
   fixed_fen: number;
   percent_bp: number;
   rule_days: number;
-  payout: 'points' | 'ledger';
+  payout: 'points' | 'ledger' | 'bonus';
   points_per_yuan: number;
 }
 
@@ -102,6 +102,7 @@ export function ReferralSettingsCard({ editable }: { editable: boolean }) {
             options={[
               { value: 'ledger', label: t('referral.payoutLedger') },
               { value: 'points', label: t('referral.payoutPoints') },
+              { value: 'bonus', label: t('referral.payoutBonus') },
             ]}
           />
         </Form.Item>
