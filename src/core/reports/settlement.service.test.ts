@@ -5,6 +5,8 @@ import { createMember, createTestMerchant } from '../../../test/factories.ts';
 import { cash, createPlan } from '../../../test/wallet-support.ts';
 import type { Db } from '../../db/database.ts';
 import type { Ctx } from '../context.ts';
+import { commitOrder } from '../orders/order-commit.service.ts';
+import { refundOrder } from '../orders/order-refund.service.ts';
 import { createStore } from '../tenancy/store.service.ts';
 import { rechargeMember } from '../wallet/recharge.service.ts';
 import { payFromWallet } from '../wallet/wallet.service.ts';
@@ -40,6 +42,32 @@ function spend(db: Db, ctx: Ctx, memberId: string, store_id: string, amount_fen:
         { method: 'none' },
       ),
     );
+}
+
+/** A till order paid wholly from the member's stored value. */
+function tillPay(db: Db, ctx: Ctx, memberId: string, store_id: string, fen: number) {
+  return db.transaction().execute((trx) =>
+    commitOrder(
+      trx,
+      ctx,
+      {
+        store_id,
+        member_id: memberId,
+        lines: [{ name: '蛋糕', category: '蛋糕', unit_price_fen: fen, quantity: 2 }],
+        stored_value_fen: fen * 2,
+      },
+      { method: 'none' },
+    ),
+  );
+}
+
+function refund(db: Db, ctx: Ctx, orderId: string, quantity?: number) {
+  return db.transaction().execute((trx) =>
+    refundOrder(trx, ctx, orderId, {
+      reason: '退货',
+      ...(quantity ? { lines: [{ line_id: '1', quantity }] } : {}),
+    }),
+  );
 }
 
 async function setUp() {
@@ -102,5 +130,66 @@ describe('stored-value settlement', () => {
     expect(row!.principal_fen + row!.bonus_fen).toBe(6_000);
     expect(row!.bonus_fen).toBe(paid.bonus_fen);
     expect(row!.bonus_fen).toBeGreaterThan(0);
+  });
+
+  it('nets a refund against the pair the payment was attributed to, in the refund month', async () => {
+    const { db, ctx, a, b } = await setUp();
+    const member = await createMember(db, ctx);
+    await charge(db, at(ctx, OCT_31), member.id, a, { amount_fen: 10_000, tenders: cash(10_000) });
+    const whole = await tillPay(db, at(ctx, NOV_2), member.id, b, 1_000);
+    await refund(db, at(ctx, NOV_2), whole.id);
+    expect(await settlementReport(db, ctx, '2026-11')).toEqual([]);
+
+    const part = await tillPay(db, at(ctx, NOV_2), member.id, b, 1_000);
+    await refund(db, at(ctx, NOV_2), part.id, 1);
+    expect(await settlementReport(db, ctx, '2026-11')).toMatchObject([
+      { sold_store_id: a, spent_store_id: b, principal_fen: 1_000, bonus_fen: 0 },
+    ]);
+    // the rest next month: negative there, November unchanged
+    await refund(db, at(ctx, DEC_FIRST), part.id, 1);
+    expect(await settlementReport(db, ctx, '2026-11')).toMatchObject([{ principal_fen: 1_000 }]);
+    expect(await settlementReport(db, ctx, '2026-12')).toMatchObject([
+      { sold_store_id: a, spent_store_id: b, principal_fen: -1_000, month: '2026-12' },
+    ]);
+    // principal that came back is still A's when spent again
+    await spend(db, at(ctx, DEC_FIRST), member.id, b, 10_000);
+    const dec = await settlementReport(db, ctx, '2026-12');
+    expect(dec.map((r) => [r.sold_store_id, r.spent_store_id, r.principal_fen])).toEqual([
+      [a, b, 9_000],
+    ]);
+    const csv = settlementCsvRows(dec);
+    expect(csv[1]).toEqual(['2026-12', 'A 总店', 'B 加盟店', '90.00', '0.00']);
+  });
+
+  it('nets refunded bonus apart, against the recharge whose bonus was taken', async () => {
+    const { db, ctx, a, b } = await setUp();
+    const member = await createMember(db, ctx);
+    const plan = await createPlan(db, ctx, {
+      name: '充100送20',
+      price_fen: 10_000,
+      bonus_fen: 2_000,
+      bonus_mode: 'immediate',
+      bonus_instalments_fen: [],
+    });
+    await charge(db, at(ctx, OCT_31), member.id, a, { plan_id: plan.id, tenders: cash(10_000) });
+    const order = await tillPay(db, at(ctx, NOV_2), member.id, b, 3_000);
+    await refund(db, at(ctx, NOV_2), order.id);
+    expect(await settlementReport(db, ctx, '2026-11')).toEqual([]);
+  });
+
+  it('keeps a store name that looks like a formula inert in the export', async () => {
+    const { db, ctx, a } = await setUp();
+    await db.updateTable('store').set({ name: '=HYPERLINK("x")' }).where('id', '=', a).execute();
+    const member = await createMember(db, ctx);
+    await charge(db, at(ctx, OCT_31), member.id, a, { amount_fen: 10_000, tenders: cash(10_000) });
+    const order = await tillPay(db, at(ctx, NOV_2), member.id, a, 1_000);
+    await refund(db, at(ctx, DEC_FIRST), order.id, 1);
+    const { csvStream } = await import('../../lib/csv.ts');
+    const chunks: string[] = [];
+    for await (const c of csvStream(settlementCsvRows(await settlementReport(db, ctx, '2026-12'))))
+      chunks.push(String(c));
+    const text = chunks.join('');
+    expect(text).toContain('-10.00');
+    expect(text).not.toMatch(/(^|,)=HYPERLINK/m);
   });
 });
