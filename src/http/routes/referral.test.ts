@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   auth,
@@ -7,6 +8,7 @@ import {
   type TestMerchant,
   testApp,
 } from '../../../test/factories.ts';
+import { payFromWallet } from '../../core/wallet/wallet.service.ts';
 import type { Db } from '../../db/database.ts';
 
 async function world(setting: object | null) {
@@ -241,6 +243,86 @@ describe('referral distribution (全民拓客)', () => {
     const reversal = rows.find((r) => r.reverses_id !== null)!;
     expect(reversal).toMatchObject({ points: -50, amount_fen: -500 });
     expect(entries.find((e) => e.kind === 'referral_reversal')?.ref_id).toBe(reversal.reverses_id);
+  });
+
+  it('pays stored-value bonus and takes back on refund what is left, never below zero', async () => {
+    const w = await world({
+      active: true,
+      bind_on: 'first_payment',
+      binding_window_days: 7,
+      rule: 'orders_percent',
+      percent_bp: 500,
+      rule_days: 30,
+      payout: 'bonus',
+    });
+    expect((await invite(w, await codeOf(w, w.sharer), w.newcomer)).statusCode).toBe(201);
+    const a = await pay(w, w.newcomer); // ¥100 → 5% = ¥5
+    const b = await pay(w, w.newcomer, 10_000); // ¥200 → ¥10
+    const balances = async () => {
+      const rows = await w.db
+        .selectFrom('ledger_balance')
+        .select(['ledger', 'balance'])
+        .where('merchant_id', '=', w.m.merchantId)
+        .where('member_id', '=', w.sharer)
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.ledger, r.balance]));
+    };
+    const entries = () =>
+      w.db
+        .selectFrom('ledger_entry')
+        .select(['id', 'ledger', 'amount', 'kind', 'ref_type', 'ref_id'])
+        .where('merchant_id', '=', w.m.merchantId)
+        .where('member_id', '=', w.sharer)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+    expect(await balances()).toEqual({ bonus: 1_500 });
+    const paid = await commissions(w.db, w.m);
+    const credits = await entries();
+    expect(credits.map((e) => [e.kind, e.ref_type, e.ref_id])).toEqual(
+      paid.map((c) => ['referral_commission', 'referral_commission', c.id]),
+    );
+    expect(paid.map((c) => c.ledger_entry_id)).toEqual(credits.map((e) => e.id));
+
+    expect((await refund(w, a.id)).statusCode).toBe(201);
+    expect(await balances()).toEqual({ bonus: 1_000 });
+    // the sharer spends most of the rest before the second order is refunded
+    await w.db
+      .transaction()
+      .execute((trx) =>
+        payFromWallet(
+          trx,
+          w.m.ctx('cashier'),
+          w.sharer,
+          { amount_fen: 900, order_ref: randomUUID(), store_id: w.storeId },
+          { method: 'none' },
+        ),
+      );
+    expect((await refund(w, b.id)).statusCode).toBe(201);
+    expect(await balances()).toEqual({ bonus: 0 });
+    const after = await entries();
+    expect(after.reduce((n, e) => n + e.amount, 0)).toBe(0);
+    const reversals = after.filter((e) => e.kind === 'referral_reversal');
+    expect(reversals.map((e) => [e.amount, e.ref_type, e.ref_id])).toEqual([
+      [-500, 'ledger_entry', credits[0]!.id],
+      [-100, 'ledger_entry', credits[1]!.id],
+    ]);
+    const rows = await commissions(w.db, w.m);
+    expect(rows.find((r) => r.id === paid[1]!.id)).toMatchObject({
+      payout: 'bonus',
+      amount_fen: 1_000,
+      unrecovered_fen: 900,
+    });
+    expect(rows.filter((r) => r.reverses_id !== null).map((r) => r.amount_fen)).toEqual([
+      -500, -1_000,
+    ]);
+    // not withdrawable: the commission ledger holds nothing
+    const account = await w.app.inject({
+      method: 'GET',
+      url: `/api/members/${w.sharer}/referral`,
+      headers: auth(w.m.tokens.cashier),
+    });
+    expect(account.json().account).toMatchObject({ earned_fen: 0, available_fen: 0 });
   });
 
   it('binds on claiming a shared coupon and reports per sharer and store', async () => {
