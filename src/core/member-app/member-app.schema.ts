@@ -31,6 +31,9 @@ export const SignInBody = Body({
   phone: Phone,
   code: OtpCode,
   store_id: Type.Optional(Uuid),
+  share_code: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 32, description: 'the ?r= of a share link' }),
+  ),
 });
 export const SignedIn = Type.Object({
   token: Type.String({ description: 'ms_…: send as Authorization: Bearer' }),

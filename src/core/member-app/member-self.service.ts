@@ -4,6 +4,8 @@ import type { Ctx } from '../context.ts';
 import { claimCoupon } from '../coupons/coupon-grant.service.ts';
 import { lockActiveMember, updateMember } from '../members/member.service.ts';
 import { setMessageOptOut } from '../messaging/message-preference.service.ts';
+import { arriveByShareLink } from '../referral/referral-claim.service.ts';
+import { recordInteraction } from '../tags/member-tag.service.ts';
 import { getOwnRow } from '../tenant-row.ts';
 import { checkPasswordStrength } from '../wallet/payment-password.rules.ts';
 import {
@@ -20,9 +22,22 @@ import { bindMemberSession, type MemberSession } from './member-session.service.
  * which becomes a member in the claim's transaction, and the session is bound to that member
  * in the same transaction (a refused claim leaves neither a member nor a bound session).
  */
-export async function claimAsSelf(trx: Trx, ctx: Ctx, session: MemberSession, templateId: string) {
+export async function claimAsSelf(
+  trx: Trx,
+  ctx: Ctx,
+  session: MemberSession,
+  templateId: string,
+  shareCode?: string,
+) {
   const claimant = ctx.actor.id ? { member_id: ctx.actor.id } : { phone: session.phone };
   const { coupon, member_created } = await claimCoupon(trx, ctx, templateId, claimant);
+  if (shareCode)
+    await arriveByShareLink(trx, ctx, {
+      code: shareCode,
+      member_id: coupon.member_id,
+      store_id: session.store_id,
+      claimed: true,
+    });
   if (!ctx.actor.id) await bindMemberSession(trx, ctx, session.token_hash, coupon.member_id);
   return { coupon, member_created, member_id: coupon.member_id };
 }
@@ -118,6 +133,9 @@ export async function markRead(trx: Trx, ctx: Ctx, id: string) {
     .where('merchant_id', '=', ctx.merchantId)
     .where('id', '=', id)
     .execute();
+  // the first open of a campaign's message feeds the campaign_open interaction tags
+  if (!message.read_at && message.ref_type === 'campaign')
+    await recordInteraction(trx, ctx, memberId, 'campaign_open');
 }
 
 /** A row of this merchant that must also be the member's own, or it is absent (404). */

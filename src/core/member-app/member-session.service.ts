@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import { randomToken, sha256 } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
+import { arriveByShareLink } from '../referral/referral-claim.service.ts';
 import { recordInteraction } from '../tags/member-tag.service.ts';
 import { assertStoreExists } from '../tenancy/store.service.ts';
 
@@ -25,7 +26,11 @@ export interface MemberSession {
 export async function openMemberSession(
   trx: Trx,
   ctx: Ctx,
-  input: { phone: string; store_id?: string | null | undefined },
+  input: {
+    phone: string;
+    store_id?: string | null | undefined;
+    share_code?: string | undefined;
+  },
 ): Promise<{ token: string; expires_at: Date; member_id: string | null }> {
   if (input.store_id) await assertStoreExists(trx, ctx, input.store_id, 'store_id');
   const token = `${MEMBER_TOKEN_PREFIX}${randomToken()}`;
@@ -52,6 +57,13 @@ export async function openMemberSession(
     .execute();
   // feeds the merchant's interaction tags for signing in on the member page
   if (member) await recordInteraction(trx, ctx, member, 'sign_in');
+  if (member && input.share_code)
+    await arriveByShareLink(trx, ctx, {
+      code: input.share_code,
+      member_id: member,
+      store_id: input.store_id ?? null,
+      claimed: false,
+    });
   return { token, expires_at: expiresAt, member_id: member ?? null };
 }
 

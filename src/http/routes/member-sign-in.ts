@@ -128,7 +128,11 @@ export const memberSignInRoutes: FastifyPluginAsyncTypebox = async (app) => {
         code: request.body.code,
       });
       const session = await inTransaction(app.db, (trx) =>
-        openMemberSession(trx, ctx, { phone, store_id: request.body.store_id }),
+        openMemberSession(trx, ctx, {
+          phone,
+          store_id: request.body.store_id,
+          share_code: request.body.share_code,
+        }),
       );
       return reply.code(201).send(session);
     },

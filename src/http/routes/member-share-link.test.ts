@@ -1,0 +1,167 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import {
+  auth,
+  createTestMerchant,
+  postWithKey,
+  testApp,
+  uniquePhone,
+} from '../../../test/factories.ts';
+import type { Db } from '../../db/database.ts';
+
+type App = Awaited<ReturnType<typeof testApp>>['app'];
+
+const templateBody = {
+  name: 'Welcome 5',
+  benefit: { kind: 'cash_voucher', value_fen: 500 },
+  validity: { mode: 'days_after_claim', days: 30 },
+  usable_weekdays: null,
+  usable_hours: null,
+  scope: { store_ids: null, category_codes: null, sku_ids: null, min_spend_fen: 0 },
+  stacking: { mode: 'exclusive' },
+  total_stock: null,
+  per_member_limit: null,
+};
+
+/** The code the outbox holds for the phone's latest challenge (what the SMS would carry). */
+async function codeFromOutbox(db: Db, merchantId: string, phone: string): Promise<string> {
+  const { rows } = await sql<{ payload: any }>`
+    select o.payload from outbox_message o
+    join member_otp c on c.merchant_id = o.merchant_id and o.dedupe_key = 'otp:' || c.id
+    where c.merchant_id = ${merchantId} and c.phone = ${phone}
+    order by c.created_at desc limit 1`.execute(db);
+  const payload = rows[0]?.payload;
+  return String(payload?.vars?.code ?? payload?.code);
+}
+
+const e164 = (phone: string) => `+86${phone}`;
+
+async function askCode(app: App, merchantId: string, phone: string) {
+  return app.inject({
+    method: 'POST',
+    url: `/api/member/m/${merchantId}/codes`,
+    payload: { phone },
+  });
+}
+
+async function signIn(
+  app: App,
+  db: Db,
+  merchantId: string,
+  phone = uniquePhone(),
+  share_code?: string,
+) {
+  const asked = await askCode(app, merchantId, phone);
+  expect(asked.statusCode, asked.body).toBe(201);
+  const code = await codeFromOutbox(db, merchantId, e164(phone));
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/member/m/${merchantId}/sessions`,
+    payload: { phone, code, ...(share_code ? { share_code } : {}) },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return { phone, token: res.json().token as string, member_id: res.json().member_id };
+}
+
+const get = (app: App, token: string, url: string) =>
+  app.inject({ method: 'GET', url, headers: auth(token) });
+
+const bindingOf = (db: Db, merchantId: string, memberId: string) =>
+  db
+    .selectFrom('referral_binding')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('member_id', '=', memberId)
+    .executeTakeFirst();
+
+async function world() {
+  const { app, db } = await testApp();
+  const m = await createTestMerchant(db);
+  const setting = await app.inject({
+    method: 'PATCH',
+    url: '/api/referral/settings',
+    headers: auth(m.tokens.owner),
+    payload: {
+      active: true,
+      bind_on: 'claim',
+      binding_window_days: 7,
+      rule: 'fixed_new_member',
+      fixed_fen: 800,
+      payout: 'ledger',
+    },
+  });
+  expect(setting.statusCode, setting.body).toBe(200);
+  const tpl = await postWithKey(app, m.tokens.marketer, '/api/coupon-templates', templateBody);
+  expect(tpl.statusCode, tpl.body).toBe(201);
+  const templateId = tpl.json().id as string;
+  // the sharer becomes a member by a claim, then reads their share code
+  const sharer = await signIn(app, db, m.merchantId);
+  const claim = await postWithKey(
+    app,
+    sharer.token,
+    `/api/member/coupon-templates/${templateId}/claim`,
+    {},
+  );
+  expect(claim.statusCode, claim.body).toBe(201);
+  const sharerId = (await get(app, sharer.token, '/api/member/me')).json().member_id as string;
+  const share = await get(app, sharer.token, '/api/member/share');
+  return { app, db, m, templateId, sharer, sharerId, code: share.json().code as string };
+}
+
+describe('member page share link', () => {
+  it('binds a visitor who signs in through ?r= and becomes a member by a claim', async () => {
+    const w = await world();
+    const visitor = await signIn(w.app, w.db, w.m.merchantId, uniquePhone(), w.code);
+    expect(visitor.member_id).toBeNull();
+    const claim = await postWithKey(
+      w.app,
+      visitor.token,
+      `/api/member/coupon-templates/${w.templateId}/claim`,
+      { share_code: w.code },
+    );
+    expect(claim.statusCode, claim.body).toBe(201);
+    const me = await get(w.app, visitor.token, '/api/member/me');
+    const binding = await bindingOf(w.db, w.m.merchantId, me.json().member_id);
+    expect(binding).toMatchObject({ referrer_id: w.sharerId, status: 'bound', bound_via: 'claim' });
+    const share = await get(w.app, w.sharer.token, '/api/member/share');
+    expect(share.json()).toMatchObject({ invited: 1, bound: 1 });
+  });
+
+  it("refuses the sharer's own link: no binding", async () => {
+    const w = await world();
+    const claim = await postWithKey(
+      w.app,
+      w.sharer.token,
+      `/api/member/coupon-templates/${w.templateId}/claim`,
+      { share_code: w.code },
+    );
+    expect(claim.statusCode, claim.body).toBe(201);
+    expect(await bindingOf(w.db, w.m.merchantId, w.sharerId)).toBeUndefined();
+  });
+
+  it('leaves an old customer (outside the binding window) unbound', async () => {
+    const w = await world();
+    const old = await signIn(w.app, w.db, w.m.merchantId);
+    const claim = await postWithKey(
+      w.app,
+      old.token,
+      `/api/member/coupon-templates/${w.templateId}/claim`,
+      {},
+    );
+    const oldId = (await get(w.app, old.token, '/api/member/me')).json().member_id as string;
+    await w.db
+      .updateTable('member')
+      .set({ registered_at: new Date(Date.now() - 30 * 86_400_000) })
+      .where('merchant_id', '=', w.m.merchantId)
+      .where('id', '=', oldId)
+      .execute();
+    const again = await postWithKey(
+      w.app,
+      old.token,
+      `/api/member/coupon-templates/${w.templateId}/claim`,
+      { share_code: w.code },
+    );
+    expect(again.statusCode, again.body).toBe(201);
+    expect(await bindingOf(w.db, w.m.merchantId, oldId)).toBeUndefined();
+  });
+});
