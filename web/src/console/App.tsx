@@ -6,9 +6,9 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { ApiError } from './api.ts';
-import { AuthProvider, RequireAuth } from './auth.tsx';
+import { AuthProvider, RequireAuth, useAuth } from './auth.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
 
 const LoginPage = lazy(() => import('./pages/login/LoginPage.tsx'));
@@ -53,6 +53,12 @@ const queryClient = new QueryClient({
   },
 });
 
+/** The start page: a cashier's is the till, everyone else's the home dashboard. */
+function StartPage() {
+  const { me } = useAuth();
+  return me?.actor.role === 'cashier' ? <Navigate to="/till" replace /> : <HomePage />;
+}
+
 function Localized({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
   const english = i18n.language === 'en';
@@ -88,7 +94,7 @@ export function App() {
                     </RequireAuth>
                   }
                 >
-                  <Route index element={<HomePage />} />
+                  <Route index element={<StartPage />} />
                   <Route path="members" element={<MembersPage />} />
                   <Route path="members/:id" element={<MemberDetailPage />} />
                   <Route path="imports" element={<ImportsPage />} />

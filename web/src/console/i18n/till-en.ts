@@ -117,5 +117,11 @@ export const tillEn: Messages<typeof tillZhCN> = {
       pickupDone: 'Handed over',
       submit: 'Redeem',
     },
+    camera: {
+      open: 'Scan with camera',
+      title: 'Scan',
+      hint: 'Hold the QR code or barcode up to the camera',
+      failed: 'The camera did not open: {{reason}}',
+    },
   },
 };

@@ -114,5 +114,11 @@ export const tillZhCN = {
       pickupDone: '已提货',
       submit: '核销',
     },
+    camera: {
+      open: '摄像头扫码',
+      title: '扫码',
+      hint: '将二维码或条码对准摄像头',
+      failed: '无法打开摄像头：{{reason}}',
+    },
   },
 };

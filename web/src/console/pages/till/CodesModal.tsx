@@ -1,7 +1,8 @@
-import { Alert, Form, Input, Modal, Tabs } from 'antd';
+import { Alert, Flex, Form, Input, Modal, Tabs } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, newIdempotencyKey } from '../../api.ts';
+import { CameraScan } from '../../CameraScan.tsx';
 import type { MemberCoupon, Redemption } from '../../wire-types.ts';
 import { errorText } from '../loyalty/loyalty-format.tsx';
 
@@ -34,13 +35,23 @@ function CodeForm(props: {
         }
       }}
     >
-      <Form.Item name="code" label={props.label} rules={[{ required: true }]}>
-        <Input.Search
-          autoFocus
-          enterButton={t('till.codes.submit')}
-          loading={busy}
-          onSearch={() => form.submit()}
-        />
+      <Form.Item label={props.label} required>
+        <Flex gap={8}>
+          <Form.Item name="code" rules={[{ required: true }]} noStyle>
+            <Input.Search
+              autoFocus
+              enterButton={t('till.codes.submit')}
+              loading={busy}
+              onSearch={() => form.submit()}
+            />
+          </Form.Item>
+          <CameraScan
+            onCode={(code) => {
+              form.setFieldValue('code', code);
+              form.submit();
+            }}
+          />
+        </Flex>
       </Form.Item>
       {result && <Alert type={result.ok ? 'success' : 'error'} showIcon message={result.text} />}
     </Form>

@@ -1,8 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Checkbox, Descriptions, Empty, Input, type InputRef } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Checkbox,
+  Descriptions,
+  Empty,
+  Flex,
+  Input,
+  type InputRef,
+} from 'antd';
 import { type Ref, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { CameraScan } from '../../CameraScan.tsx';
 import { yuan } from '../../format.ts';
 import type {
   CouponTemplate,
@@ -58,18 +69,26 @@ export function MemberPanel(props: {
         </>
       ) : (
         <>
-          <Input.Search
-            ref={props.inputRef}
-            autoFocus
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            placeholder={t('till.member.search')}
-            aria-label={t('till.member.search')}
-            enterButton={t('till.member.find')}
-            loading={busy}
-            onSearch={find}
-            data-testid="till-member-search"
-          />
+          <Flex gap={8}>
+            <Input.Search
+              ref={props.inputRef}
+              autoFocus
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              placeholder={t('till.member.search')}
+              aria-label={t('till.member.search')}
+              enterButton={t('till.member.find')}
+              loading={busy}
+              onSearch={find}
+              data-testid="till-member-search"
+            />
+            <CameraScan
+              onCode={(code) => {
+                setText(code);
+                void find(code);
+              }}
+            />
+          </Flex>
           {error && <Alert type="warning" showIcon message={error} style={{ marginTop: 8 }} />}
         </>
       )}
