@@ -23,7 +23,7 @@ import { MemberCode } from '../../core/members/member.schema.ts';
 import { signMemberCode } from '../../core/members/member-code.ts';
 import { shareOf } from '../../core/referral/referral.service.ts';
 import { commissionAccount } from '../../core/referral/referral-payout.service.ts';
-import { Body, ErrorResponse, IdParams } from '../../lib/schema.ts';
+import { ErrorResponse, IdParams } from '../../lib/schema.ts';
 import { idempotent, inTransaction } from '../transaction.ts';
 
 const tags = ['member page'];
@@ -177,8 +177,9 @@ export const memberPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           '领券先领卡: claim a coupon; a phone that is no member becomes one and the session is bound to it, in one transaction; needs Idempotency-Key',
         params: IdParams,
-        body: Type.Optional(
-          Body({ share_code: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) }),
+        querystring: Type.Object(
+          { share_code: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) },
+          { additionalProperties: false },
         ),
         response: { 201: ClaimResponse, ...errors },
       },
@@ -186,7 +187,7 @@ export const memberPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const session = request.memberSession!;
       const result = await idempotent(app.db, request, reply, 201, (trx) =>
-        claimAsSelf(trx, request.ctx, session, request.params.id, request.body?.share_code),
+        claimAsSelf(trx, request.ctx, session, request.params.id, request.query.share_code),
       );
       // the session now names its member: this instance reads it afresh
       app.memberSessions.delete(session.token_hash);

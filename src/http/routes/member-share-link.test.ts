@@ -116,8 +116,8 @@ describe('member page share link', () => {
     const claim = await postWithKey(
       w.app,
       visitor.token,
-      `/api/member/coupon-templates/${w.templateId}/claim`,
-      { share_code: w.code },
+      `/api/member/coupon-templates/${w.templateId}/claim?share_code=${w.code}`,
+      {},
     );
     expect(claim.statusCode, claim.body).toBe(201);
     const me = await get(w.app, visitor.token, '/api/member/me');
@@ -132,8 +132,8 @@ describe('member page share link', () => {
     const claim = await postWithKey(
       w.app,
       w.sharer.token,
-      `/api/member/coupon-templates/${w.templateId}/claim`,
-      { share_code: w.code },
+      `/api/member/coupon-templates/${w.templateId}/claim?share_code=${w.code}`,
+      {},
     );
     expect(claim.statusCode, claim.body).toBe(201);
     expect(await bindingOf(w.db, w.m.merchantId, w.sharerId)).toBeUndefined();
@@ -158,8 +158,8 @@ describe('member page share link', () => {
     const again = await postWithKey(
       w.app,
       old.token,
-      `/api/member/coupon-templates/${w.templateId}/claim`,
-      { share_code: w.code },
+      `/api/member/coupon-templates/${w.templateId}/claim?share_code=${w.code}`,
+      {},
     );
     expect(again.statusCode, again.body).toBe(201);
     expect(await bindingOf(w.db, w.m.merchantId, oldId)).toBeUndefined();
