@@ -186,15 +186,16 @@ describe('console layout on phones and tablets', () => {
     const cashier = await menuOf(merchant.logins.cashier);
     expect(cashier.groups).toEqual(['会员', '营销']);
     expect(cashier.items).toEqual(['收银台', '会员列表', '优惠券', '导购任务']);
-    // no reports for the till: its home is the member list
-    await cashier.page.waitForURL('**/members');
+    // a cashier starts on the till
+    await cashier.page.waitForURL('**/till');
     expect([...marketer.problems, ...cashier.problems]).toEqual([]);
   });
 
   it('at 390 px the menu is a drawer, the member page fits and the recharge confirm button is on screen', async () => {
     const { context, page, problems } = await openAs(c, PHONE, merchant.logins.cashier);
     contexts.push(context);
-    await page.waitForURL('**/members');
+    await page.waitForURL('**/till');
+    await page.goto('/members');
     await page.getByText(members[3]!.name!).first().waitFor();
     expect(await page.locator('.ant-layout-sider').count()).toBe(0);
     expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
