@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
@@ -163,5 +164,59 @@ describe('member page share link', () => {
     );
     expect(again.statusCode, again.body).toBe(201);
     expect(await bindingOf(w.db, w.m.merchantId, oldId)).toBeUndefined();
+  });
+});
+
+describe('member page campaign open', () => {
+  it("feeds campaign_open once, on the first open of a campaign's message", async () => {
+    const w = await world();
+    const now = new Date();
+    const tagId = randomUUID();
+    await w.db
+      .insertInto('tag')
+      .values({
+        merchant_id: w.m.merchantId,
+        id: tagId,
+        group_id: null,
+        name: '打开活动',
+        kind: 'interaction',
+        rule: null,
+        interaction: 'campaign_open',
+        refreshed_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const messageId = randomUUID();
+    await w.db
+      .insertInto('member_message')
+      .values({
+        merchant_id: w.m.merchantId,
+        id: messageId,
+        member_id: w.sharerId,
+        purpose: 'marketing',
+        title: '周末活动',
+        body: '满100减20',
+        ref_type: 'campaign',
+        ref_id: randomUUID(),
+        read_at: null,
+        created_at: now,
+      })
+      .execute();
+    for (let i = 0; i < 2; i++) {
+      const read = await w.app.inject({
+        method: 'POST',
+        url: `/api/member/messages/${messageId}/read`,
+        headers: auth(w.sharer.token),
+      });
+      expect(read.statusCode, read.body).toBe(204);
+    }
+    const tagged = await w.db
+      .selectFrom('member_tag')
+      .selectAll()
+      .where('merchant_id', '=', w.m.merchantId)
+      .where('tag_id', '=', tagId)
+      .execute();
+    expect(tagged.map((t) => t.member_id)).toEqual([w.sharerId]);
   });
 });
