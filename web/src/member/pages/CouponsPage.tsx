@@ -3,6 +3,12 @@ import { Button, Dialog, Empty, List, Tabs, Tag, Toast } from 'antd-mobile';
 import { ApiError, api } from '../api.ts';
 import { day, useT } from '../i18n.ts';
 import { Qr } from '../Qr.tsx';
+import { shareCode } from '../share-link.ts';
+
+const claimUrl = (id: string) => {
+  const code = shareCode();
+  return `/member/coupon-templates/${id}/claim${code ? `?share_code=${encodeURIComponent(code)}` : ''}`;
+};
 
 interface MyCoupon {
   id: string;
@@ -48,7 +54,7 @@ export default function CouponsPage() {
   });
   const claim = useMutation({
     mutationFn: (id: string) =>
-      api<{ member_created: boolean }>('POST', `/member/coupon-templates/${id}/claim`, undefined, {
+      api<{ member_created: boolean }>('POST', claimUrl(id), undefined, {
         idempotent: true,
       }),
     onSuccess: (r) => {

@@ -2,6 +2,7 @@ import { Button, Form, Input, Toast } from 'antd-mobile';
 import { useEffect, useState } from 'react';
 import { ApiError, api, merchantId, setToken, storeId } from '../api.ts';
 import { useT } from '../i18n.ts';
+import { shareCode } from '../share-link.ts';
 
 const fail = (e: unknown) => Toast.show({ content: e instanceof ApiError ? e.message : String(e) });
 
@@ -37,6 +38,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
         phone,
         code,
         ...(storeId ? { store_id: storeId } : {}),
+        ...(shareCode() ? { share_code: shareCode() } : {}),
       });
       setToken(session.token);
       onSignedIn();
