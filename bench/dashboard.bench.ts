@@ -9,7 +9,6 @@
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { generateScaleDemo } from '../src/core/demo/demo-scale.ts';
 import type { DashboardPeriod } from '../src/core/reports/dashboard.schema.ts';
 import {
   campaignsTile,
@@ -30,9 +29,7 @@ import {
 } from '../src/core/reports/dashboard-value.service.ts';
 import { recomputeRfm } from '../src/core/rfm/rfm.service.ts';
 import { systemCtx } from '../src/core/tenancy/system-ctx.ts';
-import { connect } from '../src/db/connect.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import { benchDatabase, loadLine, table } from './support.ts';
+import { loadLine, scaleDemo, table } from './support.ts';
 
 const TARGET_MS = 500;
 const { values } = parseArgs({
@@ -45,13 +42,7 @@ const members = Number(values.members);
 const rounds = Number(values.rounds);
 if (!(members > 0 && rounds > 0)) throw new Error('bad --members or --rounds');
 
-const database = await benchDatabase(`regulars_bench_dashboard_${Date.now()}`);
-const { db } = connect(database.url, 2);
-await migrateToLatest(db);
-const now = new Date();
-console.log(`generating the scale demo: ${members.toLocaleString()} members…`);
-const demo = await generateScaleDemo(db, { members, seed: 11, now, log: (l) => console.log(l) });
-console.log(`${demo.orders.toLocaleString()} orders in ${demo.seconds.toFixed(0)} s`);
+const { db, demo, now, stop } = await scaleDemo(members, (l) => console.log(l));
 const ctx = systemCtx(demo.merchantId, now);
 await recomputeRfm(db, ctx);
 // a merchant's history is written once and read often: vacuumed, its pages are all-visible and
@@ -110,5 +101,4 @@ for (const period of ['today', 'week', 'month'] as DashboardPeriod[]) {
 console.log(table(rows));
 console.log(`after: ${loadLine()}`);
 console.log(`${missed} tile runs over ${TARGET_MS} ms at ${members.toLocaleString()} members`);
-await db.destroy();
-await database.stop();
+await stop();

@@ -10,26 +10,17 @@
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { generateScaleDemo } from '../src/core/demo/demo-scale.ts';
 import { recomputeRfm } from '../src/core/rfm/rfm.service.ts';
 import { DEFAULT_RFM_SETTING as S } from '../src/core/rfm/rfm-setting.service.ts';
 import { systemCtx } from '../src/core/tenancy/system-ctx.ts';
-import { connect } from '../src/db/connect.ts';
 import type { Db } from '../src/db/database.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import { benchDatabase, loadLine, table } from './support.ts';
+import { loadLine, scaleDemo, table } from './support.ts';
 
 const { values } = parseArgs({ options: { members: { type: 'string', default: '1000000' } } });
 const members = Number(values.members);
 if (!(members > 0)) throw new Error('bad --members');
 
-const source = await benchDatabase(`regulars_bench_rfm_${Date.now()}`);
-const { db } = connect(source.url, 2);
-await migrateToLatest(db);
-const now = new Date();
-console.log(`generating the scale demo: ${members.toLocaleString()} members…`);
-const demo = await generateScaleDemo(db, { members, seed: 7, now, log: (l) => console.log(l) });
-console.log(`${demo.orders.toLocaleString()} orders in ${demo.seconds.toFixed(0)} s`);
+const { db, demo, now, stop } = await scaleDemo(members, (l) => console.log(l));
 const m = demo.merchantId;
 
 /** The same definitions written out by hand, into a table (docs/rfm.md). */
@@ -107,5 +98,4 @@ console.log(
 );
 console.log(table(results));
 console.log(`target ≤ 2×; ${loadLine()}`);
-await db.destroy();
-await source.stop();
+await stop();

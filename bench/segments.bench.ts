@@ -12,26 +12,17 @@
 import { parseArgs } from 'node:util';
 import { type RawBuilder, sql } from 'kysely';
 import { MANGO_CATEGORY } from '../src/core/demo/demo-history.ts';
-import { generateScaleDemo } from '../src/core/demo/demo-scale.ts';
 import type { SegmentRule } from '../src/core/segments/segment.schema.ts';
 import { S5_RULE } from '../src/core/segments/segment-examples.ts';
 import { countSegment } from '../src/core/segments/segment-query.service.ts';
 import { systemCtx } from '../src/core/tenancy/system-ctx.ts';
-import { connect } from '../src/db/connect.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import { benchDatabase, loadLine, table } from './support.ts';
+import { loadLine, scaleDemo, table } from './support.ts';
 
 const { values } = parseArgs({ options: { members: { type: 'string', default: '1000000' } } });
 const members = Number(values.members);
 if (!(members > 0)) throw new Error('bad --members');
 
-const source = await benchDatabase(`regulars_bench_segments_${Date.now()}`);
-const { db } = connect(source.url, 2);
-await migrateToLatest(db);
-const now = new Date();
-console.log(`generating the scale demo: ${members.toLocaleString()} members…`);
-const demo = await generateScaleDemo(db, { members, seed: 11, now, log: (l) => console.log(l) });
-console.log(`${demo.orders.toLocaleString()} orders in ${demo.seconds.toFixed(0)} s`);
+const { db, demo, now, stop } = await scaleDemo(members, (l) => console.log(l));
 const m = demo.merchantId;
 const ctx = systemCtx(m, now);
 const ago = (days: number) => new Date(now.getTime() - days * 86_400_000);
@@ -136,5 +127,4 @@ console.log(
 );
 console.log(table(results));
 console.log(`targets: S5 ≤ 300 ms; trees ≤ 1.5× hand-written; ${loadLine()}`);
-await db.destroy();
-await source.stop();
+await stop();

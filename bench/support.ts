@@ -4,11 +4,14 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
+import { generateScaleDemo, type ScaleDemoResult } from '../src/core/demo/demo-scale.ts';
 import { login } from '../src/core/tenancy/login.service.ts';
 import { createMerchant } from '../src/core/tenancy/merchant.service.ts';
+import { connect } from '../src/db/connect.ts';
 import type { Db } from '../src/db/database.ts';
 import { ensureDatabase } from '../src/db/database-server.ts';
 import { startEmbedded } from '../src/db/embedded.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
 
 /** A fresh database for one benchmark run: on DATABASE_URL's server, or a new embedded cluster. */
 export async function benchDatabase(
@@ -26,6 +29,55 @@ export async function benchDatabase(
       rmSync(server.dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface ScaleDemo {
+  db: Db;
+  demo: ScaleDemoResult;
+  /** the instant the demo was generated at: its windows mean the same on every reuse */
+  now: Date;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The scale demo of `members` members for the benches that read it (segments, RFM, dashboard),
+ * generated once into the database `regulars_scale_<members>` (on DATABASE_URL's server, else in
+ * an embedded cluster kept under .tmp/bench-scale-pg) and reused while the row it writes last
+ * says it finished: 1M members with 10M orders take a quarter of an hour to generate.
+ */
+export async function scaleDemo(members: number, log: (line: string) => void): Promise<ScaleDemo> {
+  const name = `regulars_scale_${members}`;
+  const server = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbedded(resolve('.tmp/bench-scale-pg'), await freePort(), (m) =>
+        console.error(m),
+      );
+  const url = await ensureDatabase(process.env.DATABASE_URL ?? server!.url, name);
+  const { db } = connect(url, 2);
+  const stop = async () => {
+    await db.destroy();
+    await server?.stop();
+  };
+  await migrateToLatest(db);
+  await sql`create table if not exists bench_scale_demo (demo jsonb not null, now timestamptz not null)`.execute(
+    db,
+  );
+  const kept = await sql<{ demo: ScaleDemoResult; now: Date }>`
+    select demo, now from bench_scale_demo`.execute(db);
+  if (kept.rows[0]) {
+    log(`reusing the scale demo of ${name}, generated at ${kept.rows[0].now.toISOString()}`);
+    return { db, demo: kept.rows[0].demo, now: kept.rows[0].now, stop };
+  }
+  const merchants = await db.selectFrom('merchant').select('id').execute();
+  if (merchants.length > 0) throw new Error(`${name} holds an unfinished scale demo: drop it`);
+  const now = new Date();
+  log(`generating the scale demo into ${name}: ${members.toLocaleString()} members…`);
+  const demo = await generateScaleDemo(db, { members, seed: 11, now, log });
+  await sql`insert into bench_scale_demo (demo, now) values (${JSON.stringify(demo)}, ${now})`.execute(
+    db,
+  );
+  log(`${demo.orders.toLocaleString()} orders in ${demo.seconds.toFixed(0)} s`);
+  return { db, demo, now, stop };
 }
 
 export function freePort(): Promise<number> {
