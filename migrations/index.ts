@@ -31,6 +31,8 @@ import * as memberApp from './2026_12_02_1300_member_app.ts';
 import * as membershipAllowance from './2026_12_02_1400_membership_allowance.ts';
 import * as guideSetting from './2026_12_02_1410_guide_setting.ts';
 import * as moneyGaps from './2026_12_02_1500_money_gaps.ts';
+import * as couponClaimable from './2026_12_02_1700_coupon_claimable.ts';
+import * as campaignClick from './2026_12_02_1710_campaign_click.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -66,4 +68,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_1400_membership_allowance': membershipAllowance,
   '2026_12_02_1410_guide_setting': guideSetting,
   '2026_12_02_1500_money_gaps': moneyGaps,
+  '2026_12_02_1700_coupon_claimable': couponClaimable,
+  '2026_12_02_1710_campaign_click': campaignClick,
 };

@@ -658,6 +658,11 @@ export const errorCodes = {
     zh: '该优惠券模板已停用',
     en: 'The coupon template is not active',
   },
+  'coupon.not_claimable': {
+    status: 409,
+    zh: '该优惠券不可在会员页领取',
+    en: 'This coupon cannot be claimed on the member page',
+  },
   'coupon.not_found': { status: 404, zh: '优惠券不存在', en: 'Coupon not found' },
   'coupon.out_of_stock': { status: 409, zh: '优惠券已发完', en: 'The coupon is out of stock' },
   'coupon.claim_limit': {

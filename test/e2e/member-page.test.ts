@@ -48,6 +48,7 @@ describe('member page (会员H5) on a phone', () => {
         stacking: { mode: 'exclusive' },
         total_stock: null,
         per_member_limit: 1,
+        member_claimable: true,
       },
     });
     expect(template.statusCode).toBe(201);

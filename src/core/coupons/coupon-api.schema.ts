@@ -6,6 +6,7 @@ export const TemplateResponse = Type.Object({
   ...CouponTemplate.properties,
   active: Type.Boolean(),
   issued: Type.Integer({ minimum: 0, description: 'coupons issued so far, against total_stock' }),
+  member_claimable: Type.Boolean({ description: "claimable on the member page's coupon centre" }),
 });
 
 export const CouponResponse = Type.Object({

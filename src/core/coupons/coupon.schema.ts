@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, DateString, Nullable, Timestamp, Uuid } from '../../lib/schema.ts';
+import { Body, DateString, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 
 const FenIn = (min: number, description?: string) =>
   Type.Integer({ minimum: min, maximum: 1_000_000_000, ...(description ? { description } : {}) });
@@ -122,11 +122,22 @@ const templateFields = {
   per_member_limit: Nullable(Type.Integer({ minimum: 1, maximum: 1000 })),
 };
 
-export const CouponTemplateBody = Body(templateFields);
+const memberClaimable = Type.Boolean({
+  description: "offered in the member page's coupon centre and claimable there (default false)",
+});
+
+export const CouponTemplateBody = Body({
+  ...templateFields,
+  member_claimable: Type.Optional(memberClaimable),
+});
 export type CouponTemplateBody = Static<typeof CouponTemplateBody>;
 
 export const CouponTemplate = Body({ id: Uuid, ...templateFields });
 export type CouponTemplate = Static<typeof CouponTemplate>;
+
+/** What a template's PATCH changes: only settings that leave held coupons as they are. */
+export const TemplatePatchBody = PatchBody(Body({ member_claimable: memberClaimable }));
+export type TemplatePatchBody = Static<typeof TemplatePatchBody>;
 
 export const CouponStatus = Type.Union([
   Type.Literal('issued'),

@@ -10,7 +10,7 @@ import { getMerchant } from '../tenancy/merchant.service.ts';
 import { getOwnRow, lockOwnRow } from '../tenant-row.ts';
 import { emitEvent, emitEvents } from '../webhooks/webhook-event.service.ts';
 import { couponWindow, validateTemplate } from './coupon.rules.ts';
-import type { CouponTemplate, CouponTemplateBody } from './coupon.schema.ts';
+import type { CouponTemplate, CouponTemplateBody, TemplatePatchBody } from './coupon.schema.ts';
 import type { CouponRefType, CouponRow, CouponTemplateRow } from './coupon.table.ts';
 import { refusalOf } from './coupon-redeem.service.ts';
 
@@ -29,7 +29,8 @@ export async function createTemplate(
   ctx: Ctx,
   input: CouponTemplateBody,
 ): Promise<CouponTemplateRow> {
-  const { name, total_stock, per_member_limit, ...definition } = validateTemplate(input);
+  const { name, total_stock, per_member_limit, member_claimable, ...definition } =
+    validateTemplate(input);
   const row = await trx
     .insertInto('coupon_template')
     .values({
@@ -41,6 +42,7 @@ export async function createTemplate(
       total_stock,
       per_member_limit,
       active: true,
+      member_claimable: member_claimable ?? false,
       created_at: ctx.now,
       updated_at: ctx.now,
     })
@@ -50,6 +52,34 @@ export async function createTemplate(
     action: 'coupon.template_create',
     entityType: 'coupon_template',
     entityId: row.id,
+    after: input,
+  });
+  return row;
+}
+
+/** Settings that leave held coupons as they are (today: whether members claim it themselves). */
+export async function patchTemplate(
+  trx: Trx,
+  ctx: Ctx,
+  id: string,
+  input: TemplatePatchBody,
+): Promise<CouponTemplateRow> {
+  const before = await lockOwnRow(trx, ctx, 'coupon_template', id, 'coupon.template_not_found');
+  const row = await trx
+    .updateTable('coupon_template')
+    .set({
+      ...(input.member_claimable !== undefined ? { member_claimable: input.member_claimable } : {}),
+      updated_at: ctx.now,
+    })
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, ctx, {
+    action: 'coupon.template_update',
+    entityType: 'coupon_template',
+    entityId: id,
+    before: { member_claimable: before.member_claimable },
     after: input,
   });
   return row;

@@ -22,6 +22,8 @@ export interface CouponTemplateTable {
   issued: ColumnType<number, number | undefined, number>;
   per_member_limit: number | null;
   active: boolean;
+  /** offered in the member page's coupon centre and claimable there */
+  member_claimable: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Date;
   updated_at: Date;
 }

@@ -1,5 +1,6 @@
 import type { Trx } from '../../db/database.ts';
 import type { Ctx } from '../context.ts';
+import { createTemplate } from '../coupons/coupon.service.ts';
 import { createReward } from '../mall/mall.service.ts';
 import { createMembershipPlan } from '../membership/membership-plan.service.ts';
 import { updatePointsRules } from '../points/points-setting.service.ts';
@@ -9,7 +10,8 @@ import { createRechargePlan } from '../wallet/recharge-plan.service.ts';
 /**
  * The loyalty economy of the demo bakery, set up the way a merchant would in the console: tiers
  * by spend, points per yuan with a richer rate on cakes, a recharge plan whose bonus comes in
- * monthly parts, and rewards in the points mall. A newcomer sees each of them on the first start.
+ * monthly parts, rewards in the points mall and two coupons members claim themselves in the
+ * member page's coupon centre. A newcomer sees each of them on the first start.
  */
 export async function seedDemoLoyalty(trx: Trx, ctx: Ctx) {
   await updateTierSetting(trx, ctx, { basis: 'spend', review_months: 12 });
@@ -70,5 +72,34 @@ export async function seedDemoLoyalty(trx: Trx, ctx: Ctx) {
     tier_id: tiers[1]?.id ?? null,
     extra_discount_bp: 500,
   });
-  return { tiers, plans, rewards, membership };
+  const coupons = await seedClaimableCoupons(trx, ctx);
+  return { tiers, plans, rewards, membership, coupons };
+}
+
+/** The coupon centre of the member page: templates marked claimable by members. */
+async function seedClaimableCoupons(trx: Trx, ctx: Ctx) {
+  const common = {
+    validity: { mode: 'days_after_claim', days: 30 },
+    usable_weekdays: null,
+    usable_hours: null,
+    scope: { store_ids: null, category_codes: null, sku_ids: null, min_spend_fen: 0 },
+    stacking: { mode: 'exclusive' },
+    per_member_limit: 1,
+    member_claimable: true,
+  } as const;
+  return [
+    await createTemplate(trx, ctx, {
+      ...common,
+      name: '进店礼 满50减10',
+      benefit: { kind: 'threshold_off', threshold_fen: 5000, off_fen: 1000 },
+      total_stock: 1000,
+    }),
+    await createTemplate(trx, ctx, {
+      ...common,
+      name: '饮品 5 元代金券',
+      benefit: { kind: 'cash_voucher', value_fen: 500 },
+      scope: { ...common.scope, category_codes: ['饮品'] },
+      total_stock: null,
+    }),
+  ];
 }

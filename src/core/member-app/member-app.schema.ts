@@ -101,7 +101,11 @@ export const InboxMessage = Type.Object({
   purpose: Type.String(),
   title: Type.String(),
   body: Type.String(),
+  ref_type: Nullable(
+    Type.String({ description: 'what sent it: campaign (its call to action opens the coupons)' }),
+  ),
   read_at: Nullable(Timestamp),
+  clicked_at: Nullable(Timestamp),
   created_at: Timestamp,
 });
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import type { Ctx } from '../context.ts';
@@ -21,6 +22,7 @@ import { bindMemberSession, type MemberSession } from './member-session.service.
  * 领券先领卡 from the member's own phone: a session that is no member yet claims by its phone,
  * which becomes a member in the claim's transaction, and the session is bound to that member
  * in the same transaction (a refused claim leaves neither a member nor a bound session).
+ * Only templates marked `member_claimable` are claimed here (`coupon.not_claimable`).
  */
 export async function claimAsSelf(
   trx: Trx,
@@ -29,6 +31,15 @@ export async function claimAsSelf(
   templateId: string,
   shareCode?: string,
 ) {
+  // only what the coupon centre offers: other templates are for pushes, packs and the mall
+  const template = await getOwnRow(
+    trx,
+    ctx,
+    'coupon_template',
+    templateId,
+    'coupon.template_not_found',
+  );
+  if (!template.member_claimable) throw new DomainError('coupon.not_claimable');
   const claimant = ctx.actor.id ? { member_id: ctx.actor.id } : { phone: session.phone };
   const { coupon, member_created } = await claimCoupon(trx, ctx, templateId, claimant);
   if (shareCode)
@@ -113,7 +124,7 @@ export async function listInbox(db: Db, ctx: Ctx, limit = 50) {
   const memberId = selfOf(ctx);
   return db
     .selectFrom('member_message')
-    .select(['id', 'purpose', 'title', 'body', 'read_at', 'created_at'])
+    .select(['id', 'purpose', 'title', 'body', 'ref_type', 'read_at', 'clicked_at', 'created_at'])
     .where('merchant_id', '=', ctx.merchantId)
     .where('member_id', '=', memberId)
     .orderBy('created_at', 'desc')
@@ -136,6 +147,29 @@ export async function markRead(trx: Trx, ctx: Ctx, id: string) {
   // the first open of a campaign's message feeds the campaign_open interaction tags
   if (!message.read_at && message.ref_type === 'campaign')
     await recordInteraction(trx, ctx, memberId, 'campaign_open');
+  return message;
+}
+
+/**
+ * The member acted on one of their messages (tapped its call to action), which also opens it.
+ * A campaign's message feeds campaign_click once per member and campaign: the conditional
+ * update sets `clicked_at` only while no message of that campaign to the member has one, and
+ * only the tap that set it records the interaction.
+ */
+export async function markClicked(trx: Trx, ctx: Ctx, id: string) {
+  const memberId = selfOf(ctx);
+  const message = await markRead(trx, ctx, id);
+  const m = ctx.merchantId;
+  const campaignId = message.ref_type === 'campaign' ? message.ref_id : null;
+  const { rows } = await sql<{ id: string }>`
+    update member_message set clicked_at = ${ctx.now}
+    where merchant_id = ${m} and id = ${id} and clicked_at is null
+      and not exists (
+        select 1 from member_message o
+        where o.merchant_id = ${m} and o.member_id = ${memberId} and ${campaignId}::text is not null
+          and o.ref_type = 'campaign' and o.ref_id = ${campaignId} and o.clicked_at is not null)
+    returning id`.execute(trx);
+  if (rows.length > 0 && campaignId) await recordInteraction(trx, ctx, memberId, 'campaign_click');
 }
 
 /** A row of this merchant that must also be the member's own, or it is absent (404). */

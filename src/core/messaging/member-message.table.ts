@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 export type MessagePurpose = 'marketing' | 'service';
 
@@ -13,6 +13,8 @@ export interface MemberMessageTable {
   ref_type: string | null;
   ref_id: string | null;
   read_at: Date | null;
+  /** the first tap on its call to action (campaign_click) */
+  clicked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Date;
 }
 

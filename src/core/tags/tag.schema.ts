@@ -5,8 +5,8 @@ import { SegmentRule } from '../segments/segment.schema.ts';
 /**
  * The events that feed interaction tags: the one list. coupon_claim is recorded by the coupon
  * claim, sign_in by a member page sign-in, share (for the sharer) by a visitor arriving through
- * a share link, campaign_open by the first open of a campaign's inbox message; campaign_click
- * is not recorded yet.
+ * a share link, campaign_open by the first open of a campaign's inbox message, campaign_click
+ * by the member's first tap on a campaign message's call to action (once per campaign).
  */
 export const INTERACTIONS = [
   'sign_in',

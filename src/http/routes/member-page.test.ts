@@ -23,6 +23,7 @@ const templateBody = {
   stacking: { mode: 'exclusive' },
   total_stock: null,
   per_member_limit: null,
+  member_claimable: true,
 };
 
 /** The code the outbox holds for the phone's latest challenge (what the SMS would carry). */

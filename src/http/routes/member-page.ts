@@ -17,6 +17,7 @@ import {
   claimAsSelf,
   getOwnMemberRow,
   listInbox,
+  markClicked,
   markRead,
 } from '../../core/member-app/member-self.service.ts';
 import { MemberCode } from '../../core/members/member.schema.ts';
@@ -143,7 +144,8 @@ export const memberPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config,
       schema: {
         tags,
-        summary: 'The coupon centre: active templates with stock left, to claim',
+        summary:
+          'The coupon centre: active templates the merchant marked claimable by members, with stock left',
         response: { 200: Type.Object({ items: Type.Array(ClaimableTemplate) }) },
       },
     },
@@ -153,6 +155,7 @@ export const memberPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .select(['id', 'name', 'kind', 'total_stock', 'issued'])
         .where('merchant_id', '=', request.ctx.merchantId)
         .where('active', '=', true)
+        .where('member_claimable', '=', true)
         .orderBy('created_at', 'desc')
         .limit(100)
         .execute();
@@ -292,6 +295,24 @@ export const memberPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await inTransaction(app.db, (trx) => markRead(trx, request.ctx, request.params.id));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/member/messages/:id/click',
+    {
+      config,
+      schema: {
+        tags,
+        summary:
+          'The member tapped a message’s call to action: opens it; a campaign’s feeds campaign_click once per member and campaign',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await inTransaction(app.db, (trx) => markClicked(trx, request.ctx, request.params.id));
       return reply.code(204).send(null);
     },
   );

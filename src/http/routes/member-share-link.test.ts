@@ -22,6 +22,7 @@ const templateBody = {
   stacking: { mode: 'exclusive' },
   total_stock: null,
   per_member_limit: null,
+  member_claimable: true,
 };
 
 /** The code the outbox holds for the phone's latest challenge (what the SMS would carry). */
@@ -218,5 +219,99 @@ describe('member page campaign open', () => {
       .where('tag_id', '=', tagId)
       .execute();
     expect(tagged.map((t) => t.member_id)).toEqual([w.sharerId]);
+  });
+});
+
+describe('member page campaign click', () => {
+  it('feeds campaign_click once per member and campaign, on the first tap of its call to action', async () => {
+    const w = await world();
+    const now = new Date();
+    const tagId = randomUUID();
+    await w.db
+      .insertInto('tag')
+      .values({
+        merchant_id: w.m.merchantId,
+        id: tagId,
+        group_id: null,
+        name: '点击活动',
+        kind: 'interaction',
+        rule: null,
+        interaction: 'campaign_click',
+        refreshed_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const campaignId = randomUUID();
+    const message = (ref_type: string | null, ref_id: string | null) => ({
+      merchant_id: w.m.merchantId,
+      id: randomUUID(),
+      member_id: w.sharerId,
+      purpose: 'marketing' as const,
+      title: '周末活动',
+      body: '满100减20',
+      ref_type,
+      ref_id,
+      read_at: null,
+      created_at: now,
+    });
+    // two messages of one campaign (a resend), and a message that is no campaign's
+    const first = message('campaign', campaignId);
+    const second = message('campaign', campaignId);
+    const plain = message(null, null);
+    await w.db.insertInto('member_message').values([first, second, plain]).execute();
+    const click = (id: string, token = w.sharer.token) =>
+      w.app.inject({
+        method: 'POST',
+        url: `/api/member/messages/${id}/click`,
+        headers: auth(token),
+      });
+    const tagged = () =>
+      w.db
+        .selectFrom('member_tag')
+        .select('member_id')
+        .where('merchant_id', '=', w.m.merchantId)
+        .where('tag_id', '=', tagId)
+        .execute();
+
+    expect((await click(plain.id)).statusCode).toBe(204);
+    expect(await tagged()).toEqual([]);
+    const tapped = await click(first.id);
+    expect(tapped.statusCode, tapped.body).toBe(204);
+    expect(await tagged()).toEqual([{ member_id: w.sharerId }]);
+    const inbox = await get(w.app, w.sharer.token, '/api/member/messages');
+    const shown = inbox.json().items.find((m: { id: string }) => m.id === first.id);
+    expect(shown).toMatchObject({ ref_type: 'campaign' });
+    expect(shown.read_at).not.toBeNull();
+    expect(shown.clicked_at).not.toBeNull();
+
+    // removed by hand, the tag is not given again by another tap on the same campaign
+    await w.db
+      .deleteFrom('member_tag')
+      .where('merchant_id', '=', w.m.merchantId)
+      .where('tag_id', '=', tagId)
+      .execute();
+    for (const id of [first.id, second.id]) expect((await click(id)).statusCode).toBe(204);
+    expect(await tagged()).toEqual([]);
+    const rows = await w.db
+      .selectFrom('member_message')
+      .select(['id', 'clicked_at'])
+      .where('merchant_id', '=', w.m.merchantId)
+      .where('id', 'in', [first.id, second.id])
+      .execute();
+    expect(rows.find((r) => r.id === second.id)?.clicked_at).toBeNull();
+
+    // another member's message is absent
+    const other = await signIn(w.app, w.db, w.m.merchantId);
+    const joined = await postWithKey(
+      w.app,
+      other.token,
+      `/api/member/coupon-templates/${w.templateId}/claim`,
+      {},
+    );
+    expect(joined.statusCode, joined.body).toBe(201);
+    const foreign = await click(first.id, other.token);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().error.code).toBe('message.not_found');
   });
 });
