@@ -15,10 +15,11 @@ export interface RecomputeOutcome {
 /**
  * RFM scores, groups and lifecycle stages of every active member of the merchant at `ctx.now`,
  * in ONE statement: window aggregates from sale_order (net of refunds), lifetime first/last
- * order from member_fact, quintile scores by rank, then member_rfm upserted (rows whose values
- * did not change are left alone), rows of members no longer active deleted, and a
- * member_lifecycle_change written for each member whose stage changed (the data-modifying
- * CTEs all read the snapshot from before the statement, so `prev` is the previous run).
+ * order from member_fact, quintile scores by rank, then the difference from member_rfm (one
+ * hash join) written: rows of new members inserted, changed rows updated, unchanged ones left
+ * alone, rows of members no longer active deleted, and a member_lifecycle_change written for
+ * each member whose stage changed (the data-modifying CTEs all read the snapshot from before
+ * the statement, so member_rfm in `diff` is the previous run).
  * A per-merchant advisory lock keeps two runs from both recording the same change.
  * Definitions (ties, the high/low split, stage precedence): docs/rfm.md.
  */
@@ -73,25 +74,30 @@ export async function recomputeRfm(db: Db, ctx: Ctx): Promise<RecomputeOutcome> 
         left join member_fact fa on fa.merchant_id = ${m} and fa.member_id = mb.id
         left join ranked rk on rk.member_id = mb.id
         where mb.merchant_id = ${m} and mb.status = 'active'
-      ), prev as (
-        select member_id, lifecycle from member_rfm where merchant_id = ${m}
+      ), diff as materialized (
+        select n.*, p.member_id is null as fresh, p.lifecycle as prev_lifecycle
+        from next n
+        left join member_rfm p on p.merchant_id = ${m} and p.member_id = n.member_id
+        where p.member_id is null
+          or (p.r, p.f, p.m, p.rfm_group, p.lifecycle)
+            is distinct from (n.r, n.f, n.m, n.rfm_group, n.lifecycle)
       ), gone as (
         delete from member_rfm g where g.merchant_id = ${m}
           and not exists (select 1 from next where next.member_id = g.member_id)
-      ), upsert as (
+      ), added as (
         insert into member_rfm (merchant_id, member_id, r, f, m, rfm_group, lifecycle, computed_at)
-        select ${m}, member_id, r, f, m, rfm_group, lifecycle, ${now} from next
-        on conflict (merchant_id, member_id) do update set
-          r = excluded.r, f = excluded.f, m = excluded.m, rfm_group = excluded.rfm_group,
-          lifecycle = excluded.lifecycle, computed_at = excluded.computed_at
-        where (member_rfm.r, member_rfm.f, member_rfm.m, member_rfm.rfm_group, member_rfm.lifecycle)
-          is distinct from (excluded.r, excluded.f, excluded.m, excluded.rfm_group, excluded.lifecycle)
+        select ${m}, member_id, r, f, m, rfm_group, lifecycle, ${now} from diff where fresh
+        order by member_id
+      ), updated as (
+        update member_rfm u set r = d.r, f = d.f, m = d.m, rfm_group = d.rfm_group,
+          lifecycle = d.lifecycle, computed_at = ${now}
+        from diff d
+        where not d.fresh and u.merchant_id = ${m} and u.member_id = d.member_id
       ), changed as (
         insert into member_lifecycle_change
           (merchant_id, id, member_id, from_stage, to_stage, changed_at)
-        select ${m}, ${sqlUuidV7}, n.member_id, p.lifecycle, n.lifecycle, ${now}
-        from next n left join prev p on p.member_id = n.member_id
-        where p.lifecycle is distinct from n.lifecycle
+        select ${m}, ${sqlUuidV7}, member_id, prev_lifecycle, lifecycle, ${now}
+        from diff where prev_lifecycle is distinct from lifecycle
         returning 1
       ), run as (
         insert into rfm_setting (merchant_id, updated_at, computed_at)
