@@ -115,6 +115,7 @@ describe('console layout on phones and tablets', () => {
       '积分商城',
       '充值方案',
       '优惠券',
+      '券记录',
       '营销活动',
       '自动化营销',
       '消息',
@@ -159,6 +160,7 @@ describe('console layout on phones and tablets', () => {
       '积分规则',
       '积分商城',
       '优惠券',
+      '券记录',
       '营销活动',
       '自动化营销',
       '消息',
@@ -177,6 +179,7 @@ describe('console layout on phones and tablets', () => {
       ['积分规则', '/points-rules'],
       ['积分商城', '/mall'],
       ['负债报表', '/reports/liability'],
+      ['券记录', '/coupon-records'],
     ]) {
       await marketer.page.getByTestId('nav-menu').getByRole('menuitem', { name: item }).click();
       await marketer.page.waitForURL(`**${path}`);
@@ -185,7 +188,7 @@ describe('console layout on phones and tablets', () => {
 
     const cashier = await menuOf(merchant.logins.cashier);
     expect(cashier.groups).toEqual(['会员', '营销']);
-    expect(cashier.items).toEqual(['收银台', '会员列表', '优惠券', '导购任务']);
+    expect(cashier.items).toEqual(['收银台', '会员列表', '优惠券', '券记录', '导购任务']);
     // a cashier starts on the till
     await cashier.page.waitForURL('**/till');
     expect([...marketer.problems, ...cashier.problems]).toEqual([]);

@@ -33,6 +33,7 @@ const CataloguePage = lazy(() => import('./pages/catalogue/CataloguePage.tsx'));
 const SettlementPage = lazy(() => import('./pages/reports/SettlementPage.tsx'));
 const ReferralPage = lazy(() => import('./pages/referral/ReferralPage.tsx'));
 const CouponsPage = lazy(() => import('./pages/coupons/CouponsPage.tsx'));
+const CouponRecordsPage = lazy(() => import('./pages/coupons/CouponRecordsPage.tsx'));
 const GuideTasksPage = lazy(() => import('./pages/guides/GuideTasksPage.tsx'));
 const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage.tsx'));
 const CampaignDetailPage = lazy(() => import('./pages/campaigns/CampaignDetailPage.tsx'));
@@ -113,6 +114,7 @@ export function App() {
                   <Route path="reports/settlement" element={<SettlementPage />} />
                   <Route path="referral" element={<ReferralPage />} />
                   <Route path="coupons" element={<CouponsPage />} />
+                  <Route path="coupon-records" element={<CouponRecordsPage />} />
                   <Route path="guide-tasks" element={<GuideTasksPage />} />
                   <Route path="campaigns" element={<CampaignsPage />} />
                   <Route path="campaigns/:id" element={<CampaignDetailPage />} />

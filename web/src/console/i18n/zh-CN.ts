@@ -383,7 +383,7 @@ export const zhCN = {
   // the newer pages bring their own messages in their chunk (addPageMessages); the menu needs these
   referral: { nav: '全民拓客' },
   guides: { nav: '导购任务' },
-  coupons: { nav: '优惠券' },
+  coupons: { nav: '优惠券', recordsNav: '券记录' },
   campaigns: { nav: '营销活动' },
   automation: { nav: '自动化营销' },
   till: { nav: '收银台' },

@@ -12,6 +12,7 @@ import {
   MessageOutlined,
   NotificationOutlined,
   PieChartOutlined,
+  ProfileOutlined,
   ShareAltOutlined,
   ShopOutlined,
   ShoppingOutlined,
@@ -118,6 +119,13 @@ export const navGroups: NavGroup[] = [
         label: 'coupons.nav',
         icon: <TagsOutlined />,
         permissions: ['campaigns.admin', 'loyalty.operate'],
+      },
+      // every issued coupon (券记录): read by every role, codes whole only for loyalty.operate
+      {
+        path: '/coupon-records',
+        label: 'coupons.recordsNav',
+        icon: <ProfileOutlined />,
+        permissions: ['members.read'],
       },
       {
         path: '/campaigns',

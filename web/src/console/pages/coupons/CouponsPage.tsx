@@ -1,5 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Switch,
+  Table,
+  Tag,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, newIdempotencyKey } from '../../api.ts';
@@ -20,6 +33,7 @@ interface Template {
   per_member_limit: number | null;
   active: boolean;
   issued: number;
+  member_claimable: boolean;
 }
 
 interface TemplateForm {
@@ -34,6 +48,7 @@ interface TemplateForm {
   days: number;
   total_stock?: number | null;
   per_member_limit?: number | null;
+  member_claimable?: boolean;
 }
 
 const KINDS: CouponKind[] = [
@@ -79,6 +94,7 @@ const toBody = (v: TemplateForm) => ({
   stacking: { mode: 'exclusive' },
   total_stock: v.total_stock ?? null,
   per_member_limit: v.per_member_limit ?? null,
+  member_claimable: v.member_claimable ?? false,
 });
 
 function TemplateModal(props: { open: boolean; onClose(): void }) {
@@ -117,7 +133,7 @@ function TemplateModal(props: { open: boolean; onClose(): void }) {
       <Form<TemplateForm>
         form={form}
         layout="vertical"
-        initialValues={{ kind: 'threshold_off', days: 30 }}
+        initialValues={{ kind: 'threshold_off', days: 30, member_claimable: false }}
         onFinish={(v) => save.mutate(v)}
       >
         <Form.Item name="name" label={t('coupons.name')} rules={[{ required: true, max: 64 }]}>
@@ -165,6 +181,14 @@ function TemplateModal(props: { open: boolean; onClose(): void }) {
             <InputNumber min={1} precision={0} />
           </Form.Item>
         </Flex>
+        <Form.Item
+          name="member_claimable"
+          label={t('coupons.memberClaimable')}
+          extra={t('coupons.memberClaimableHelp')}
+          valuePropName="checked"
+        >
+          <Switch data-testid="template-member-claimable" />
+        </Form.Item>
       </Form>
     </Modal>
   );
@@ -215,7 +239,18 @@ function RedeemCard() {
 export default function CouponsPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
+  const claimable = useMutation({
+    mutationFn: (v: { id: string; on: boolean }) =>
+      api.patch<Template>(`/coupon-templates/${v.id}`, { member_claimable: v.on }),
+    onSuccess: (tp) => {
+      void message.success(t(tp.member_claimable ? 'coupons.claimableOn' : 'coupons.claimableOff'));
+      void queryClient.invalidateQueries({ queryKey: ['coupon-templates'] });
+    },
+    onError: (error) => void message.error(errorText(error, t)),
+  });
   const templates = useQuery({
     queryKey: ['coupon-templates'],
     queryFn: () => api.get<Template[]>('/coupon-templates'),
@@ -250,6 +285,19 @@ export default function CouponsPage() {
               title: t('coupons.issued'),
               align: 'right',
               render: (_, r) => (r.total_stock ? `${r.issued} / ${r.total_stock}` : r.issued),
+            },
+            {
+              title: t('coupons.claimable'),
+              render: (_, r) => (
+                <Switch
+                  size="small"
+                  aria-label={`${r.name} ${t('coupons.claimable')}`}
+                  checked={r.member_claimable}
+                  disabled={!can('campaigns.admin')}
+                  loading={claimable.isPending && claimable.variables?.id === r.id}
+                  onChange={(on) => claimable.mutate({ id: r.id, on })}
+                />
+              ),
             },
             {
               title: t('coupons.active'),
