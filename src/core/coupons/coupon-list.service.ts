@@ -17,6 +17,10 @@ export const seesCouponCodes = (ctx: Ctx) => ctx.actor.permissions.has('loyalty.
 export const maskCouponCode = (code: string) =>
   `${'*'.repeat(Math.max(0, code.length - 4))}${code.slice(-4)}`;
 
+/** A coupon row as the caller may see it: the code masked unless they redeem at the till. */
+export const presentCoupon = <T extends { code: string }>(ctx: Ctx, coupon: T): T =>
+  seesCouponCodes(ctx) ? coupon : { ...coupon, code: maskCouponCode(coupon.code) };
+
 type Filter = Omit<CouponListQuery, 'limit' | 'cursor'>;
 
 /** The issued coupons of the merchant, newest first, keyset-paged by (created_at, id). */

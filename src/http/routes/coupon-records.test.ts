@@ -179,6 +179,17 @@ describe('issued coupons (券记录)', () => {
     expect(marketer).toMatchObject({ code_masked: true, member_phone: masked });
     expect(marketer.code).toBe(`${'*'.repeat(12)}${w.second.code.slice(-4)}`);
     expect(await item('owner')).toMatchObject({ code: w.second.code, member_phone: phone });
+    // the same rule on a member's coupons (member 360°) and the QR of a code
+    const held = async (role: 'cashier' | 'marketer') =>
+      (await get(w.app, w.m.tokens[role], `/api/members/${w.alice.id}/coupons`))
+        .json()
+        .items.find((c: { id: string }) => c.id === w.second.id).code;
+    expect(await held('cashier')).toBe(w.second.code);
+    expect(await held('marketer')).toBe(marketer.code);
+    const qr = (role: 'cashier' | 'marketer') =>
+      get(w.app, w.m.tokens[role], `/api/coupons/${w.second.id}/qr`);
+    expect((await qr('cashier')).json().code).toBe(w.second.code);
+    expect((await qr('marketer')).statusCode).toBe(403);
     // the masked code is no code: it redeems nothing
     const tried = await postWithKey(w.app, w.m.tokens.cashier, '/api/coupons/redeem', {
       code: marketer.code,

@@ -28,7 +28,11 @@ import {
   CouponListItem,
   CouponListQuery,
 } from '../../core/coupons/coupon-list.schema.ts';
-import { couponCsvRows, listCoupons } from '../../core/coupons/coupon-list.service.ts';
+import {
+  couponCsvRows,
+  listCoupons,
+  presentCoupon,
+} from '../../core/coupons/coupon-list.service.ts';
 import { getCouponSetting, putCouponSetting } from '../../core/coupons/coupon-pack.service.ts';
 import { redeemCouponByCode } from '../../core/coupons/coupon-redeem.service.ts';
 import { getOwnRow } from '../../core/tenant-row.ts';
@@ -165,13 +169,17 @@ export const couponRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: 'members.read' },
       schema: {
         tags,
-        summary: 'The coupons a member holds, newest first',
+        summary:
+          'The coupons a member holds, newest first; codes whole only for loyalty.operate (a code is a bearer credential)',
         params: IdParams,
         querystring: MemberCouponsQuery,
         response: { 200: Page(CouponResponse), 400: ErrorResponse, 404: ErrorResponse },
       },
     },
-    (request) => listMemberCoupons(app.db, request.ctx, request.params.id, request.query),
+    async (request) => {
+      const page = await listMemberCoupons(app.db, request.ctx, request.params.id, request.query);
+      return { ...page, items: page.items.map((c) => presentCoupon(request.ctx, c)) };
+    },
   );
 
   app.post(
@@ -203,7 +211,11 @@ export const couponRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CouponResponse, ...errors },
       },
     },
-    (request) => inTransaction(app.db, (trx) => voidCoupon(trx, request.ctx, request.params.id)),
+    async (request) =>
+      presentCoupon(
+        request.ctx,
+        await inTransaction(app.db, (trx) => voidCoupon(trx, request.ctx, request.params.id)),
+      ),
   );
   app.post(
     '/coupon-templates/:id/claim',
@@ -227,7 +239,8 @@ export const couponRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/coupons/:id/qr',
     {
-      config: { permission: 'members.read' },
+      // the whole code, for the till's scanner: only those who redeem at the till
+      config: { permission: 'loyalty.operate' },
       schema: {
         tags,
         summary: "A coupon's code as a QR code (SVG) for the till's scanner",
