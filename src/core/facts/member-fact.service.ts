@@ -134,9 +134,17 @@ const accumulate: Record<'fact' | 'store' | 'category', RawBuilder<unknown>> = {
 export const orderFactWrites = (ctx: Ctx, name: string, src: FactSource) =>
   factWrites(ctx, name, src, (kind) => accumulate[kind]);
 
-/** Adds one new order, already in the tables, to its member's facts: one statement. */
-export async function recordOrderFact(trx: Trx, ctx: Ctx, orderId: string): Promise<void> {
-  await executeWrites(trx, orderFactWrites(ctx, 'facts', stored(sql`o.id = ${orderId}`)));
+/** Adds new orders, already in the tables, to their members' facts: one statement for all. */
+export async function recordOrderFacts(
+  trx: Trx,
+  ctx: Ctx,
+  orderIds: readonly string[],
+): Promise<void> {
+  if (orderIds.length === 0) return;
+  await executeWrites(
+    trx,
+    orderFactWrites(ctx, 'facts', stored(sql`o.id = any(${orderIds}::uuid[])`)),
+  );
 }
 
 /**

@@ -1,46 +1,12 @@
 import { sql } from 'kysely';
-import type { Db, Trx } from '../../db/database.ts';
+import type { Trx } from '../../db/database.ts';
 import type { Ctx } from '../context.ts';
-import { rebuildMerchantFacts, refreshMemberFacts } from '../facts/member-fact.service.ts';
+import { recordOrderFacts } from '../facts/member-fact.service.ts';
 import { earnImported } from '../orders/order-import.service.ts';
 import { getPointsSetting } from '../points/points-setting.service.ts';
 import { sqlUuidV7 } from '../points/sql-uuid.ts';
 import type { ImportJobRow } from './import.table.ts';
 import type { CommitKind, CommitStep } from './import-commit.ts';
-
-/**
- * Above this many members the facts are rebuilt once for the whole merchant instead of member
- * by member: one pass over all the merchant's orders beats that many member recomputes.
- */
-export const FACT_REBUILD_MEMBERS = 50_000;
-const FACT_CHUNK = 5000;
-
-/**
- * The facts of the members the import gave orders, once all its orders are in: each member is
- * recomputed once (not once per batch that held one of its orders), a chunk of members per
- * transaction. Runs again in full after a crash, which is harmless: a recompute is exact.
- */
-async function refreshFacts(db: Db, ctx: Ctx, job: ImportJobRow): Promise<void> {
-  if (job.existing_members > FACT_REBUILD_MEMBERS) return rebuildMerchantFacts(db, ctx);
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const chunk = await db
-      .selectFrom('import_order')
-      .select('member_id')
-      .distinct()
-      .where('merchant_id', '=', ctx.merchantId)
-      .where('job_id', '=', job.id)
-      .where('existing', '=', false)
-      .where('member_id', '>', after)
-      .orderBy('member_id')
-      .limit(FACT_CHUNK)
-      .execute();
-    const ids = chunk.map((r) => r.member_id!);
-    if (ids.length === 0) return;
-    await db.transaction().execute((trx) => refreshMemberFacts(trx, ctx, ids));
-    after = ids.at(-1)!;
-  }
-}
 
 interface Inserted {
   id: string;
@@ -54,17 +20,19 @@ interface Inserted {
  * One batch of orders in one statement: the orders, then their lines from the staged rows,
  * every derived amount filled as an order without discounts (due = tender = amount). An order
  * already there (same channel and number) is skipped by its unique key, so a batch applied
- * twice, or the same file imported again, writes nothing. A member erased or merged since the
- * dry run leaves a guest order.
+ * twice, or the same file imported again, writes nothing. A member merged since the dry run
+ * gives its order to the survivor (merges are flat); one erased since leaves a guest order.
  */
 async function insertOrders(trx: Trx, ctx: Ctx, job: ImportJobRow, last: number) {
   const m = ctx.merchantId;
   const trace = JSON.stringify([{ step: 'history_import', import_job_id: job.id }]);
   const { rows } = await sql<Inserted>`
     with picked as (
-      select o.*, case when mb.status = 'active' then o.member_id end as member
+      select o.*, case when mb.status = 'active' then mb.id
+        when mb.status = 'merged' and sv.status = 'active' then sv.id end as member
       from import_order o
       left join member mb on mb.merchant_id = o.merchant_id and mb.id = o.member_id
+      left join member sv on sv.merchant_id = o.merchant_id and sv.id = mb.merged_into_id
       where o.merchant_id = ${m} and o.job_id = ${job.id}
         and o.seq > ${job.committed_through_seq} and o.seq <= ${last} and not o.existing
     ),
@@ -149,6 +117,13 @@ async function commitOrderBatch(
   const last = rows[0]?.last;
   if (!last) return undefined;
   const inserted = await insertOrders(trx, ctx, job, last);
+  // A statement of its own, after the orders' foreign keys have share-locked their members: a
+  // checkout locks its member before its facts, so this batch takes the two in the same order.
+  await recordOrderFacts(
+    trx,
+    ctx,
+    inserted.filter((o) => o.member_id).map((o) => o.id),
+  );
   const awarded = job.award ? await award(trx, ctx, inserted) : 0;
   return {
     lastSeq: last,
@@ -168,5 +143,5 @@ async function commitOrderBatch(
 export const orderCommit: CommitKind = {
   prepare: async () => {},
   batch: commitOrderBatch,
-  complete: refreshFacts,
+  complete: async () => {},
 };

@@ -14,6 +14,7 @@ import {
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Ctx } from '../context.ts';
+import { mergeMembers } from '../members/member-merge.service.ts';
 import { createStore } from '../tenancy/store.service.ts';
 import { requestCommit, requestDryRun } from './import.service.ts';
 import type { ImportJobRow } from './import.table.ts';
@@ -356,6 +357,76 @@ describe('order history import', () => {
       fact_orders: 30,
       fact_spend: total,
     });
+  });
+
+  it('facts count exactly the orders of each committed batch; a member merged away after the dry run gives its orders to the survivor', async () => {
+    const s = await setup();
+    const rows = Array.from({ length: 9 }, (_, i) => [
+      `M${i}`,
+      `2024-07-0${i + 1} 10:00`,
+      'S01',
+      [s.a, s.b, s.c][i % 3]!.phone!,
+      '',
+      `${i + 1}.00`,
+      '饮品',
+      '',
+      '',
+    ]);
+    const job = await uploadOrders(s.db, s.ctx, Buffer.from(csv([HEADER, ...rows])));
+    await dryRun(s.db, s.ctx, job, { dataDir, batchSize: 4 });
+    // b's orders were matched to b by the dry run; b becomes part of a before the commit
+    await s.db.transaction().execute((trx) => mergeMembers(trx, s.ctx, s.a.id, s.b.id));
+    await s.db.transaction().execute((trx) => requestCommit(trx, s.ctx, job.id, async () => {}));
+    const seen: Record<string, number>[] = [];
+    await runImportJob(
+      s.db,
+      { merchantId: s.m.merchantId, jobId: job.id },
+      {
+        dataDir,
+        batchSize: 4,
+        beforeBatchCommit: async (trx) => {
+          const { rows: r } = await sql<Record<string, number>>`select
+            (select count(*) from sale_order
+              where merchant_id = ${s.m.merchantId} and member_id is not null)::int as orders,
+            (select coalesce(sum(order_count), 0) from member_fact
+              where merchant_id = ${s.m.merchantId})::int as fact_orders,
+            (select coalesce(sum(order_count), 0) from member_store_fact
+              where merchant_id = ${s.m.merchantId})::int as store_orders,
+            (select coalesce(sum(order_count), 0) from member_category_fact
+              where merchant_id = ${s.m.merchantId})::int as category_orders`.execute(trx);
+          seen.push(r[0]!);
+        },
+      },
+    );
+    expect(seen.map((r) => r.orders)).toEqual([4, 8, 9]);
+    for (const r of seen)
+      expect(r).toEqual({
+        orders: r.orders,
+        fact_orders: r.orders,
+        store_orders: r.orders,
+        category_orders: r.orders,
+      });
+    const owners = await s.db
+      .selectFrom('sale_order')
+      .select(({ fn }) => ['member_id', fn.countAll<number>().as('n')])
+      .where('merchant_id', '=', s.m.merchantId)
+      .groupBy('member_id')
+      .orderBy('n')
+      .execute();
+    expect(owners.map((o) => [o.member_id, Number(o.n)])).toEqual([
+      [s.c.id, 3],
+      [s.a.id, 6],
+    ]);
+    const facts = await s.db
+      .selectFrom('member_fact')
+      .select(['member_id', 'order_count', 'spend_fen'])
+      .where('merchant_id', '=', s.m.merchantId)
+      .orderBy('order_count')
+      .execute();
+    expect(facts).toEqual([
+      { member_id: s.c.id, order_count: 3, spend_fen: 300 + 600 + 900 },
+      { member_id: s.a.id, order_count: 6, spend_fen: 100 + 200 + 400 + 500 + 700 + 800 },
+    ]);
   });
 
   it('reads an XLSX order file and refuses a file without an order number column', async () => {

@@ -6,7 +6,7 @@ import { normalizePhone } from '../../lib/phone.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { PricedLine, PricedOrder } from '../checkout/pricing.rules.ts';
 import type { Ctx } from '../context.ts';
-import { recordOrderFact } from '../facts/member-fact.service.ts';
+import { recordOrderFacts } from '../facts/member-fact.service.ts';
 import { getMemberRow } from '../members/member.service.ts';
 import { earnForOrder } from '../points/points.service.ts';
 import { commissionForOrder } from '../referral/referral-order.service.ts';
@@ -126,7 +126,7 @@ export async function importOnlineOrder(trx: Trx, ctx: Ctx, body: ImportOrderBod
     wallet_payment_id: null,
     paid_at: paidAt,
   });
-  await recordOrderFact(trx, ctx, id);
+  await recordOrderFacts(trx, ctx, [id]);
   const setting = await getCheckoutSetting(trx, ctx);
   if (memberId && setting.online_earns && priced.due_fen > 0)
     await earnImported(trx, ctx, memberId, order.id, priced, paidAt);
