@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -154,7 +154,7 @@ async function assertMembers(trx: Trx, ctx: Ctx, ids: readonly string[]) {
     .selectFrom('member')
     .select((eb) => eb.fn.countAll<number>().as('found'))
     .where('merchant_id', '=', ctx.merchantId)
-    .where('id', 'in', ids)
+    .where(sql<boolean>`id = any(${ids}::uuid[])`)
     .executeTakeFirstOrThrow();
   if (Number(found) !== ids.length)
     throw new DomainError('member.not_found', { field: 'target.member_ids' });
