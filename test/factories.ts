@@ -125,6 +125,20 @@ export async function createMember(
     .execute((trx) => registerMember(trx, ctx, { phone: uniquePhone(), ...input }));
 }
 
+/** A coupon template body: a ¥5 cash voucher for 30 days after claim, usable anywhere; `fields` override. */
+export const couponTemplateBody = (fields: object = {}) => ({
+  name: '¥5 代金券',
+  benefit: { kind: 'cash_voucher', value_fen: 500 },
+  validity: { mode: 'days_after_claim', days: 30 },
+  usable_weekdays: null,
+  usable_hours: null,
+  scope: { store_ids: null, category_codes: null, sku_ids: null, min_spend_fen: 0 },
+  stacking: { mode: 'exclusive' },
+  total_stock: null,
+  per_member_limit: null,
+  ...fields,
+});
+
 export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** A value-moving POST as staff: a fresh Idempotency-Key unless the test names one. */

@@ -1,23 +1,12 @@
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import type { Db } from '../src/db/database.ts';
-import { auth, type testApp, uniquePhone } from './factories.ts';
+import { auth, couponTemplateBody, type testApp, uniquePhone } from './factories.ts';
 
 /** What the member page tests share: a claimable template, and signing a phone in by code. */
 export type App = Awaited<ReturnType<typeof testApp>>['app'];
 
-export const templateBody = {
-  name: 'Welcome 5',
-  benefit: { kind: 'cash_voucher', value_fen: 500 },
-  validity: { mode: 'days_after_claim', days: 30 },
-  usable_weekdays: null,
-  usable_hours: null,
-  scope: { store_ids: null, category_codes: null, sku_ids: null, min_spend_fen: 0 },
-  stacking: { mode: 'exclusive' },
-  total_stock: null,
-  per_member_limit: null,
-  member_claimable: true,
-};
+export const templateBody = couponTemplateBody({ name: 'Welcome 5', member_claimable: true });
 
 /** The code the outbox holds for the phone's latest challenge (what the SMS would carry). */
 export async function codeFromOutbox(db: Db, merchantId: string, phone: string): Promise<string> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   auth,
+  couponTemplateBody,
   createMember,
   createTestMerchant,
   postWithKey,
@@ -14,18 +15,12 @@ const post = postWithKey;
 type App = Awaited<ReturnType<typeof testApp>>['app'];
 type Merchant = Awaited<ReturnType<typeof createTestMerchant>>;
 
-const templateBody = (name: string, threshold: number, off: number, extra: object = {}) => ({
-  name,
-  benefit: { kind: 'threshold_off', threshold_fen: threshold, off_fen: off },
-  validity: { mode: 'days_after_claim', days: 30 },
-  usable_weekdays: null,
-  usable_hours: null,
-  scope: { store_ids: null, category_codes: null, sku_ids: null, min_spend_fen: 0 },
-  stacking: { mode: 'exclusive' },
-  total_stock: null,
-  per_member_limit: null,
-  ...extra,
-});
+const templateBody = (name: string, threshold: number, off: number, extra: object = {}) =>
+  couponTemplateBody({
+    name,
+    benefit: { kind: 'threshold_off', threshold_fen: threshold, off_fen: off },
+    ...extra,
+  });
 
 async function setup() {
   const { app, db } = await testApp();

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
   auth,
+  couponTemplateBody,
   createMember,
   createTestMerchant,
   postWithKey,
@@ -15,18 +16,7 @@ import type { Db } from '../../db/database.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];
 
-const template = (name: string, extra: object = {}) => ({
-  name,
-  benefit: { kind: 'cash_voucher', value_fen: 500 },
-  validity: { mode: 'days_after_claim', days: 30 },
-  usable_weekdays: null,
-  usable_hours: null,
-  scope: { store_ids: null, category_codes: null, sku_ids: null, min_spend_fen: 0 },
-  stacking: { mode: 'exclusive' },
-  total_stock: null,
-  per_member_limit: null,
-  ...extra,
-});
+const template = (name: string, extra: object = {}) => couponTemplateBody({ name, ...extra });
 
 const get = (app: App, token: string, url: string) =>
   app.inject({ method: 'GET', url, headers: auth(token) });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   auth,
+  couponTemplateBody,
   createMember,
   createTestMerchant,
   postWithKey,
@@ -15,18 +16,12 @@ type Merchant = Awaited<ReturnType<typeof createTestMerchant>>;
 
 const post = postWithKey;
 
-const template = (extra: object = {}) => ({
-  name: '满100减20',
-  benefit: { kind: 'threshold_off', threshold_fen: 10_000, off_fen: 2_000 },
-  validity: { mode: 'days_after_claim', days: 30 },
-  usable_weekdays: null,
-  usable_hours: null,
-  scope: { store_ids: null, category_codes: null, sku_ids: null, min_spend_fen: 0 },
-  stacking: { mode: 'exclusive' },
-  total_stock: null,
-  per_member_limit: null,
-  ...extra,
-});
+const template = (extra: object = {}) =>
+  couponTemplateBody({
+    name: '满100减20',
+    benefit: { kind: 'threshold_off', threshold_fen: 10_000, off_fen: 2_000 },
+    ...extra,
+  });
 
 async function setup(extra: object = {}) {
   const { app, db } = await testApp();
