@@ -5,11 +5,14 @@ import type { SegmentRule } from '../segments/segment.schema.ts';
 import { segmentMembers } from '../segments/segment-query.service.ts';
 import type { CampaignRow } from './campaign.table.ts';
 
-/** The members a campaign targets now: one `member_id` column, usable as a subquery. */
-export function targetMembers(db: Db | Trx, ctx: Ctx, campaign: CampaignRow): Expression<unknown> {
-  if (campaign.target_member_ids)
-    return sql`(select unnest(${campaign.target_member_ids}::uuid[]) as member_id)`;
-  return sql`(${segmentMembers(db, ctx, campaign.rule as SegmentRule)})`;
+/**
+ * The condition on `member m` that picks the members a campaign targets now. A member list is
+ * one array parameter matched on the primary key (a join to its unnest was planned as a scan of
+ * the merchant's members per listed id before the table was analysed); a segment is a semi-join.
+ */
+function targeted(db: Db | Trx, ctx: Ctx, campaign: CampaignRow): Expression<unknown> {
+  if (campaign.target_member_ids) return sql`m.id = any(${campaign.target_member_ids}::uuid[])`;
+  return sql`m.id in (${segmentMembers(db, ctx, campaign.rule as SegmentRule)})`;
 }
 
 /**
@@ -35,7 +38,6 @@ export function decidedTargets(db: Db | Trx, ctx: Ctx, campaign: CampaignRow) {
         when ${capped} then 'skipped_cap'
         when ${bucket} < ${campaign.control_bp} then 'control'
         else 'pending' end as outcome
-    from (select distinct member_id from ${targetMembers(db, ctx, campaign)} t0) t
-    join member m on m.merchant_id = ${ctx.merchantId} and m.id = t.member_id
-      and m.status = 'active'`;
+    from member m
+    where m.merchant_id = ${ctx.merchantId} and m.status = 'active' and ${targeted(db, ctx, campaign)}`;
 }
