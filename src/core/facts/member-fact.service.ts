@@ -134,7 +134,11 @@ const accumulate: Record<'fact' | 'store' | 'category', RawBuilder<unknown>> = {
 export const orderFactWrites = (ctx: Ctx, name: string, src: FactSource) =>
   factWrites(ctx, name, src, (kind) => accumulate[kind]);
 
-/** Adds new orders, already in the tables, to their members' facts: one statement for all. */
+/**
+ * Adds new orders, already in the tables, to their members' facts: one statement for all,
+ * planned for its own batch (a generic plan cached while the order tables were small kept
+ * scanning them whole as an import filled them).
+ */
 export async function recordOrderFacts(
   trx: Trx,
   ctx: Ctx,
@@ -144,6 +148,7 @@ export async function recordOrderFacts(
   await executeWrites(
     trx,
     orderFactWrites(ctx, 'facts', stored(sql`o.id = any(${orderIds}::uuid[])`)),
+    { prepare: false },
   );
 }
 

@@ -21,6 +21,19 @@ const zeroCounts = (): ImportCommitCounts => ({
   entries_posted: 0,
 });
 
+/**
+ * After batches 1, 2, 4, 8 … of a run the merchant's rows in the written tables have doubled
+ * since the planner last looked. Until it looks, a merchant new to a table shared with others
+ * is estimated at one row, and joins on its rows are planned as a scan of all of them per row:
+ * the batches slow down quadratically (autovacuum analyses only after 10 % of the whole table
+ * changed, which a large shared table never sees from one merchant's import).
+ */
+const statisticsStale = (batchNo: number) => (batchNo & (batchNo - 1)) === 0;
+
+async function analyze(db: Db, tables: readonly string[]) {
+  await sql`analyze ${sql.join(tables.map((t) => sql.id(t)))}`.execute(db);
+}
+
 /** One committed batch: how far the job got and what it wrote. */
 export interface CommitStep {
   lastSeq: number;
@@ -36,12 +49,15 @@ export interface CommitKind {
   batch(trx: Trx, ctx: Ctx, job: ImportJobRow, size: number): Promise<CommitStep | undefined>;
   /** After the last batch, before the job is done (may run again after a crash). */
   complete(db: Db, ctx: Ctx, job: ImportJobRow): Promise<void>;
+  /** The tables the batches write and read back, analysed as the merchant's rows grow. */
+  tables: readonly string[];
 }
 
 const memberCommit: CommitKind = {
   prepare: (db, ctx, job) => ensureTierField(db, ctx, job.id),
   batch: commitMemberBatch,
   complete: async () => {},
+  tables: ['member', 'member_identity', 'ledger_entry', 'ledger_balance'],
 };
 
 // looked up when a run starts: the order kind's module imports this one
@@ -86,6 +102,7 @@ export async function runCommit(
       return { processed, total: locked.total_rows };
     });
     if (!progress) break;
+    if (statisticsStale(batchNo)) await analyze(db, kind.tables);
     options.onProgress?.({ phase: 'commit', ...progress });
     await options.afterBatch?.(batchNo);
   }

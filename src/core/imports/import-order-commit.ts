@@ -144,4 +144,11 @@ export const orderCommit: CommitKind = {
   prepare: async () => {},
   batch: commitOrderBatch,
   complete: async () => {},
+  tables: [
+    'sale_order',
+    'sale_order_line',
+    'member_fact',
+    'member_store_fact',
+    'member_category_fact',
+  ],
 };
