@@ -125,7 +125,8 @@ export const liveLotsQuery = (db: Db | Trx, ctx: Ctx, memberId: string) =>
     .selectAll()
     .where('merchant_id', '=', ctx.merchantId)
     .where('member_id', '=', memberId)
-    .where('remaining', '>', 0)
+    // a literal, so a prepared statement's generic plan can use the partial index of live lots
+    .where(sql<boolean>`remaining > 0`)
     .orderBy('id');
 
 export const pointsBalanceQuery = (db: Db | Trx, ctx: Ctx, memberId: string) =>
