@@ -26,12 +26,28 @@ export function isValidPastDate(value: string, today: string): boolean {
   }
 }
 
+// one formatter per zone: building one (or going through the Temporal polyfill) costs far
+// more than formatting, and the checkout asks for today's date on every request
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const dateFormatOf = (zone: string) => {
+  let format = dateFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dateFormats.set(zone, format);
+  }
+  return format;
+};
+
 /** The calendar date of an instant in `zone`, as `YYYY-MM-DD`. */
 export function localDateOf(at: Date, zone: string): string {
-  return Temporal.Instant.fromEpochMilliseconds(at.getTime())
-    .toZonedDateTimeISO(zone)
-    .toPlainDate()
-    .toString();
+  const parts: Record<string, string> = {};
+  for (const p of dateFormatOf(zone).formatToParts(at)) parts[p.type] = p.value;
+  return `${parts.year!.padStart(4, '0')}-${parts.month}-${parts.day}`;
 }
 
 /** `YYYY-MM` of an instant in `zone`. */
