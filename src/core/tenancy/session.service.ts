@@ -8,6 +8,13 @@ export interface SessionPolicy {
   sessionIdleMinutes: number;
 }
 
+/**
+ * Staff tokens carry their own prefix: the auth hook tells API keys (`rk_`), member sessions
+ * (`ms_`) and staff sessions apart by it, and a bare base64url token starts with one of the
+ * others about once in 130,000 logins.
+ */
+export const STAFF_TOKEN_PREFIX = 'st_';
+
 /** A session is written back as seen at most this often: one cheap UPDATE a minute, not one per request. */
 export const TOUCH_EVERY_MS = 60_000;
 
@@ -27,7 +34,7 @@ export async function openSession(
   now: Date,
   policy: SessionPolicy,
 ): Promise<{ token: string; expiresAt: Date }> {
-  const token = randomToken();
+  const token = `${STAFF_TOKEN_PREFIX}${randomToken()}`;
   const expiresAt = new Date(now.getTime() + policy.sessionHours * 3_600_000);
   // Sessions that ended by age or idleness are deleted here, a few at a time, per staff member.
   await trx

@@ -15,6 +15,7 @@ import {
 import {
   findSession,
   isSessionLive,
+  STAFF_TOKEN_PREFIX,
   type StaffSession,
   TOUCH_EVERY_MS,
   tokenHash,
@@ -84,11 +85,14 @@ export function registerAuth(app: FastifyInstance): void {
     if (!token) throw new DomainError('auth.required');
     const now = new Date();
     const locale = requestLocale(request);
-    const ctx = token.startsWith('rk_')
-      ? await apiKeyCtx(app, token, now, locale)
+    const ctx = token.startsWith(STAFF_TOKEN_PREFIX)
+      ? await sessionCtx(app, request, token, now, locale)
       : token.startsWith(MEMBER_TOKEN_PREFIX)
         ? await memberCtx(app, request, token, now, locale)
-        : await sessionCtx(app, request, token, now, locale);
+        : token.startsWith('rk_')
+          ? await apiKeyCtx(app, token, now, locale)
+          : undefined;
+    if (!ctx) throw new DomainError('auth.required');
     const permission = config.permission;
     // a member session opens the member page's routes only: `members.code` lets it mint its
     // own code there, never another member's through the staff API

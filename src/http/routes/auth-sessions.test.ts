@@ -7,7 +7,8 @@ import {
   testApp,
   testConfig,
 } from '../../../test/factories.ts';
-import { sha256 } from '../../lib/ids.ts';
+import { STAFF_TOKEN_PREFIX, tokenHash } from '../../core/tenancy/session.service.ts';
+import { randomToken, sha256 } from '../../lib/ids.ts';
 import { type App, buildApp } from '../app.ts';
 import { SESSION_CACHE_MS } from '../plugins/auth.ts';
 
@@ -59,6 +60,33 @@ describe('sessions', () => {
       payload: { login: m.logins.cashier, password: PASSWORD },
     });
     expect((await me(app, fresh.json().token)).statusCode).toBe(200);
+  });
+
+  it('a staff token is told apart by its prefix, whatever its random part starts with', async () => {
+    const { app, db } = await testApp();
+    const m = await createTestMerchant(db);
+    expect(m.tokens.cashier.startsWith(STAFF_TOKEN_PREFIX)).toBe(true);
+    const now = new Date();
+    const lookalikes = ['ms_', 'rk_'].map(
+      (start) => `${STAFF_TOKEN_PREFIX}${start}${randomToken()}`,
+    );
+    for (const token of lookalikes)
+      await db
+        .insertInto('staff_session')
+        .values({
+          token_hash: tokenHash(token),
+          merchant_id: m.merchantId,
+          staff_id: m.staffIds.cashier,
+          expires_at: new Date(now.getTime() + 3_600_000),
+          last_seen_at: now,
+          failed_logins_before: 0,
+          last_failed_login_at: null,
+          created_at: now,
+        })
+        .execute();
+    for (const token of lookalikes) expect((await me(app, token)).statusCode).toBe(200);
+    const bare = m.tokens.cashier.slice(STAFF_TOKEN_PREFIX.length);
+    expect((await me(app, bare)).statusCode).toBe(401);
   });
 
   it('a password change ends every session of that staff member and lifts their login delay', async () => {
