@@ -5,6 +5,7 @@ import {
   PASSWORD,
   postWithKey,
   type TestMerchant,
+  uniquePhone,
 } from '../factories.ts';
 import { type Console, logIn, startConsole } from './harness.ts';
 
@@ -15,6 +16,7 @@ describe('coupon records in a browser', () => {
   let templateId: string;
   const codes: string[] = [];
   const ids: string[] = [];
+  const phones: string[] = [];
 
   beforeAll(async () => {
     c = await startConsole();
@@ -33,7 +35,9 @@ describe('coupon records in a browser', () => {
     expect(template.statusCode, template.body).toBe(201);
     templateId = template.json().id;
     for (const name of ['王小明', '李四']) {
-      const member = await createMember(c.db, m.ctx(), { name });
+      const phone = uniquePhone();
+      phones.push(phone);
+      const member = await createMember(c.db, m.ctx(), { name, phone });
       const coupon = await postWithKey(c.app, m.tokens.owner, `/api/members/${member.id}/coupons`, {
         template_id: templateId,
         reason: '开业补偿',
@@ -81,6 +85,16 @@ describe('coupon records in a browser', () => {
     for (const code of codes) await table.getByText(code).waitFor();
     await table.getByText('王小明').waitFor();
     await c.screenshot('coupon-records');
+
+    // the member box takes a phone as the cashier has it: only 王小明's coupon is left
+    const memberBox = page.getByPlaceholder('手机号 / 卡号 / 会员 ID');
+    await memberBox.fill(phones[0]!);
+    await memberBox.press('Enter');
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    await table.getByText(codes[0]!).waitFor();
+    await memberBox.fill('');
+    await memberBox.press('Enter');
+    await expect.poll(() => table.getByRole('row').count()).toBe(3);
 
     // void the older one (李四's is newer, first): confirm, and the row turns 已作废
     const row = table.getByRole('row').filter({ hasText: codes[0]! });

@@ -13,6 +13,8 @@ export interface SharerRow {
   sales_fen: number;
   commission_fen: number;
   points: number;
+  /** bonus commission its reversals could not take back: the sharer had spent it */
+  unrecovered_fen: number;
 }
 
 export interface StoreRow {
@@ -23,6 +25,7 @@ export interface StoreRow {
   sales_fen: number;
   commission_fen: number;
   points: number;
+  unrecovered_fen: number;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function referralReport(db: Db, ctx: Ctx, range: { from: string; to
     with c as (
       select referrer_id, count(*) filter (where reverses_id is null)::int as orders,
         coalesce(sum(amount_fen), 0)::int as commission_fen, coalesce(sum(points), 0)::int as points,
+        coalesce(sum(unrecovered_fen), 0)::int as unrecovered_fen,
         array_agg(order_id) filter (where reverses_id is null) as order_ids
       from referral_commission
       where merchant_id = ${m} and created_at >= ${since} and created_at < ${until}
@@ -50,7 +54,7 @@ export async function referralReport(db: Db, ctx: Ctx, range: { from: string; to
     )
     select mem.id as member_id, mem.card_no, mem.name, coalesce(b.referees, 0) as referees,
       coalesce(c.orders, 0) as orders, coalesce(c.commission_fen, 0) as commission_fen,
-      coalesce(c.points, 0) as points,
+      coalesce(c.points, 0) as points, coalesce(c.unrecovered_fen, 0) as unrecovered_fen,
       coalesce((select sum(o.due_fen) from sale_order o
         where o.merchant_id = ${m} and o.id = any (c.order_ids)), 0)::int as sales_fen
     from member mem
@@ -63,6 +67,7 @@ export async function referralReport(db: Db, ctx: Ctx, range: { from: string; to
       select rc.store_id, count(*) filter (where rc.reverses_id is null)::int as orders,
         coalesce(sum(rc.amount_fen), 0)::int as commission_fen,
         coalesce(sum(rc.points), 0)::int as points,
+        coalesce(sum(rc.unrecovered_fen), 0)::int as unrecovered_fen,
         coalesce(sum(o.due_fen) filter (where rc.reverses_id is null), 0)::int as sales_fen
       from referral_commission rc
       join sale_order o on o.merchant_id = rc.merchant_id and o.id = rc.order_id
@@ -76,7 +81,8 @@ export async function referralReport(db: Db, ctx: Ctx, range: { from: string; to
     )
     select s.id as store_id, s.name as store_name, coalesce(b.bound, 0) as bound,
       coalesce(c.orders, 0) as orders, coalesce(c.sales_fen, 0) as sales_fen,
-      coalesce(c.commission_fen, 0) as commission_fen, coalesce(c.points, 0) as points
+      coalesce(c.commission_fen, 0) as commission_fen, coalesce(c.points, 0) as points,
+      coalesce(c.unrecovered_fen, 0) as unrecovered_fen
     from store s
     left join c on c.store_id = s.id
     left join b on b.store_id = s.id

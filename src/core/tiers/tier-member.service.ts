@@ -42,7 +42,16 @@ export async function getMemberTierStatus(
     .execute();
   const history = await db
     .selectFrom('tier_history')
-    .select(['id', 'from_tier_id', 'to_tier_id', 'reason', 'qualifying_value', 'created_at'])
+    .select([
+      'id',
+      'from_tier_id',
+      'to_tier_id',
+      'reason',
+      'qualifying_value',
+      'ref_type',
+      'ref_id',
+      'created_at',
+    ])
     .where('merchant_id', '=', ctx.merchantId)
     .where('member_id', '=', memberId)
     .orderBy('created_at', 'desc')

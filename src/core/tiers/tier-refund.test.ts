@@ -7,6 +7,7 @@ import { commitOrder } from '../orders/order-commit.service.ts';
 import { refundOrder } from '../orders/order-refund.service.ts';
 import { createStore } from '../tenancy/store.service.ts';
 import { createTier } from './tier.service.ts';
+import { getMemberTierStatus } from './tier-member.service.ts';
 
 const NOW = new Date('2026-11-10T04:00:00Z');
 
@@ -64,15 +65,9 @@ async function tierOf(db: Db, ctx: Ctx, memberId: string) {
   return row.tier_id;
 }
 
-const lastChange = (db: Db, ctx: Ctx, memberId: string) =>
-  db
-    .selectFrom('tier_history')
-    .selectAll()
-    .where('merchant_id', '=', ctx.merchantId)
-    .where('member_id', '=', memberId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .executeTakeFirstOrThrow();
+/** The newest change as the member's tier page reads it, cause included. */
+const lastChange = async (db: Db, ctx: Ctx, memberId: string) =>
+  (await getMemberTierStatus(db, ctx, memberId)).history[0];
 
 describe('tier on refund', () => {
   it('moves back down when the refunded order reached the tier', async () => {

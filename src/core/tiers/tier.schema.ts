@@ -73,6 +73,14 @@ const TierChange = Type.Object({
   to_tier_id: Nullable(Uuid),
   reason: Type.String(),
   qualifying_value: Type.Integer(),
+  ref_type: Nullable(
+    Type.String({ description: 'the cause: order (an upgrade) or order_refund (a downgrade)' }),
+  ),
+  ref_id: Nullable(
+    Type.String({
+      description: "the order id, or the caller's order_ref for points earned by API",
+    }),
+  ),
   created_at: Timestamp,
 });
 

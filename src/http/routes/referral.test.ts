@@ -316,6 +316,15 @@ describe('referral distribution (全民拓客)', () => {
     expect(rows.filter((r) => r.reverses_id !== null).map((r) => r.amount_fen)).toEqual([
       -500, -1_000,
     ]);
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const report = await w.app.inject({
+      method: 'GET',
+      url: `/api/reports/referral?from=${today}&to=${today}`,
+      headers: auth(w.m.tokens.marketer),
+    });
+    expect(report.json().sharers).toEqual([
+      expect.objectContaining({ member_id: w.sharer, commission_fen: 0, unrecovered_fen: 900 }),
+    ]);
     // not withdrawable: the commission ledger holds nothing
     const account = await w.app.inject({
       method: 'GET',

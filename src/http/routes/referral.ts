@@ -230,6 +230,9 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 sales_fen: Type.Integer(),
                 commission_fen: Type.Integer(),
                 points: Type.Integer(),
+                unrecovered_fen: Type.Integer({
+                  description: 'bonus commission its reversals could not take back (already spent)',
+                }),
               }),
             ),
             stores: Type.Array(
@@ -241,6 +244,9 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 sales_fen: Type.Integer(),
                 commission_fen: Type.Integer(),
                 points: Type.Integer(),
+                unrecovered_fen: Type.Integer({
+                  description: 'bonus commission its reversals could not take back (already spent)',
+                }),
               }),
             ),
           }),

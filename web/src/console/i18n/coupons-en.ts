@@ -51,7 +51,7 @@ export const couponsEn: typeof couponsZhCN = {
       issuedFrom: 'Issued from',
       issuedTo: 'Issued to',
       codeExact: 'Code (exact)',
-      memberId: 'Member ID',
+      memberId: 'Phone / card no. / member ID',
       template: 'Coupon',
       member: 'Member',
       channel: 'Issued via',

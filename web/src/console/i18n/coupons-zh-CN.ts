@@ -48,7 +48,7 @@ export const couponsZhCN = {
       issuedFrom: '发放开始日',
       issuedTo: '发放结束日',
       codeExact: '券码（精确）',
-      memberId: '会员 ID',
+      memberId: '手机号 / 卡号 / 会员 ID',
       template: '优惠券',
       member: '会员',
       channel: '发放渠道',

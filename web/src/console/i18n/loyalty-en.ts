@@ -266,6 +266,8 @@ export const loyaltyEn: Messages<typeof loyaltyZhCN> = {
     change: 'Change',
     reason: 'Reason',
     reasons: { upgrade: 'Upgrade', downgrade: 'Downgrade', review: 'Review' },
+    cause: 'Cause',
+    causes: { order: 'Order {{id}}', order_refund: 'Refund {{id}}' },
     value: 'Qualifying value',
     paidPeriods: 'Paid membership',
     period: 'Period',

@@ -256,6 +256,8 @@ export const loyaltyZhCN = {
     change: '变更',
     reason: '原因',
     reasons: { upgrade: '升级', downgrade: '降级', review: '考核' },
+    cause: '起因',
+    causes: { order: '订单 {{id}}', order_refund: '退款 {{id}}' },
     value: '考核值',
     paidPeriods: '付费卡记录',
     period: '有效期',

@@ -39,6 +39,7 @@ export const referralEn: typeof referralZhCN = {
     sales: 'Order amount',
     commission: 'Commission (net)',
     points: 'Points (net)',
+    unrecovered: 'Not recovered (bonus spent)',
     withdrawals: 'Commission withdrawals',
     requestedAt: 'Requested',
     amount: 'Amount',

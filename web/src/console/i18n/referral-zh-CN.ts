@@ -37,6 +37,7 @@ export const referralZhCN = {
     sales: '订单金额',
     commission: '佣金（净额）',
     points: '积分（净额）',
+    unrecovered: '未追回（赠送金已用）',
     withdrawals: '佣金提现',
     requestedAt: '申请时间',
     amount: '金额',

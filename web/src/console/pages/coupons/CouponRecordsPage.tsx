@@ -10,6 +10,7 @@ import { useCursorPages } from '../../cursor-pages.tsx';
 import { formatTime, showPhone } from '../../format.ts';
 import { couponsZhCN } from '../../i18n/coupons-zh-CN.ts';
 import { addPageMessages } from '../../i18n/index.ts';
+import { lookupQuery } from '../../member-lookup.ts';
 import { useStores } from '../../queries.ts';
 import { errorText } from '../loyalty/loyalty-format.tsx';
 import type { CouponKind } from './coupon-format.ts';
@@ -115,11 +116,21 @@ export default function CouponRecordsPage() {
     api
       .download('/coupons/export', { ...filters, format: 'csv' }, 'coupons.csv')
       .catch((e: Error) => message.error(errorText(e, t)));
-  const searchText = () =>
-    set({
-      code: code.trim() || undefined,
-      member_id: UUID.test(member.trim()) ? member.trim() : undefined,
-    });
+  // the member box takes a phone, a card number or a member id (the member page's links)
+  const searchText = async () => {
+    const text = member.trim();
+    let memberId: string | undefined;
+    if (UUID.test(text)) memberId = text;
+    else if (text) {
+      try {
+        memberId = (await api.get<{ id: string }>('/members/lookup', lookupQuery(text))).id;
+      } catch (e) {
+        void message.error(errorText(e, t));
+        return;
+      }
+    }
+    set({ code: code.trim() || undefined, member_id: memberId });
+  };
   return (
     <Card
       title={t('coupons.records.title')}
@@ -176,7 +187,7 @@ export default function CouponRecordsPage() {
             placeholder={t('coupons.records.codeExact')}
             value={code}
             onChange={(e) => setCode(e.target.value)}
-            onPressEnter={searchText}
+            onPressEnter={() => void searchText()}
           />
           <Input
             allowClear
@@ -184,9 +195,9 @@ export default function CouponRecordsPage() {
             placeholder={t('coupons.records.memberId')}
             value={member}
             onChange={(e) => setMember(e.target.value)}
-            onPressEnter={searchText}
+            onPressEnter={() => void searchText()}
           />
-          <Button type="primary" onClick={searchText}>
+          <Button type="primary" onClick={() => void searchText()}>
             {t('common.search')}
           </Button>
         </Flex>

@@ -37,6 +37,17 @@ export function TierHistoryTab({ memberId }: { memberId: string }) {
             render: (r: string) => t(`tierHistory.reasons.${r}`, { defaultValue: r }),
           },
           {
+            title: t('tierHistory.cause'),
+            key: 'cause',
+            render: (_: unknown, c) =>
+              c.ref_type && c.ref_id
+                ? t(`tierHistory.causes.${c.ref_type}`, {
+                    id: shortRef(c.ref_id),
+                    defaultValue: `${c.ref_type} ${shortRef(c.ref_id)}`,
+                  })
+                : '—',
+          },
+          {
             title: t('tierHistory.value'),
             dataIndex: 'qualifying_value',
             align: 'right',
@@ -76,3 +87,6 @@ export function TierHistoryTab({ memberId }: { memberId: string }) {
     </Space>
   );
 }
+
+/** An order id is shown by its first 8 characters; a POS's own order_ref as it is. */
+const shortRef = (ref: string) => (ref.length === 36 ? ref.slice(0, 8) : ref);

@@ -21,6 +21,7 @@ interface SharerRow {
   sales_fen: number;
   commission_fen: number;
   points: number;
+  unrecovered_fen: number;
 }
 interface StoreRow {
   store_id: string;
@@ -30,6 +31,7 @@ interface StoreRow {
   sales_fen: number;
   commission_fen: number;
   points: number;
+  unrecovered_fen: number;
 }
 interface Withdrawal {
   id: string;
@@ -67,6 +69,12 @@ export default function ReferralPage() {
       render: yuan,
     },
     { title: t('referral.points'), dataIndex: 'points', align: 'right' as const },
+    {
+      title: t('referral.unrecovered'),
+      dataIndex: 'unrecovered_fen',
+      align: 'right' as const,
+      render: yuan,
+    },
   ];
   return (
     <Flex vertical gap={16}>

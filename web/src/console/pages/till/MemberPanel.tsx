@@ -15,6 +15,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { CameraScan } from '../../CameraScan.tsx';
 import { yuan } from '../../format.ts';
+import { lookupQuery } from '../../member-lookup.ts';
 import type {
   CouponTemplate,
   Member,
@@ -23,7 +24,6 @@ import type {
   MemberTierStatus,
 } from '../../wire-types.ts';
 import { errorText, lastLocalDay } from '../loyalty/loyalty-format.tsx';
-import { lookupQuery } from './till-api.ts';
 
 /**
  * Finds the member by phone, card number or a scanned member code: a scanner types into the
