@@ -169,4 +169,68 @@ describe('member page (会员H5) on a phone', () => {
     await shot('member-settings');
     expect(phonePage.errors).toEqual([]);
   }, 60_000);
+
+  it("binds a friend who opens the member's share link, signs in and claims (S3)", async () => {
+    const setting = await c.app.inject({
+      method: 'PATCH',
+      url: '/api/referral/settings',
+      headers: auth(merchant.tokens.owner),
+      payload: {
+        active: true,
+        bind_on: 'claim',
+        binding_window_days: 7,
+        rule: 'fixed_new_member',
+        fixed_fen: 800,
+        payout: 'ledger',
+      },
+    });
+    expect(setting.statusCode, setting.body).toBe(200);
+    const shared = page.waitForResponse((r) => r.url().endsWith('/api/member/share'));
+    await page.goto(`/m/${merchant.merchantId}/share`);
+    const share = (await (await shared).json()) as { code: string; url: string };
+    await page.getByText(share.code, { exact: true }).waitFor();
+    await page.getByTestId('share-poster').getByRole('img').waitFor();
+    await shot('member-share');
+
+    const friendPhone = uniquePhone();
+    const friend = await c.openPage({ phone: true });
+    await friend.page.goto(share.url);
+    await friend.page.locator('input[aria-label="手机号"]').fill(friendPhone);
+    await friend.page.getByRole('button', { name: '获取验证码' }).click();
+    const code = await codeFor(c.db, merchant.merchantId, friendPhone);
+    await friend.page.locator('input[aria-label="验证码"]').fill(code);
+    await friend.page.getByRole('button', { name: '登录' }).click();
+    await friend.page.getByTestId('not-member').waitFor();
+    await friend.page.getByRole('button', { name: '领券' }).click();
+    await friend.page.getByRole('tab', { name: '领券' }).click();
+    await friend.page.getByRole('button', { name: '领取' }).click();
+    await friend.page.getByText('已为您开通会员卡').waitFor();
+
+    const idOf = async (p: string) =>
+      (
+        await c.db
+          .selectFrom('member')
+          .select('id')
+          .where('merchant_id', '=', merchant.merchantId)
+          .where('phone', '=', `+86${p}`)
+          .executeTakeFirstOrThrow()
+      ).id;
+    const binding = await c.db
+      .selectFrom('referral_binding')
+      .selectAll()
+      .where('merchant_id', '=', merchant.merchantId)
+      .where('member_id', '=', await idOf(friendPhone))
+      .executeTakeFirstOrThrow();
+    expect(binding).toMatchObject({
+      referrer_id: await idOf(phone),
+      status: 'bound',
+      bound_via: 'claim',
+    });
+    expect(friend.errors).toEqual([]);
+    await friend.close();
+    // the sharer's poster counts the friend
+    await page.reload();
+    await page.getByText('已邀请 1 人，已绑定 1 人').waitFor();
+    expect(phonePage.errors).toEqual([]);
+  }, 60_000);
 });

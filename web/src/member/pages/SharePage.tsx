@@ -22,7 +22,11 @@ export default function SharePage() {
   });
   if (!share.data) return null;
   return (
-    <Card style={{ margin: 12, textAlign: 'center' }} title={t('share_code')}>
+    <Card
+      data-testid="share-poster"
+      style={{ margin: 12, textAlign: 'center' }}
+      title={t('share_code')}
+    >
       <Qr svg={share.data.qr_svg} size={220} label={t('share_code')} />
       <div style={{ fontSize: 24, letterSpacing: 4, fontFamily: 'monospace' }}>
         {share.data.code}
