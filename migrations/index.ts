@@ -34,6 +34,7 @@ import * as moneyGaps from './2026_12_02_1500_money_gaps.ts';
 import * as couponClaimable from './2026_12_02_1700_coupon_claimable.ts';
 import * as campaignClick from './2026_12_02_1710_campaign_click.ts';
 import * as homeStoreMembers from './2026_12_02_1800_home_store_members.ts';
+import * as merchantCampaignCap from './2026_12_03_0900_merchant_campaign_cap.ts';
 
 /** Every migration in order of its timestamped name; a new file adds one line here. */
 export const migrations: Record<string, Migration> = {
@@ -72,4 +73,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_1700_coupon_claimable': couponClaimable,
   '2026_12_02_1710_campaign_click': campaignClick,
   '2026_12_02_1800_home_store_members': homeStoreMembers,
+  '2026_12_03_0900_merchant_campaign_cap': merchantCampaignCap,
 };

@@ -110,6 +110,14 @@ describe('campaigns (营销活动) in a browser', () => {
 
   it('creates a draft for members picked by its own conditions, without a saved segment', async () => {
     const { page, pageErrors } = c;
+    // the owner's frequency cap across campaigns: the wizard starts from it
+    const cap = await c.app.inject({
+      method: 'PATCH',
+      url: '/api/merchant',
+      headers: auth(m.tokens.owner),
+      payload: { campaign_cap: { max: 2, days: 30 } },
+    });
+    expect(cap.statusCode, cap.body).toBe(200);
     await page.goto(`${c.baseUrl}/campaigns`);
     await page.getByRole('button', { name: '新建营销活动' }).click();
     const wizard = page.locator('.ant-modal');
@@ -120,11 +128,13 @@ describe('campaigns (营销活动) in a browser', () => {
     await wizard.getByLabel('站内信标题').fill('谢谢常来');
     await wizard.getByLabel('站内信内容').fill('本周到店送一杯饮品');
     await wizard.getByTestId('wizard-next').click();
+    expect(await wizard.getByLabel('频次上限：最多收到几次活动').inputValue()).toBe('2');
+    expect(await wizard.getByLabel('频次上限：在多少天内').inputValue()).toBe('30');
     await wizard.getByTestId('wizard-save').click();
     await page.getByTestId('campaign-forecast').waitFor();
     const draft = await c.db
       .selectFrom('campaign')
-      .select(['segment_id', 'rule', 'status'])
+      .select(['segment_id', 'rule', 'status', 'cap_max', 'cap_days'])
       .where('merchant_id', '=', m.merchantId)
       .where('name', '=', '三单老客关怀')
       .executeTakeFirstOrThrow();
@@ -132,6 +142,8 @@ describe('campaigns (营销活动) in a browser', () => {
       segment_id: null,
       status: 'draft',
       rule: { op: 'and', rules: [{ field: 'orders', days: 180, min: 3 }] },
+      cap_max: 2,
+      cap_days: 30,
     });
     expect(pageErrors).toEqual([]);
   }, 120_000);

@@ -78,6 +78,7 @@ export const CampaignBody = Body({
     maximum: 5000,
     description: 'held out as the control group: 1000 = 10 %',
   }),
+  /** omitted: the merchant's default cap (GET /api/merchant); null: no cap */
   cap: Type.Optional(Nullable(CampaignCap)),
   budget: Type.Optional(CampaignBudget),
   schedule_local: Type.Optional(

@@ -117,8 +117,17 @@ async function columnsOf(trx: Trx, ctx: Ctx, input: CampaignBody): Promise<Campa
       : undefined;
   if ('member_ids' in target) await assertMembers(trx, ctx, target.member_ids);
   if ('rule' in target) validateSegmentRule(target.rule, undefined, 'target.rule');
-  const zone = (await getMerchant(trx, ctx)).time_zone;
-  const scheduleAt = input.schedule_local ? localInstant(input.schedule_local, zone) : null;
+  const merchant = await getMerchant(trx, ctx);
+  const scheduleAt = input.schedule_local
+    ? localInstant(input.schedule_local, merchant.time_zone)
+    : null;
+  // a campaign that states no cap takes the merchant's; an explicit null means none
+  const cap =
+    input.cap !== undefined
+      ? input.cap
+      : merchant.campaign_cap_max !== null && merchant.campaign_cap_days !== null
+        ? { max: merchant.campaign_cap_max, days: merchant.campaign_cap_days }
+        : null;
   if (scheduleAt && scheduleAt <= ctx.now)
     throw new DomainError('campaign.schedule_past', { field: 'schedule_local' });
   return {
@@ -141,8 +150,8 @@ async function columnsOf(trx: Trx, ctx: Ctx, input: CampaignBody): Promise<Campa
     task_due_days: actions.task?.due_days ?? null,
     schedule_at: scheduleAt,
     control_bp: input.control_bp,
-    cap_max: input.cap?.max ?? null,
-    cap_days: input.cap?.days ?? null,
+    cap_max: cap?.max ?? null,
+    cap_days: cap?.days ?? null,
     budget_coupons: input.budget?.coupons ?? null,
     budget_points: input.budget?.points ?? null,
     budget_cost_fen: input.budget?.cost_fen ?? null,

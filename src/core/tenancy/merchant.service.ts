@@ -62,6 +62,8 @@ export interface UpdateMerchantInput {
   time_zone?: string;
   card_prefix?: string;
   allow_foreign_phone?: boolean;
+  /** null removes the merchant's default cap */
+  campaign_cap?: { max: number; days: number } | null;
 }
 
 export async function updateMerchant(
@@ -72,12 +74,21 @@ export async function updateMerchant(
   if (input.time_zone !== undefined && !isValidTimeZone(input.time_zone)) {
     throw new DomainError('merchant.time_zone_invalid', { field: 'time_zone' });
   }
-  const patch = pickDefined(input, {
-    name: true,
-    time_zone: true,
-    card_prefix: true,
-    allow_foreign_phone: true,
-  });
+  const patch = {
+    ...pickDefined(input, {
+      name: true,
+      time_zone: true,
+      card_prefix: true,
+      allow_foreign_phone: true,
+      campaign_cap: false,
+    }),
+    ...(input.campaign_cap === undefined
+      ? {}
+      : {
+          campaign_cap_max: input.campaign_cap?.max ?? null,
+          campaign_cap_days: input.campaign_cap?.days ?? null,
+        }),
+  };
   const before = await getMerchant(trx, ctx);
   const after = await trx
     .updateTable('merchant')

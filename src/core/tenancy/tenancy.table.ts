@@ -11,6 +11,9 @@ export interface MerchantTable {
   currency: Generated<string>;
   card_prefix: string;
   allow_foreign_phone: Generated<boolean>;
+  /** the frequency cap a new campaign takes when it states none: both set or both null */
+  campaign_cap_max: ColumnType<number | null, number | null | undefined, number | null>;
+  campaign_cap_days: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
 }
 

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { CampaignCap } from '../../core/campaigns/campaign.schema.ts';
 import { getMerchant, updateMerchant } from '../../core/tenancy/merchant.service.ts';
-import { Body, ErrorResponse, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
+import type { MerchantRow } from '../../core/tenancy/tenancy.table.ts';
+import { Body, ErrorResponse, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
 import { inTransaction } from '../transaction.ts';
 
 const Merchant = Type.Object({
@@ -11,7 +13,14 @@ const Merchant = Type.Object({
   currency: Type.String(),
   card_prefix: Type.String(),
   allow_foreign_phone: Type.Boolean(),
+  /** the frequency cap a new campaign takes when its body states none */
+  campaign_cap: Nullable(CampaignCap),
   created_at: Timestamp,
+});
+
+const view = ({ campaign_cap_max: max, campaign_cap_days: days, ...row }: MerchantRow) => ({
+  ...row,
+  campaign_cap: max !== null && days !== null ? { max, days } : null,
 });
 
 export const merchantRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,7 +30,7 @@ export const merchantRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { permission: 'members.read' },
       schema: { tags: ['merchant'], response: { 200: Merchant } },
     },
-    (request) => getMerchant(app.db, request.ctx),
+    async (request) => view(await getMerchant(app.db, request.ctx)),
   );
   app.patch(
     '/merchant',
@@ -42,11 +51,13 @@ export const merchantRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ),
             card_prefix: Type.Optional(Type.String({ pattern: '^[0-9]{2,6}$', maxLength: 6 })),
             allow_foreign_phone: Type.Optional(Type.Boolean()),
+            campaign_cap: Type.Optional(Nullable(CampaignCap)),
           }),
         ),
         response: { 200: Merchant, 400: ErrorResponse },
       },
     },
-    (request) => inTransaction(app.db, (trx) => updateMerchant(trx, request.ctx, request.body)),
+    async (request) =>
+      view(await inTransaction(app.db, (trx) => updateMerchant(trx, request.ctx, request.body))),
   );
 };

@@ -49,6 +49,12 @@ export const campaignsEn: typeof campaignsZhCN = {
       'Held out by a stable hash of campaign and member; they receive nothing and measure the uplift',
     capMax: 'Frequency cap: at most … campaigns',
     capDays: 'Frequency cap: in … days',
+    defaultCap: {
+      open: 'Frequency cap',
+      title: 'Default frequency cap',
+      help: 'How many campaigns a member receives at most in a period, counted across all campaigns; a new campaign starts from it and may change it. Leave both empty for no cap.',
+      saved: 'Default frequency cap saved',
+    },
     budgetCoupons: 'Coupons at most',
     budgetPoints: 'Points at most',
     budgetCost: 'Cost at most (¥)',

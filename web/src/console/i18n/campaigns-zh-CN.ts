@@ -46,6 +46,12 @@ export const campaignsZhCN = {
     controlHelp: '按活动和会员的哈希固定抽取，对照组不收到任何内容，用于计算增量效果',
     capMax: '频次上限：最多收到几次活动',
     capDays: '频次上限：在多少天内',
+    defaultCap: {
+      open: '频次上限',
+      title: '全店默认频次上限',
+      help: '每位会员在一段时间内最多收到几次活动，跨所有活动计算；新建活动时自动填入，可逐个活动修改。两项都留空则不设上限。',
+      saved: '已保存默认频次上限',
+    },
     budgetCoupons: '最多发券张数',
     budgetPoints: '最多赠送积分',
     budgetCost: '成本上限（元）',

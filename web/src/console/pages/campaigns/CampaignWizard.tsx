@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { App, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { showFieldError } from '../../form-errors.ts';
@@ -74,7 +74,8 @@ function toBody(v: WizardForm, rule?: Rule) {
     target: rule ? { rule } : { segment_id: v.segment_id },
     actions,
     control_bp: Math.round(v.control_percent * 100),
-    ...(v.cap_max && v.cap_days ? { cap: { max: v.cap_max, days: v.cap_days } } : {}),
+    // sent as null when cleared: an omitted cap would take the merchant's default
+    cap: v.cap_max && v.cap_days ? { max: v.cap_max, days: v.cap_days } : null,
     budget,
     // the picker shows the merchant's zone; the server reads the wall-clock time in it
     ...(v.schedule ? { schedule_local: v.schedule.format('YYYY-MM-DDTHH:mm') } : {}),
@@ -108,6 +109,17 @@ export function CampaignWizard(props: {
     queryFn: () => api.get<{ id: string; name: string; active: boolean }[]>('/coupon-templates'),
     enabled: props.open,
   });
+  // the merchant's frequency cap across campaigns, filled in for the marketer to keep or change
+  const merchant = useQuery({
+    queryKey: ['merchant'],
+    queryFn: () => api.get<{ campaign_cap: { max: number; days: number } | null }>('/merchant'),
+    enabled: props.open,
+  });
+  const defaultCap = merchant.data?.campaign_cap;
+  useEffect(() => {
+    if (props.open && defaultCap && form.getFieldValue('cap_max') === undefined)
+      form.setFieldsValue({ cap_max: defaultCap.max, cap_days: defaultCap.days });
+  }, [props.open, defaultCap, form]);
   const save = useMutation({
     mutationFn: (v: WizardForm) =>
       api.post<Campaign>('/campaigns', toBody(v, targetBy === 'rule' ? toRule(root) : undefined)),

@@ -1,14 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Flex, Table, Tag, Typography } from 'antd';
+import { Button, Card, Flex, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
 import { formatTime } from '../../format.ts';
 import { campaignsZhCN } from '../../i18n/campaigns-zh-CN.ts';
 import { addPageMessages } from '../../i18n/index.ts';
 import { CampaignWizard } from './CampaignWizard.tsx';
 import type { Campaign, CampaignStatus } from './campaign-types.ts';
+import { DefaultCapModal } from './DefaultCapModal.tsx';
 
 addPageMessages(campaignsZhCN);
 
@@ -25,6 +27,8 @@ export default function CampaignsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
+  const [settingCap, setSettingCap] = useState(false);
+  const { can } = useAuth();
   const list = useQuery({
     queryKey: ['campaigns'],
     queryFn: () => api.get<{ items: Campaign[] }>('/campaigns', { limit: 200 }),
@@ -33,9 +37,14 @@ export default function CampaignsPage() {
     <Card
       title={t('campaigns.title')}
       extra={
-        <Button type="primary" onClick={() => setCreating(true)} data-testid="campaign-create">
-          {t('campaigns.create')}
-        </Button>
+        <Space>
+          {can('merchant.admin') && (
+            <Button onClick={() => setSettingCap(true)}>{t('campaigns.defaultCap.open')}</Button>
+          )}
+          <Button type="primary" onClick={() => setCreating(true)} data-testid="campaign-create">
+            {t('campaigns.create')}
+          </Button>
+        </Space>
       }
     >
       <Flex vertical gap={12}>
@@ -72,6 +81,7 @@ export default function CampaignsPage() {
           ]}
         />
       </Flex>
+      <DefaultCapModal open={settingCap} onClose={() => setSettingCap(false)} />
       <CampaignWizard
         open={creating}
         onClose={() => setCreating(false)}
