@@ -8,6 +8,16 @@ export type App = Awaited<ReturnType<typeof testApp>>['app'];
 
 export const templateBody = couponTemplateBody({ name: 'Welcome 5', member_claimable: true });
 
+/** Referral on: a friend is bound on their first claim of a shared coupon, ¥8 to the sharer. */
+export const referralOnClaim = {
+  active: true,
+  bind_on: 'claim',
+  binding_window_days: 7,
+  rule: 'fixed_new_member',
+  fixed_fen: 800,
+  payout: 'ledger',
+} as const;
+
 /** The code the outbox holds for the phone's latest challenge (what the SMS would carry). */
 export async function codeFromOutbox(db: Db, merchantId: string, phone: string): Promise<string> {
   const { rows } = await sql<{ payload: any }>`

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.ts';
 import { auth, createTestMerchant, type TestMerchant, uniquePhone } from '../factories.ts';
+import { referralOnClaim } from '../member-app-support.ts';
 import { type Console, type OpenPage, startConsole } from './harness.ts';
 
 /** The code the outbox holds for the phone's latest challenge: what the SMS carries. */
@@ -175,14 +176,7 @@ describe('member page (会员H5) on a phone', () => {
       method: 'PATCH',
       url: '/api/referral/settings',
       headers: auth(merchant.tokens.owner),
-      payload: {
-        active: true,
-        bind_on: 'claim',
-        binding_window_days: 7,
-        rule: 'fixed_new_member',
-        fixed_fen: 800,
-        payout: 'ledger',
-      },
+      payload: referralOnClaim,
     });
     expect(setting.statusCode, setting.body).toBe(200);
     const shared = page.waitForResponse((r) => r.url().endsWith('/api/member/share'));

@@ -7,7 +7,7 @@ import {
   testApp,
   uniquePhone,
 } from '../../../test/factories.ts';
-import { get, signIn, templateBody } from '../../../test/member-app-support.ts';
+import { get, referralOnClaim, signIn, templateBody } from '../../../test/member-app-support.ts';
 import type { Db } from '../../db/database.ts';
 
 const bindingOf = (db: Db, merchantId: string, memberId: string) =>
@@ -25,14 +25,7 @@ async function world() {
     method: 'PATCH',
     url: '/api/referral/settings',
     headers: auth(m.tokens.owner),
-    payload: {
-      active: true,
-      bind_on: 'claim',
-      binding_window_days: 7,
-      rule: 'fixed_new_member',
-      fixed_fen: 800,
-      payout: 'ledger',
-    },
+    payload: referralOnClaim,
   });
   expect(setting.statusCode, setting.body).toBe(200);
   const tpl = await postWithKey(app, m.tokens.marketer, '/api/coupon-templates', templateBody);

@@ -19,6 +19,7 @@ import {
   toRule,
 } from '../segments/segment-types.ts';
 import type { Campaign } from './campaign-types.ts';
+import { CapFields } from './DefaultCapModal.tsx';
 
 addPageMessages(segmentsZhCN);
 
@@ -253,14 +254,7 @@ export function CampaignWizard(props: {
           >
             <InputNumber min={0} max={50} precision={2} />
           </Form.Item>
-          <Space wrap>
-            <Form.Item name="cap_max" label={t('campaigns.capMax')}>
-              <InputNumber min={1} max={100} precision={0} />
-            </Form.Item>
-            <Form.Item name="cap_days" label={t('campaigns.capDays')}>
-              <InputNumber min={1} max={365} precision={0} />
-            </Form.Item>
-          </Space>
+          <CapFields max="cap_max" days="cap_days" />
           <Space wrap>
             <Form.Item name="budget_coupons" label={t('campaigns.budgetCoupons')}>
               <InputNumber min={0} precision={0} />

@@ -49,15 +49,23 @@ export function DefaultCapModal(props: { open: boolean; onClose(): void }) {
         <Typography.Paragraph type="secondary">
           {t('campaigns.defaultCap.help')}
         </Typography.Paragraph>
-        <Space wrap>
-          <Form.Item name="max" label={t('campaigns.capMax')}>
-            <InputNumber min={1} max={100} precision={0} />
-          </Form.Item>
-          <Form.Item name="days" label={t('campaigns.capDays')}>
-            <InputNumber min={1} max={365} precision={0} />
-          </Form.Item>
-        </Space>
+        <CapFields max="max" days="days" />
       </Form>
     </Modal>
+  );
+}
+
+/** The two numbers of a frequency cap, under the form's own field names. */
+export function CapFields(props: { max: string; days: string }) {
+  const { t } = useTranslation();
+  return (
+    <Space wrap>
+      <Form.Item name={props.max} label={t('campaigns.capMax')}>
+        <InputNumber min={1} max={100} precision={0} />
+      </Form.Item>
+      <Form.Item name={props.days} label={t('campaigns.capDays')}>
+        <InputNumber min={1} max={365} precision={0} />
+      </Form.Item>
+    </Space>
   );
 }
