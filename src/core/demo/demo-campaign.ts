@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
-import { createCampaign } from '../campaigns/campaign.service.ts';
+import { createCampaign, updateCampaign } from '../campaigns/campaign.service.ts';
 import { requestLaunch } from '../campaigns/campaign-launch.service.ts';
 import { launchInTransaction } from '../campaigns/campaign-run.service.ts';
+import { decidedTargets } from '../campaigns/campaign-target.service.ts';
 import { priceOrder } from '../checkout/pricing.rules.ts';
 import type { Ctx } from '../context.ts';
 import { createTemplate } from '../coupons/coupon.service.ts';
@@ -55,7 +57,7 @@ export async function seedDemoCampaign(
     .limit(80)
     .execute();
   if (regulars.length === 0) return;
-  const campaign = await createCampaign(trx, at, {
+  let campaign = await createCampaign(trx, at, {
     name: '老客回流：满100减50',
     target: { member_ids: regulars.map((r) => r.member_id) },
     actions: {
@@ -67,6 +69,11 @@ export async function seedDemoCampaign(
     },
     control_bp: 1000,
   });
+  // the draw is a stable hash of campaign and member: a 10 % draw from a small demo can hold
+  // fewer than the two members an uplift needs, so the demo widens its share in steps until it
+  // holds two (the campaign shows the share it used)
+  for (let bp = 1500; bp <= 5000 && (await controlSize(trx, at, campaign)) < 2; bp += 500)
+    campaign = await updateCampaign(trx, at, campaign.id, { control_bp: bp });
   await requestLaunch(trx, at, campaign.id, async () => {});
   await launchInTransaction(trx, at, campaign.id);
   const members = await trx
@@ -95,4 +102,11 @@ export async function seedDemoCampaign(
     const tenders = [{ method: 'cash' as const, amount_fen: priced.tender_fen }];
     await commitOrder(trx, orderCtx, { ...sale, tenders }, { method: 'none' });
   }
+}
+
+async function controlSize(trx: Trx, ctx: Ctx, campaign: Parameters<typeof decidedTargets>[2]) {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from (${decidedTargets(trx, ctx, campaign)}) d
+    where d.outcome = 'control'`.execute(trx);
+  return rows[0]?.n ?? 0;
 }
