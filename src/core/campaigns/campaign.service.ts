@@ -44,10 +44,7 @@ export function presentCampaign(row: CampaignRow): CampaignResponse {
     },
     actions,
     control_bp: row.control_bp,
-    cap:
-      row.cap_max !== null && row.cap_days !== null
-        ? { max: row.cap_max, days: row.cap_days }
-        : null,
+    cap: capOf(row.cap_max, row.cap_days),
     budget: definedOnly({
       coupons: row.budget_coupons,
       points: row.budget_points,
@@ -90,6 +87,10 @@ function bodyOf(row: CampaignRow): { actions: CampaignBody['actions'] } {
   return { actions };
 }
 
+/** A frequency cap as its two columns hold it (a campaign's or the merchant's default). */
+export const capOf = (max: number | null, days: number | null) =>
+  max !== null && days !== null ? { max, days } : null;
+
 /** Checks what the schema cannot (ids of this merchant, an action, a future time) → columns. */
 async function columnsOf(trx: Trx, ctx: Ctx, input: CampaignBody): Promise<CampaignColumns> {
   const { actions, target } = input;
@@ -125,9 +126,7 @@ async function columnsOf(trx: Trx, ctx: Ctx, input: CampaignBody): Promise<Campa
   const cap =
     input.cap !== undefined
       ? input.cap
-      : merchant.campaign_cap_max !== null && merchant.campaign_cap_days !== null
-        ? { max: merchant.campaign_cap_max, days: merchant.campaign_cap_days }
-        : null;
+      : capOf(merchant.campaign_cap_max, merchant.campaign_cap_days);
   if (scheduleAt && scheduleAt <= ctx.now)
     throw new DomainError('campaign.schedule_past', { field: 'schedule_local' });
   return {

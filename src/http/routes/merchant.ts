@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CampaignCap } from '../../core/campaigns/campaign.schema.ts';
+import { capOf } from '../../core/campaigns/campaign.service.ts';
 import { getMerchant, updateMerchant } from '../../core/tenancy/merchant.service.ts';
 import type { MerchantRow } from '../../core/tenancy/tenancy.table.ts';
 import { Body, ErrorResponse, Nullable, PatchBody, Timestamp, Uuid } from '../../lib/schema.ts';
@@ -20,7 +21,7 @@ const Merchant = Type.Object({
 
 const view = ({ campaign_cap_max: max, campaign_cap_days: days, ...row }: MerchantRow) => ({
   ...row,
-  campaign_cap: max !== null && days !== null ? { max, days } : null,
+  campaign_cap: capOf(max, days),
 });
 
 export const merchantRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -22,3 +22,12 @@ export function useCustomFields() {
     staleTime: 60_000,
   });
 }
+
+/** The merchant's settings as GET /merchant gives them (the campaign pages read the cap). */
+export function useMerchant(enabled = true) {
+  return useQuery({
+    queryKey: ['merchant'],
+    queryFn: () => api.get<{ campaign_cap: { max: number; days: number } | null }>('/merchant'),
+    enabled,
+  });
+}

@@ -7,6 +7,7 @@ import { api } from '../../api.ts';
 import { showFieldError } from '../../form-errors.ts';
 import { addPageMessages } from '../../i18n/index.ts';
 import { segmentsZhCN } from '../../i18n/segments-zh-CN.ts';
+import { useMerchant } from '../../queries.ts';
 import { StepsModal } from '../../StepsModal.tsx';
 import { errorText } from '../loyalty/loyalty-format.tsx';
 import { RuleBuilder } from '../segments/RuleBuilder.tsx';
@@ -111,11 +112,7 @@ export function CampaignWizard(props: {
     enabled: props.open,
   });
   // the merchant's frequency cap across campaigns, filled in for the marketer to keep or change
-  const merchant = useQuery({
-    queryKey: ['merchant'],
-    queryFn: () => api.get<{ campaign_cap: { max: number; days: number } | null }>('/merchant'),
-    enabled: props.open,
-  });
+  const merchant = useMerchant(props.open);
   const defaultCap = merchant.data?.campaign_cap;
   useEffect(() => {
     if (props.open && defaultCap && form.getFieldValue('cap_max') === undefined)

@@ -1,10 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Form, InputNumber, Modal, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { useMerchant } from '../../queries.ts';
 import { errorText } from '../loyalty/loyalty-format.tsx';
-
-type Cap = { max: number; days: number } | null;
 
 /** The merchant's frequency cap across campaigns: what a new campaign's wizard starts from. */
 export function DefaultCapModal(props: { open: boolean; onClose(): void }) {
@@ -12,11 +11,7 @@ export function DefaultCapModal(props: { open: boolean; onClose(): void }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ max?: number | null; days?: number | null }>();
-  const merchant = useQuery({
-    queryKey: ['merchant'],
-    queryFn: () => api.get<{ campaign_cap: Cap }>('/merchant'),
-    enabled: props.open,
-  });
+  const merchant = useMerchant(props.open);
   const save = useMutation({
     mutationFn: (v: { max?: number | null; days?: number | null }) =>
       api.patch('/merchant', {
