@@ -34,13 +34,18 @@ export async function loadOrderSkus(
 ): Promise<Map<string, OrderSku>> {
   const ids = [...new Set(skuIds)];
   if (ids.length === 0) return new Map();
+  checkSkuIds(ids);
   return orderSkusOf(ids, await orderSkusQuery(db, ctx, ids, storeId).execute());
 }
 
 /** The rows `orderSkusOf` judges; an id that is not a uuid is refused before any query. */
-export function orderSkusQuery(db: Db | Trx, ctx: Ctx, ids: readonly string[], storeId: string) {
+/** A SKU id that is not a uuid is not the merchant's: refused before any query. */
+export function checkSkuIds(ids: readonly string[]) {
   const missing = ids.find((id) => !isUuid(id));
   if (missing !== undefined) throw notFound(missing);
+}
+
+export function orderSkusQuery(db: Db | Trx, ctx: Ctx, ids: readonly string[], storeId: string) {
   return db
     .selectFrom('sku as s')
     .innerJoin('product as p', (j) =>
@@ -61,7 +66,7 @@ export function orderSkusQuery(db: Db | Trx, ctx: Ctx, ids: readonly string[], s
       ),
     ])
     .where('s.merchant_id', '=', ctx.merchantId)
-    .where('s.id', 'in', ids);
+    .where(sql<boolean>`s.id = any(${ids}::uuid[])`);
 }
 
 export type OrderSkuRow = Awaited<ReturnType<ReturnType<typeof orderSkusQuery>['execute']>>[number];

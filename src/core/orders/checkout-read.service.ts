@@ -1,10 +1,12 @@
 import { type Expression, sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { compiledOnce } from '../../db/compiled.ts';
 import { PREPARED } from '../../db/connect.ts';
 import type { Db, Trx } from '../../db/database.ts';
+import { queries } from '../../db/write-set.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { localDateOf } from '../../lib/time.ts';
-import { type OrderSkuRow, orderSkusQuery } from '../catalogue/catalogue.service.ts';
+import { checkSkuIds, type OrderSkuRow, orderSkusQuery } from '../catalogue/catalogue.service.ts';
 import type { Ctx } from '../context.ts';
 import type { HeldCoupon } from '../coupons/coupon.rules.ts';
 import { templateOf } from '../coupons/coupon.service.ts';
@@ -42,7 +44,7 @@ function withDates<T>(row: T, keys: readonly (keyof T)[]): T {
   return out;
 }
 
-const heldCouponsQuery = (db: Db | Trx, ctx: Ctx, memberId: string) =>
+const heldCouponsQuery = (db: Db, ctx: Ctx, memberId: string) =>
   db
     .selectFrom('coupon as c')
     .innerJoin('coupon_template as t', (j) =>
@@ -138,6 +140,105 @@ export interface CheckoutRead {
 }
 
 /**
+ * The read, compiled once per shape (`compiledOnce`): parts a guest, a quote or an order
+ * without SKUs or chosen coupons does not need read null.
+ */
+const checkoutQuery = compiledOnce(
+  (
+    shape: { skus: boolean; member: boolean; selected: boolean; commit: boolean },
+    v: {
+      m: string;
+      mid: string;
+      storeId: string;
+      today: string;
+      skuIds: string[];
+      selected: string[];
+    },
+  ) => {
+    const db = queries;
+    const ctx = { merchantId: v.m } as Ctx;
+    const when = (need: boolean, expr: Expression<unknown>) => (need ? sql`${expr}` : sql`null`);
+    const { member, commit } = shape;
+    return db
+      .selectNoFrom((eb) => [
+        eb
+          .exists(
+            db
+              .selectFrom('store')
+              .select('id')
+              .where('merchant_id', '=', v.m)
+              .where('id', '=', v.storeId),
+          )
+          .as('store'),
+        jsonObjectFrom(pointsSettingQuery(db, ctx)).as('points'),
+        jsonObjectFrom(tierSettingQuery(db, ctx)).as('tier_setting'),
+        jsonArrayFrom(tiersQuery(db, ctx)).as('tiers'),
+        jsonObjectFrom(checkoutSettingQuery(db, ctx)).as('checkout'),
+        jsonObjectFrom(walletSettingQuery(db, ctx)).as('wallet_setting'),
+        jsonArrayFrom(campaignsBetweenQuery(db, ctx, v.today, v.today)).as('campaigns'),
+        when(shape.skus, jsonArrayFrom(orderSkusQuery(db, ctx, v.skuIds, v.storeId))).as('skus'),
+        when(
+          member,
+          jsonObjectFrom(
+            db
+              .selectFrom('member')
+              .selectAll()
+              .where('merchant_id', '=', v.m)
+              .where('id', '=', v.mid),
+          ),
+        ).as('member'),
+        when(
+          member,
+          jsonObjectFrom(
+            db
+              .selectFrom('member_loyalty')
+              .selectAll()
+              .where('merchant_id', '=', v.m)
+              .where('member_id', '=', v.mid),
+          ),
+        ).as('loyalty'),
+        when(member, jsonArrayFrom(periodsQuery(db, ctx, v.mid))).as('periods'),
+        when(member, pointsBalanceQuery(db, ctx, v.mid)).as('points_balance'),
+        when(member, sql`(select to_json(w) from wallet_state(${v.m}::uuid, ${v.mid}::uuid) w)`).as(
+          'wallet',
+        ),
+        when(member, jsonArrayFrom(heldCouponsQuery(db, ctx, v.mid))).as('held'),
+        when(
+          shape.selected,
+          jsonArrayFrom(
+            db
+              .selectFrom('coupon')
+              .select(['id', 'member_id', 'status'])
+              .where('merchant_id', '=', v.m)
+              .where(sql<boolean>`id = any(${v.selected}::uuid[])`),
+          ),
+        ).as('selected'),
+        when(commit && member, jsonArrayFrom(liveLotsQuery(db, ctx, v.mid))).as('lots'),
+        when(
+          commit && member,
+          db
+            .selectFrom('payment_password')
+            .select('locked_until')
+            .where('merchant_id', '=', v.m)
+            .where('member_id', '=', v.mid),
+        ).as('password_locked_until'),
+        when(
+          commit,
+          eb.exists(
+            db
+              .selectFrom('referral_setting')
+              .select('merchant_id')
+              .where('merchant_id', '=', v.m)
+              .where('active', '=', true),
+          ),
+        ).as('referral_active'),
+        when(commit, sql`nextval('sale_order_number')`).as('order_number'),
+      ])
+      .modifyFront(PREPARED);
+  },
+);
+
+/**
  * Everything a checkout prices with, in one query: the settings, the lines' SKUs, the member,
  * their loyalty, paid membership, balances, bonus parts and held coupons, today's campaigns;
  * for a commit also the points lots, the payment password lock and whether referral pays. The
@@ -154,84 +255,18 @@ export async function readCheckout(
   const today = localDateOf(ctx.now, zone);
   const memberId = body.member_id ?? null;
   const skuIds = [...new Set(body.lines.flatMap((l) => ('sku_id' in l ? [l.sku_id] : [])))];
+  checkSkuIds(skuIds);
   const selected = body.coupon_ids ?? [];
   const m = ctx.merchantId;
-  const mid = memberId ?? '';
-  /** `expr` when the read needs it, else null (a guest has no member rows) */
-  const when = (need: unknown, expr: Expression<unknown>) => (need ? sql`${expr}` : sql`null`);
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb
-        .exists(
-          db
-            .selectFrom('store')
-            .select('id')
-            .where('merchant_id', '=', m)
-            .where('id', '=', body.store_id),
-        )
-        .as('store'),
-      jsonObjectFrom(pointsSettingQuery(db, ctx)).as('points'),
-      jsonObjectFrom(tierSettingQuery(db, ctx)).as('tier_setting'),
-      jsonArrayFrom(tiersQuery(db, ctx)).as('tiers'),
-      jsonObjectFrom(checkoutSettingQuery(db, ctx)).as('checkout'),
-      jsonObjectFrom(walletSettingQuery(db, ctx)).as('wallet_setting'),
-      jsonArrayFrom(campaignsBetweenQuery(db, ctx, today, today)).as('campaigns'),
-      when(skuIds.length, jsonArrayFrom(orderSkusQuery(db, ctx, skuIds, body.store_id))).as('skus'),
-      when(
-        memberId,
-        jsonObjectFrom(
-          db.selectFrom('member').selectAll().where('merchant_id', '=', m).where('id', '=', mid),
-        ),
-      ).as('member'),
-      when(
-        memberId,
-        jsonObjectFrom(
-          db
-            .selectFrom('member_loyalty')
-            .selectAll()
-            .where('merchant_id', '=', m)
-            .where('member_id', '=', mid),
-        ),
-      ).as('loyalty'),
-      when(memberId, jsonArrayFrom(periodsQuery(db, ctx, mid))).as('periods'),
-      when(memberId, pointsBalanceQuery(db, ctx, mid)).as('points_balance'),
-      when(memberId, sql`(select to_json(w) from wallet_state(${m}::uuid, ${mid}::uuid) w)`).as(
-        'wallet',
-      ),
-      when(memberId, jsonArrayFrom(heldCouponsQuery(db, ctx, mid))).as('held'),
-      when(
-        selected.length,
-        jsonArrayFrom(
-          db
-            .selectFrom('coupon')
-            .select(['id', 'member_id', 'status'])
-            .where('merchant_id', '=', m)
-            .where('id', 'in', selected),
-        ),
-      ).as('selected'),
-      when(commit && memberId, jsonArrayFrom(liveLotsQuery(db, ctx, mid))).as('lots'),
-      when(
-        commit && memberId,
-        db
-          .selectFrom('payment_password')
-          .select('locked_until')
-          .where('merchant_id', '=', m)
-          .where('member_id', '=', mid),
-      ).as('password_locked_until'),
-      when(
-        commit,
-        eb.exists(
-          db
-            .selectFrom('referral_setting')
-            .select('merchant_id')
-            .where('merchant_id', '=', m)
-            .where('active', '=', true),
-        ),
-      ).as('referral_active'),
-      when(commit, sql`nextval('sale_order_number')`).as('order_number'),
-    ])
-    .modifyFront(PREPARED)
-    .executeTakeFirstOrThrow();
+  const shape = {
+    skus: skuIds.length > 0,
+    member: memberId !== null,
+    selected: selected.length > 0,
+    commit,
+  };
+  const values = { m, mid: memberId ?? '', storeId: body.store_id, today, skuIds, selected };
+  const { rows } = await db.executeQuery(checkoutQuery(shape, values));
+  const row = rows[0]!;
   if (!row.store) throw new DomainError('store.not_found', { field: 'store_id' });
   const r = row as unknown as Record<string, unknown>;
   const member = memberId ? checkoutMember(r, memberId, selected) : null;
