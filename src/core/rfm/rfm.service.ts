@@ -16,7 +16,7 @@ export interface RecomputeOutcome {
  * RFM scores, groups and lifecycle stages of every active member of the merchant at `ctx.now`,
  * in ONE statement: window aggregates from sale_order (net of refunds), lifetime first/last
  * order from member_fact, quintile scores by rank, then the difference from member_rfm (one
- * hash join) written: rows of new members inserted, changed rows updated, unchanged ones left
+ * full join) written: rows of new members inserted, changed rows updated, unchanged ones left
  * alone, rows of members no longer active deleted, and a member_lifecycle_change written for
  * each member whose stage changed (the data-modifying CTEs all read the snapshot from before
  * the statement, so member_rfm in `diff` is the previous run).
@@ -75,15 +75,18 @@ export async function recomputeRfm(db: Db, ctx: Ctx): Promise<RecomputeOutcome> 
         left join ranked rk on rk.member_id = mb.id
         where mb.merchant_id = ${m} and mb.status = 'active'
       ), diff as materialized (
-        select n.*, p.member_id is null as fresh, p.lifecycle as prev_lifecycle
+        select coalesce(n.member_id, p.member_id) as member_id, n.r, n.f, n.m, n.rfm_group,
+          n.lifecycle, p.member_id is null as fresh, n.member_id is null as gone,
+          p.lifecycle as prev_lifecycle
         from next n
-        left join member_rfm p on p.merchant_id = ${m} and p.member_id = n.member_id
-        where p.member_id is null
+        full join (select * from member_rfm where merchant_id = ${m}) p
+          on p.member_id = n.member_id
+        where p.member_id is null or n.member_id is null
           or (p.r, p.f, p.m, p.rfm_group, p.lifecycle)
             is distinct from (n.r, n.f, n.m, n.rfm_group, n.lifecycle)
       ), gone as (
-        delete from member_rfm g where g.merchant_id = ${m}
-          and not exists (select 1 from next where next.member_id = g.member_id)
+        delete from member_rfm g using diff d
+        where d.gone and g.merchant_id = ${m} and g.member_id = d.member_id
       ), added as (
         insert into member_rfm (merchant_id, member_id, r, f, m, rfm_group, lifecycle, computed_at)
         select ${m}, member_id, r, f, m, rfm_group, lifecycle, ${now} from diff where fresh
@@ -92,19 +95,20 @@ export async function recomputeRfm(db: Db, ctx: Ctx): Promise<RecomputeOutcome> 
         update member_rfm u set r = d.r, f = d.f, m = d.m, rfm_group = d.rfm_group,
           lifecycle = d.lifecycle, computed_at = ${now}
         from diff d
-        where not d.fresh and u.merchant_id = ${m} and u.member_id = d.member_id
+        where not d.fresh and not d.gone and u.merchant_id = ${m} and u.member_id = d.member_id
       ), changed as (
         insert into member_lifecycle_change
           (merchant_id, id, member_id, from_stage, to_stage, changed_at)
         select ${m}, ${sqlUuidV7}, member_id, prev_lifecycle, lifecycle, ${now}
-        from diff where prev_lifecycle is distinct from lifecycle
+        from diff where not gone and prev_lifecycle is distinct from lifecycle
         returning 1
       ), run as (
         insert into rfm_setting (merchant_id, updated_at, computed_at)
         values (${m}, ${now}, ${now})
         on conflict (merchant_id) do update set computed_at = excluded.computed_at
       )
-      select (select count(*) from next)::int as members,
+      select (select count(*) from member where merchant_id = ${m} and status = 'active')::int
+          as members,
         (select count(*) from win)::int as scored,
         (select count(*) from changed)::int as changes`.execute(trx);
     const row = rows[0] ?? { members: 0, scored: 0, changes: 0 };
