@@ -172,7 +172,7 @@ function decide(
     address: null,
   });
   if (fact && fact.status !== 'active') return skip('no_address');
-  if (spec.purpose === 'marketing' && (!fact || !fact.marketing_consent || fact.opted_out))
+  if (spec.purpose === 'marketing' && (!fact?.marketing_consent || fact.opted_out))
     return skip('opted_out');
   const address = addressOf(spec.channel, recipient, fact);
   if (address === undefined) return skip('no_address');
