@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { localDateOf } from './time.ts';
+import { localDateOf, localWeekdayMinute } from './time.ts';
 
 describe('localDateOf', () => {
   it('turns the date at the local midnight, not at UTC midnight', () => {
@@ -20,7 +20,7 @@ describe('localDateOf', () => {
     expect(localDateOf(new Date('2026-12-31T23:59:59.999Z'), 'UTC')).toBe('2026-12-31');
   });
 
-  it('agrees with Temporal for instants from 1970 to 2035 in zones with and without DST', () => {
+  it('agrees with Temporal (date, weekday, minute) for instants from 1970 to 2035 in zones with and without DST', () => {
     const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'UTC'];
     fc.assert(
       fc.property(
@@ -32,6 +32,11 @@ describe('localDateOf', () => {
             .toPlainDate()
             .toString();
           expect(localDateOf(new Date(ms), zone)).toBe(expected);
+          const zoned = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone);
+          expect(localWeekdayMinute(new Date(ms), zone)).toEqual({
+            weekday: zoned.dayOfWeek,
+            minute: zoned.hour * 60 + zoned.minute,
+          });
         },
       ),
       { numRuns: 2000 },

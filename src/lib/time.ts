@@ -26,29 +26,55 @@ export function isValidPastDate(value: string, today: string): boolean {
   }
 }
 
-// one formatter per zone: building one (or going through the Temporal polyfill) costs far
-// more than formatting, and the checkout asks for today's date on every request
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-const dateFormatOf = (zone: string) => {
-  let format = dateFormats.get(zone);
+// One formatter per zone: building one (or going through the Temporal polyfill) costs far more
+// than formatting. A checkout asks for the local date and weekday of the same instant several
+// times, so the last instant's parts are kept.
+const formats = new Map<string, Intl.DateTimeFormat>();
+const formatOf = (zone: string) => {
+  let format = formats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
     });
-    dateFormats.set(zone, format);
+    formats.set(zone, format);
   }
   return format;
 };
 
-/** The calendar date of an instant in `zone`, as `YYYY-MM-DD`. */
-export function localDateOf(at: Date, zone: string): string {
-  const parts: Record<string, string> = {};
-  for (const p of dateFormatOf(zone).formatToParts(at)) parts[p.type] = p.value;
-  return `${parts.year!.padStart(4, '0')}-${parts.month}-${parts.day}`;
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+interface LocalParts {
+  date: string;
+  /** ISO weekday, Monday 1 … Sunday 7 */
+  weekday: number;
+  minute: number;
 }
+
+let last: { ms: number; zone: string; parts: LocalParts } | null = null;
+
+function localPartsOf(at: Date, zone: string): LocalParts {
+  const ms = at.getTime();
+  if (last?.ms === ms && last.zone === zone) return last.parts;
+  const p: Record<string, string> = {};
+  for (const part of formatOf(zone).formatToParts(at)) p[part.type] = part.value;
+  const parts = {
+    date: `${p.year!.padStart(4, '0')}-${p.month}-${p.day}`,
+    weekday: WEEKDAYS[p.weekday!]!,
+    minute: Number(p.hour) * 60 + Number(p.minute),
+  };
+  last = { ms, zone, parts };
+  return parts;
+}
+
+/** The calendar date of an instant in `zone`, as `YYYY-MM-DD`. */
+export const localDateOf = (at: Date, zone: string): string => localPartsOf(at, zone).date;
 
 /** `YYYY-MM` of an instant in `zone`. */
 export const localMonthOf = (at: Date, zone: string): string => localDateOf(at, zone).slice(0, 7);
@@ -93,6 +119,6 @@ export function addLocalMonths(from: Date, months: number, zone: string): Date {
 
 /** ISO weekday (1 = Monday) and minutes since local midnight of an instant in `zone`. */
 export function localWeekdayMinute(at: Date, zone: string): { weekday: number; minute: number } {
-  const zoned = Temporal.Instant.fromEpochMilliseconds(at.getTime()).toZonedDateTimeISO(zone);
-  return { weekday: zoned.dayOfWeek, minute: zoned.hour * 60 + zoned.minute };
+  const { weekday, minute } = localPartsOf(at, zone);
+  return { weekday, minute };
 }
