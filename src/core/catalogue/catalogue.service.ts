@@ -38,13 +38,13 @@ export async function loadOrderSkus(
   return orderSkusOf(ids, await orderSkusQuery(db, ctx, ids, storeId).execute());
 }
 
-/** The rows `orderSkusOf` judges; an id that is not a uuid is refused before any query. */
 /** A SKU id that is not a uuid is not the merchant's: refused before any query. */
 export function checkSkuIds(ids: readonly string[]) {
   const missing = ids.find((id) => !isUuid(id));
   if (missing !== undefined) throw notFound(missing);
 }
 
+/** The rows `orderSkusOf` judges, for ids `checkSkuIds` passed. */
 export function orderSkusQuery(db: Db | Trx, ctx: Ctx, ids: readonly string[], storeId: string) {
   return db
     .selectFrom('sku as s')
