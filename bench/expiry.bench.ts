@@ -14,7 +14,7 @@ import { createMerchant } from '../src/core/tenancy/merchant.service.ts';
 import { connect } from '../src/db/connect.ts';
 import type { Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { benchDatabase, table } from './support.ts';
+import { benchDatabase, loadLine, table } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,6 +48,7 @@ const { merchant } = await src.db.transaction().execute((trx) =>
 );
 const m = merchant.id;
 
+console.log(`before: ${loadLine()}`);
 console.log(
   `seeding ${members.toLocaleString()} members, ${(members * lotsPer).toLocaleString()} lots (${duePer} due per member)…`,
 );
@@ -182,7 +183,7 @@ console.log(
       a.expired,
       (jobMs / 1000).toFixed(2),
     ],
-  ])}\n\njob / baseline = ${(jobMs / baselineMs).toFixed(2)}× (target ≤ 2×); second run expired ${again.lots} lots\n`,
+  ])}\n\njob / baseline = ${(jobMs / baselineMs).toFixed(2)}× (target ≤ 2×); second run expired ${again.lots} lots; ${loadLine()}\n`,
 );
 
 await jobDb.db.destroy();

@@ -15,7 +15,7 @@ import { connect } from '../src/db/connect.ts';
 import { ensureDatabase } from '../src/db/database-server.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { csvLines, writeCopyFiles, writeLines } from './import-data.ts';
-import { benchDatabase, table } from './support.ts';
+import { benchDatabase, loadLine, table } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -68,6 +68,7 @@ const files = {
   balance: join(dir, 'balance.csv'),
 };
 await writeCopyFiles(rows, a.merchantId, files);
+console.log(`before: ${loadLine()}`);
 console.log(
   `generated ${rows.toLocaleString()} rows (${(statSync(csvPath).size / 1e6).toFixed(0)} MB CSV) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
 );
@@ -219,7 +220,7 @@ console.log(
 console.log(
   `\npeak RSS of the import process: ${(run.max_rss_kb / 1024).toFixed(0)} MB (after the dry run: ${(run.dry_run_max_rss_kb / 1024).toFixed(0)} MB); target < 400 MB`,
 );
-console.log(`batch size ${batch}; target: commit ≥ 25 % of COPY rows/s`);
+console.log(`batch size ${batch}; target: commit ≥ 25 % of COPY rows/s; ${loadLine()}`);
 await a.db.destroy();
 await b.db.destroy();
 await copyDb.stop();
