@@ -11,7 +11,10 @@ import {
 import { PREPARED } from './connect.ts';
 import type { Database, Db, Trx } from './database.ts';
 
-/** Builds queries that are never run on their own, only as parts of a `WriteSet`. */
+/**
+ * Builds queries that are not run by this instance: parts of a `WriteSet`, and statements
+ * `compiledOnce` compiles for any connection.
+ */
 export const queries = new Kysely<Database>({
   dialect: {
     createAdapter: () => new PostgresAdapter(),
