@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
+import { relocatedPath } from './db/embedded-placement.ts';
 
 const freePort = () =>
   new Promise<number>((done, fail) => {
@@ -54,5 +55,7 @@ it('npm start serves, and Ctrl-C shuts it down cleanly: exit 0, no error-level l
   } finally {
     if (server.exitCode === null) process.kill(-server.pid!, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    // as root in a folder the postgres user cannot enter, the cluster was placed elsewhere
+    rmSync(relocatedPath(join(dataDir, 'pg')), { recursive: true, force: true });
   }
 }, 120_000);

@@ -115,8 +115,12 @@ function copyBinaries(native: string): string {
   return target;
 }
 
+/** Where root's cluster for `dir` goes when the postgres user cannot enter `dir`'s folder. */
+export const relocatedPath = (dir: string): string =>
+  join(ROOT_HOME, dir.replace(/^\/+/, '').replaceAll('/', '_'));
+
 function relocated(dir: string): string {
   mkdirSync(ROOT_HOME, { recursive: true });
   chmodSync(ROOT_HOME, 0o755);
-  return join(ROOT_HOME, dir.replace(/^\/+/, '').replaceAll('/', '_'));
+  return relocatedPath(dir);
 }
